@@ -1,0 +1,44 @@
+// Storage: reference-counted bytes on one device. Views share one Storage.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "ember/core/allocator.h"
+
+namespace ember {
+
+/// Note [version counters]: every in-place write bumps the version of the tensor it writes, and a
+/// base shares one counter with all its views, so autograd can detect that a tensor saved for
+/// backward was modified, whichever alias the write went through. The counter lives inside the
+/// Storage (no extra allocation) and TensorImpl points at it with an aliasing shared_ptr; `.data`
+/// and `detach()`-like ops that must NOT share it get a fresh counter of their own.
+struct VersionCounter {
+  std::atomic<uint32_t> version{0};
+  void bump() { version.fetch_add(1, std::memory_order_relaxed); }
+  uint32_t current() const { return version.load(std::memory_order_relaxed); }
+};
+
+class EMBER_API StorageImpl {
+ public:
+  StorageImpl(DataPtr data, size_t nbytes) : data_(std::move(data)), nbytes_(nbytes) {}
+  /// Allocates nbytes on device with its device's allocator.
+  static std::shared_ptr<StorageImpl> allocate(size_t nbytes, Device device);
+  /// Wraps foreign memory; `deleter(ctx)` runs when the last user lets go.
+  static std::shared_ptr<StorageImpl> wrap(void* data, size_t nbytes, Device device, void* ctx,
+                                           DataPtr::Deleter deleter);
+  void* data() const { return data_.get(); }
+  size_t nbytes() const { return nbytes_; }
+  Device device() const { return data_.device(); }
+  const DataPtr& data_ptr() const { return data_; }
+  VersionCounter& version_counter() { return version_; }
+
+ private:
+  DataPtr data_;
+  size_t nbytes_;
+  VersionCounter version_;
+};
+
+using Storage = std::shared_ptr<StorageImpl>;
+
+}  // namespace ember

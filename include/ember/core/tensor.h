@@ -1,0 +1,83 @@
+// Tensor: a cheap, shared handle to a TensorImpl (copying a Tensor aliases it, as in libtorch).
+// The op methods (add, view, sum, ...) are generated from the schema into ember/gen/tensor_methods.h.
+#pragma once
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ember/core/scalar.h"
+#include "ember/core/tensor_impl.h"
+#include "ember/core/tensor_options.h"
+
+namespace ember {
+
+class Tensor;
+using TensorList = ArrayRef<Tensor>;
+
+class EMBER_API Tensor {
+ public:
+  /// An undefined tensor (`defined()` is false), as libtorch's `Tensor()`.
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  bool defined() const { return impl_ != nullptr; }
+  TensorImpl* unsafeGetTensorImpl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl() const { return impl_; }
+  /// Whether both handles refer to the same TensorImpl.
+  bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
+  long use_count() const { return impl_.use_count(); }
+
+  IntArrayRef sizes() const { return impl_->sizes(); }
+  IntArrayRef strides() const { return impl_->strides(); }
+  /// Size of one dim; negative dims count from the end.
+  int64_t size(int64_t dim) const;
+  int64_t stride(int64_t dim) const;
+  int64_t dim() const { return impl_->dim(); }
+  int64_t ndimension() const { return dim(); }
+  int64_t numel() const { return impl_->numel(); }
+  ScalarType dtype() const { return impl_->dtype(); }
+  ScalarType scalar_type() const { return impl_->dtype(); }
+  Device device() const { return impl_->device(); }
+  bool is_cpu() const { return device().is_cpu(); }
+  bool is_cuda() const { return device().is_cuda(); }
+  TensorOptions options() const { return TensorOptions(dtype()).device(device()); }
+  bool is_contiguous() const { return impl_->is_contiguous(); }
+  bool is_floating_point() const { return ember::is_floating_point(dtype()); }
+  int64_t storage_offset() const { return impl_->storage_offset(); }
+  size_t element_size() const { return ember::element_size(dtype()); }
+  size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
+  /// Address of the first element.
+  void* data_ptr() const { return impl_->data(); }
+  /// Typed address of the first element; throws TypeError if T is not the tensor's dtype.
+  template <class T>
+  T* data_ptr() const {
+    EMBER_CHECK_TYPE(CppToScalarType<std::remove_const_t<T>>::value == dtype(), "data_ptr: expected dtype ",
+                     CppToScalarType<std::remove_const_t<T>>::value, " but the tensor is ", dtype());
+    return static_cast<T*>(impl_->data());
+  }
+  /// The value of a one-element tensor.
+  Scalar item() const;
+  template <class T>
+  T item() const {
+    return item().to<T>();
+  }
+  /// The version counter shared with all views (Note [version counters]).
+  uint32_t _version() const { return impl_->version_counter().current(); }
+  /// Throws unless defined (used by ops to give a clear message).
+  void check_defined(const char* op) const;
+
+  /// Autograd is a later layer; these report "no grad" until it lands.
+  bool requires_grad() const { return false; }
+
+#include "ember/gen/tensor_methods.h"
+
+ private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+/// Prints as libtorch does: values, then `[ CPUFloatType{2,2} ]`.
+EMBER_API std::ostream& operator<<(std::ostream& os, const Tensor& t);
+
+}  // namespace ember

@@ -1,0 +1,76 @@
+// TensorImpl: the shared state behind a Tensor handle (storage, shape, strides, dtype, autograd).
+#pragma once
+#include <cstdint>
+#include <memory>
+
+#include "ember/core/dtype.h"
+#include "ember/core/storage.h"
+#include "ember/util/array_ref.h"
+
+namespace ember {
+
+namespace autograd {
+/// Per-tensor autograd state (grad, grad_fn, requires_grad); defined by the autograd layer.
+struct AutogradMetaBase {
+  virtual ~AutogradMetaBase() = default;
+};
+}  // namespace autograd
+
+/// Contiguous (row-major) strides for sizes.
+EMBER_API DimVector contiguous_strides(IntArrayRef sizes);
+/// Product of sizes; throws for a negative size.
+EMBER_API int64_t compute_numel(IntArrayRef sizes);
+
+class EMBER_API TensorImpl {
+ public:
+  TensorImpl(Storage storage, ScalarType dtype, DimVector sizes, DimVector strides, int64_t offset);
+  ~TensorImpl();
+
+  IntArrayRef sizes() const { return sizes_; }
+  IntArrayRef strides() const { return strides_; }
+  int64_t dim() const { return static_cast<int64_t>(sizes_.size()); }
+  int64_t numel() const { return numel_; }
+  int64_t storage_offset() const { return offset_; }
+  ScalarType dtype() const { return dtype_; }
+  Device device() const { return storage_->device(); }
+  const Storage& storage() const { return storage_; }
+  bool is_contiguous() const { return contiguous_; }
+  /// Address of element [0, ..., 0] (storage data + offset).
+  void* data() const {
+    return static_cast<char*>(storage_->data()) + offset_ * static_cast<int64_t>(element_size(dtype_));
+  }
+  /// Replaces shape, strides and offset in place (for in-place view ops like squeeze_).
+  void set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
+
+  VersionCounter& version_counter() const { return *version_; }
+  const std::shared_ptr<VersionCounter>& shared_version_counter() const { return version_; }
+  void set_version_counter(std::shared_ptr<VersionCounter> v) { version_ = std::move(v); }
+  void bump_version() { version_->bump(); }
+
+  /// A tensor made from a Python number: promotes by category only (Note [wrapped numbers]).
+  bool is_wrapped_number() const { return wrapped_number_; }
+  void set_wrapped_number(bool v) { wrapped_number_ = v; }
+
+  autograd::AutogradMetaBase* autograd_meta() const { return autograd_.get(); }
+  void set_autograd_meta(std::unique_ptr<autograd::AutogradMetaBase> m);
+
+  /// Python object currently wrapping this impl (borrowed; cleared when it dies). Keeps
+  /// `x.grad is x.grad` true while the Python object lives.
+  void* pyobj() const { return pyobj_; }
+  void set_pyobj(void* p) { pyobj_ = p; }
+
+ private:
+  void refresh();
+  Storage storage_;
+  DimVector sizes_, strides_;
+  int64_t offset_;
+  int64_t numel_ = 1;
+  std::shared_ptr<VersionCounter> version_;
+  std::unique_ptr<autograd::AutogradMetaBase> autograd_;
+  void* pyobj_ = nullptr;
+  ScalarType dtype_;
+  bool contiguous_ = true;
+  bool wrapped_number_ = false;
+};
+
+}  // namespace ember

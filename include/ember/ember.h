@@ -1,0 +1,7 @@
+// The umbrella header: everything a C++ user of ember needs.
+#pragma once
+#include "ember/core/tensor.h"
+#include "ember/core/tensor_new.h"
+#include "ember/dispatch/registry.h"
+#include "ember/gen/functions.h"
+#include "ember/util/error.h"

@@ -1,0 +1,18 @@
+// The one place that fills the kernel table (called once, on first lookup).
+namespace ember {
+namespace cpu {
+void register_pointwise();
+void register_copy_fill();
+void register_reduce();
+void register_matmul();
+}  // namespace cpu
+
+namespace kernels {
+void register_all() {
+  cpu::register_pointwise();
+  cpu::register_copy_fill();
+  cpu::register_reduce();
+  cpu::register_matmul();
+}
+}  // namespace kernels
+}  // namespace ember

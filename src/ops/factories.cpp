@@ -1,0 +1,88 @@
+// Factories, fill_ and copy_ (native ops; kernels in src/kernels/<device>/copy_fill.cpp).
+#include <cmath>
+
+#include "ember/dispatch/dispatch.h"
+#include "ember/gen/native.h"
+#include "ops/structured.h"
+
+namespace ember::native {
+
+static void check_requires_grad(const char* op, const TensorOptions& o) {
+  if (o.requires_grad())
+    throw NotImplementedError(detail::str(op, ": requires_grad=True needs autograd, which ember does not "
+                                              "implement yet"));
+}
+
+Tensor empty(IntArrayRef size, const TensorOptions& options) {
+  check_requires_grad("empty", options);
+  for (int64_t s : size)
+    EMBER_CHECK(s >= 0, "empty: trying to create tensor with negative dimension ", s, ": ", size);
+  ScalarType dt = options.dtype();
+  int64_t n = compute_numel(size);
+  Device dev = options.device();
+  auto storage = StorageImpl::allocate(static_cast<size_t>(n) * element_size(dt), dev);
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dt, DimVector(size), contiguous_strides(size), 0));
+}
+
+Tensor zeros(IntArrayRef size, const TensorOptions& options) {
+  Tensor t = ember::empty(size, options);
+  return t.fill_(0);
+}
+
+Tensor ones(IntArrayRef size, const TensorOptions& options) {
+  Tensor t = ember::empty(size, options);
+  return t.fill_(1);
+}
+
+Tensor full(IntArrayRef size, const Scalar& fill_value, const TensorOptions& options) {
+  TensorOptions o = options;
+  if (!options.dtype_opt()) o = o.dtype(fill_value.dtype());
+  Tensor t = ember::empty(size, o);
+  return t.fill_(fill_value);
+}
+
+Tensor arange(const Scalar& start_, const std::optional<Scalar>& end_, const Scalar& step,
+              const TensorOptions& options) {
+  Scalar start = end_ ? start_ : Scalar(int64_t(0));
+  Scalar end = end_ ? *end_ : start_;
+  ScalarType dt = options.dtype_opt().value_or(
+      start.is_floating_point() || end.is_floating_point() || step.is_floating_point() ? get_default_dtype()
+                                                                                       : kInt64);
+  double s = start.to_double(), e = end.to_double(), st = step.to_double();
+  EMBER_CHECK(st != 0, "arange: step must be nonzero");
+  EMBER_CHECK(std::isfinite(s) && std::isfinite(e), "arange: unsupported range: ", s, " -> ", e);
+  EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s),
+              "arange: upper bound and larger bound inconsistent with step sign");
+  int64_t n;
+  if (!is_floating_point(dt) && start.is_integral() && end.is_integral() && step.is_integral()) {
+    int64_t a = start.to_long(), b = end.to_long(), c = step.to_long();
+    n = c > 0 ? (b - a + c - 1) / c : (a - b + (-c) - 1) / (-c);
+  } else {
+    n = static_cast<int64_t>(std::ceil((e - s) / st));
+  }
+  Tensor out = ember::empty({n}, options.dtype(dt));
+  dispatch::kernel<OpId::arange>(out.device().type(), dt)(out, start, end, step, options);
+  return out;
+}
+
+Tensor fill_(const Tensor& self, const Scalar& value) {
+  self.check_defined("fill_");
+  dispatch::kernel<OpId::fill_>(self.device().type(), self.dtype())(self, value);
+  self.unsafeGetTensorImpl()->bump_version();
+  return self;
+}
+
+Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
+  self.check_defined("copy_");
+  src.check_defined("copy_");
+  auto shape = structured::broadcast_shapes("copy_", self.sizes(), src.sizes());
+  EMBER_CHECK(shape.ref().equals(self.sizes()), "copy_: the source of shape ", src.sizes(),
+              " cannot be broadcast to the destination of shape ", self.sizes());
+  EMBER_CHECK(self.device() == src.device(), "copy_: copies between devices (", src.device(), " to ",
+              self.device(), ") need the CUDA backend, which this build does not have");
+  dispatch::kernel<OpId::copy_>(self.device().type(), self.dtype())(self, src, non_blocking);
+  self.unsafeGetTensorImpl()->bump_version();
+  return self;
+}
+
+}  // namespace ember::native

@@ -1,0 +1,144 @@
+// Shape and dtype rules of structured ops (Note [wrapped numbers] below).
+#include "ember/dispatch/dispatch.h"
+#include "ops/structured.h"
+
+namespace ember::structured {
+
+DimVector broadcast_shapes(const char* op, IntArrayRef a, IntArrayRef b) {
+  size_t n = std::max(a.size(), b.size());
+  DimVector out(n);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t x = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    int64_t y = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    EMBER_CHECK(x == y || x == 1 || y == 1, op, ": the size of tensor a (", x,
+                ") must match the size of tensor b (", y, ") at non-singleton dimension ", i,
+                " (shapes ", a, " and ", b, ")");
+    out[i] = x == 1 ? y : x;
+  }
+  return out;
+}
+
+// Note [wrapped numbers]: PyTorch promotes in three tiers. Tensors with dims decide the result;
+// 0-d tensors and Python numbers ("wrapped numbers") may only raise its category (bool < integer <
+// floating), never its width. A wrapped float counts as the default dtype.
+namespace {
+enum Tier { kDim, kZero, kWrapped };
+ScalarType combine(ScalarType higher, ScalarType lower) {
+  if (higher == ScalarType::Undefined) return lower;
+  if (lower == ScalarType::Undefined) return higher;
+  if (is_floating_point(higher)) return higher;
+  if (higher == kBool || is_floating_point(lower)) return promote_types(higher, lower);
+  return higher;
+}
+void update(ScalarType (&st)[3], const Tensor& t) {
+  const TensorImpl* i = t.unsafeGetTensorImpl();
+  ScalarType dt = i->dtype();
+  Tier tier = kDim;
+  if (i->is_wrapped_number()) {
+    tier = kWrapped;
+    if (is_floating_point(dt)) dt = get_default_dtype();
+  } else if (i->dim() == 0) {
+    tier = kZero;
+  }
+  st[tier] = st[tier] == ScalarType::Undefined ? dt : promote_types(st[tier], dt);
+}
+}  // namespace
+
+ScalarType result_type(const Tensor& a, const Tensor& b) {
+  ScalarType st[3] = {ScalarType::Undefined, ScalarType::Undefined, ScalarType::Undefined};
+  update(st, a);
+  update(st, b);
+  return combine(st[kDim], combine(st[kZero], st[kWrapped]));
+}
+
+static Device common_device(const char* op, const Tensor& a, const Tensor& b) {
+  Device da = a.device(), db = b.device();
+  if (da == db) return da;
+  // A CPU 0-d tensor (or Python number) may join a tensor on another device, as in PyTorch.
+  if (da.is_cpu() && a.dim() == 0) return db;
+  if (db.is_cpu() && b.dim() == 0) return da;
+  throw Error(detail::str(op, ": expected all tensors to be on the same device, but found at least two "
+                              "devices, ", da, " and ", db, "!"));
+}
+
+static void check_defined(const char* op, const Tensor& t) {
+  EMBER_CHECK(t.defined(), op, ": expected a defined tensor but got an undefined one");
+}
+
+MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b) {
+  check_defined(op, a);
+  check_defined(op, b);
+  ScalarType rt = result_type(a, b);
+  Device dev = common_device(op, a, b);
+  if (a.sizes().equals(b.sizes())) return {DimVector(a.sizes()), rt, rt, dev};
+  return {broadcast_shapes(op, a.sizes(), b.sizes()), rt, rt, dev};
+}
+
+MetaResult meta_binary_nobool(const char* op, const Tensor& a, const Tensor& b) {
+  MetaResult m = meta_binary(op, a, b);
+  EMBER_CHECK_TYPE(!(a.dtype() == kBool && b.dtype() == kBool), op,
+                   ": subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+                   "or `logical_xor()` operator instead.");
+  EMBER_CHECK_TYPE(a.dtype() != kBool && b.dtype() != kBool, op,
+                   ": subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                   "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  return m;
+}
+
+MetaResult meta_binary_float(const char* op, const Tensor& a, const Tensor& b) {
+  MetaResult m = meta_binary(op, a, b);
+  if (!is_floating_point(m.out_dtype)) m.out_dtype = m.compute_dtype = get_default_dtype();
+  return m;
+}
+
+MetaResult meta_unary(const char* op, const Tensor& a) {
+  check_defined(op, a);
+  return {DimVector(a.sizes()), a.dtype(), a.dtype(), a.device()};
+}
+
+MetaResult meta_unary_nobool(const char* op, const Tensor& a) {
+  check_defined(op, a);
+  EMBER_CHECK_TYPE(a.dtype() != kBool, op, ": not supported for bool tensors (got a tensor of dtype Bool"
+                   " and shape ", a.sizes(), ")");
+  return meta_unary(op, a);
+}
+
+MetaResult meta_unary_float(const char* op, const Tensor& a) {
+  MetaResult m = meta_unary(op, a);
+  if (!is_floating_point(m.out_dtype)) m.out_dtype = m.compute_dtype = get_default_dtype();
+  return m;
+}
+
+Tensor alloc(const MetaResult& m) { return empty(m.shape, TensorOptions(m.out_dtype).device(m.device)); }
+
+Tensor cast(const Tensor& t, const MetaResult& m) {
+  if (t.dtype() == m.compute_dtype) return t;
+  return t.to(std::nullopt, m.compute_dtype);
+}
+
+void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,
+                const std::function<void(const Tensor&)>& run) {
+  check_defined(op, out);
+  if (!out.sizes().equals(m.shape)) {
+    if (inplace)
+      throw Error(detail::str(op, ": output with shape ", out.sizes(),
+                              " doesn't match the broadcast shape ", m.shape));
+    throw Error(detail::str(op, ": out= tensor has shape ", out.sizes(), " but the result has shape ",
+                            m.shape, " (ember does not resize out= tensors)"));
+  }
+  EMBER_CHECK(can_cast(m.out_dtype, out.dtype()), op, ": result type ", m.out_dtype,
+              " can't be cast to the desired output type ", out.dtype());
+  EMBER_CHECK(out.device() == m.device, op, ": out= tensor is on ", out.device(), " but the result is on ",
+              m.device);
+  if (out.dtype() == m.out_dtype) {
+    run(out);
+  } else {
+    Tensor tmp = alloc(m);
+    run(tmp);
+    out.copy_(tmp);
+    return;  // copy_ bumped the version
+  }
+  out.unsafeGetTensorImpl()->bump_version();
+}
+
+}  // namespace ember::structured

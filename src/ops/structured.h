@@ -1,0 +1,38 @@
+// Shape/dtype rules ("meta") of structured ops and the helpers their generated bodies use.
+#pragma once
+#include <functional>
+
+#include "ember/gen/functions.h"
+
+namespace ember::structured {
+
+/// Result of a meta rule: output shape, output dtype, the dtype the kernel computes in, device.
+struct MetaResult {
+  DimVector shape;
+  ScalarType out_dtype;
+  ScalarType compute_dtype;
+  Device device;
+};
+
+/// Broadcasts two shapes numpy-style; throws naming op and both shapes when they don't match.
+DimVector broadcast_shapes(const char* op, IntArrayRef a, IntArrayRef b);
+/// PyTorch's result_type over tensors, treating 0-d tensors and wrapped numbers specially.
+ScalarType result_type(const Tensor& a, const Tensor& b);
+
+MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b);
+MetaResult meta_binary_nobool(const char* op, const Tensor& a, const Tensor& b);
+MetaResult meta_binary_float(const char* op, const Tensor& a, const Tensor& b);
+MetaResult meta_unary(const char* op, const Tensor& a);
+MetaResult meta_unary_nobool(const char* op, const Tensor& a);
+MetaResult meta_unary_float(const char* op, const Tensor& a);
+
+/// A fresh contiguous output for m.
+Tensor alloc(const MetaResult& m);
+/// t converted to m.compute_dtype (t itself when it already is).
+Tensor cast(const Tensor& t, const MetaResult& m);
+/// Runs `run` so that its result lands in out (an out= argument, or self for in-place ops): checks
+/// shape and castability, computes through a temporary when out's dtype differs, bumps out's version.
+void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,
+                const std::function<void(const Tensor&)>& run);
+
+}  // namespace ember::structured

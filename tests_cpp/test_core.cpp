@@ -1,0 +1,97 @@
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
+
+#include <ember/ember.h>
+
+using namespace ember;
+
+TEST_CASE("tensor from values has shape, dtype, contiguous strides") {
+  auto x = tensor({1.f, 2.f, 3.f, 4.f}).reshape({2, 2});
+  REQUIRE(x.sizes().vec() == std::vector<int64_t>{2, 2});
+  REQUIRE(x.strides().vec() == std::vector<int64_t>{2, 1});
+  REQUIRE(x.dtype() == kFloat32);
+  REQUIRE(x.is_contiguous());
+  REQUIRE(x.device() == Device(kCPU));
+}
+
+TEST_CASE("views share storage and one version counter with their base") {
+  auto x = zeros({2, 3});
+  auto t = x.transpose(0, 1);
+  auto v = x.view({6});
+  REQUIRE(t.impl()->storage() == x.impl()->storage());
+  REQUIRE(v.impl()->storage() == x.impl()->storage());
+  REQUIRE_FALSE(t.is_contiguous());
+  REQUIRE(t.strides().vec() == std::vector<int64_t>{1, 3});
+  uint32_t before = x._version();
+  v.fill_(7);
+  REQUIRE(x._version() == before + 1);
+  REQUIRE(t._version() == x._version());
+  REQUIRE(x.sum().item<double>() == 42.0);
+  t.add_(1);
+  REQUIRE(v._version() == before + 2);
+  REQUIRE(x.sum().item<double>() == 48.0);
+}
+
+TEST_CASE("reshape copies only when it must") {
+  auto x = arange(6).view({2, 3});
+  auto r = x.reshape({3, 2});
+  REQUIRE(r.impl()->storage() == x.impl()->storage());
+  auto c = x.transpose(0, 1).reshape({6});
+  REQUIRE(c.impl()->storage() != x.impl()->storage());
+  REQUIRE(c.data_ptr<int64_t>()[1] == 3);
+  REQUIRE_THROWS_AS(x.transpose(0, 1).view({6}), Error);
+}
+
+TEST_CASE("type promotion follows PyTorch") {
+  REQUIRE(promote_types(kUInt8, kInt8) == kInt16);
+  REQUIRE(promote_types(kFloat16, kBFloat16) == kFloat32);
+  REQUIRE(promote_types(kBool, kInt32) == kInt32);
+  auto i = ones({2}, kInt32);
+  REQUIRE((i + 1).dtype() == kInt32);        // int scalar keeps width
+  REQUIRE((i + 1.5).dtype() == kFloat32);    // float scalar raises category to the default dtype
+  REQUIRE((i + ones({2}, kInt64)).dtype() == kInt64);
+  REQUIRE((ones({2}, kFloat16) + tensor(2.0)).dtype() == kFloat16);  // 0-d tensor: category only
+  REQUIRE((ones({2}, kBool) + tensor(2.0)).dtype() == kFloat64);
+  REQUIRE((i / 2).dtype() == kFloat32);
+}
+
+TEST_CASE("broadcasting and negative strides in the elementwise iterator") {
+  auto a = arange(6, kFloat64).view({2, 3});
+  auto b = arange(3, kFloat64);
+  auto c = a * b;
+  REQUIRE(c.sizes().vec() == std::vector<int64_t>{2, 3});
+  REQUIRE(c.data_ptr<double>()[5] == 10.0);
+  std::vector<double> buf = {1, 2, 3, 4};
+  auto rev = from_blob(buf.data() + 3, {4}, {-1}, nullptr, kFloat64);  // [4, 3, 2, 1]
+  auto d = rev - 1;
+  REQUIRE(d.data_ptr<double>()[0] == 3.0);
+  REQUIRE(d.data_ptr<double>()[3] == 0.0);
+}
+
+TEST_CASE("matmul uses numpy's rules") {
+  auto x = tensor({1.f, 2.f, 3.f, 4.f}).reshape({2, 2});
+  auto z = matmul(x, ones({2, 2})) + 1;
+  REQUIRE(z.data_ptr<float>()[0] == 4.f);
+  REQUIRE(z.data_ptr<float>()[3] == 8.f);
+  auto v = matmul(ones({3, 2, 4}), ones({4}));
+  REQUIRE(v.sizes().vec() == std::vector<int64_t>{3, 2});
+  REQUIRE_THROWS_WITH(matmul(ones({2, 3}), ones({2, 3})), Catch::Contains("cannot be multiplied"));
+}
+
+TEST_CASE("errors name the op and the shapes") {
+  REQUIRE_THROWS_WITH(ones({2, 3}) + ones({4}), Catch::Contains("add") && Catch::Contains("[2, 3]"));
+  REQUIRE_THROWS_AS(ones({2}, kInt64).add_(1.5), Error);
+  REQUIRE_THROWS_AS(empty({2}, Device(kCUDA)), Error);
+  REQUIRE_THROWS_WITH(empty({2}, Device(kCUDA)), Catch::Contains("without CUDA"));
+}
+
+TEST_CASE("op registry calls ops by name") {
+  const OpInfo* op = find_op("add");
+  REQUIRE(op != nullptr);
+  REQUIRE(std::string(op->schema).find("Scalar alpha=1") != std::string::npos);
+  Stack s = {IValue(ones({2})), IValue(full({2}, 2.0)), IValue(int64_t(3))};
+  call_boxed("add", s);
+  REQUIRE(s.size() == 1);
+  REQUIRE(s[0].toTensor().sum().item<double>() == 14.0);
+  REQUIRE(find_op("no_such_op") == nullptr);
+}

@@ -1,0 +1,239 @@
+"""Parses and validates the op schema (src/ops/*.yaml). See docs/adding_an_op.md for the format."""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+# Schema argument types -> C++ parameter types (inputs).
+CPP_PARAM = {
+    "Tensor": "const Tensor&",
+    "Tensor?": "const std::optional<Tensor>&",
+    "Tensor[]": "TensorList",
+    "Scalar": "const Scalar&",
+    "Scalar?": "const std::optional<Scalar>&",
+    "int": "int64_t",
+    "int?": "std::optional<int64_t>",
+    "int[]": "IntArrayRef",
+    "int[]?": "std::optional<IntArrayRef>",
+    "float": "double",
+    "float?": "std::optional<double>",
+    "bool": "bool",
+    "str": "const std::string&",
+    "ScalarType": "ScalarType",
+    "ScalarType?": "std::optional<ScalarType>",
+    "Device": "Device",
+    "Device?": "std::optional<Device>",
+}
+# Python type names used in .pyi stubs.
+PY_TYPE = {
+    "Tensor": "Tensor", "Tensor?": "Optional[Tensor]", "Tensor[]": "Sequence[Tensor]",
+    "Scalar": "Number", "Scalar?": "Optional[Number]", "int": "int", "int?": "Optional[int]",
+    "int[]": "Sequence[int]", "int[]?": "Optional[Union[int, Sequence[int]]]", "float": "float",
+    "float?": "Optional[float]", "bool": "bool", "str": "str", "ScalarType": "dtype",
+    "ScalarType?": "Optional[dtype]", "Device": "device", "Device?": "Optional[Union[device, str]]",
+}
+# Functions a backward formula may call besides the schema's own ops (defined by the autograd layer).
+BACKWARD_HELPERS = {
+    "sum_to", "sum_backward", "mean_backward", "softmax_backward", "log_softmax_backward",
+    "matmul_backward_self", "matmul_backward_other", "permute_backward", "zeros_like", "ones_like",
+}
+# Tensor attributes/methods usable in formulas that are not schema ops.
+TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}
+FACTORY_GROUP = ("dtype", "device", "requires_grad")
+META_KINDS = {"binary", "binary_nobool", "binary_float", "unary", "unary_nobool", "unary_float"}
+KEYS = {"op", "variants", "scalar_args", "operators", "inplace", "out", "meta", "native", "dispatch",
+        "composite", "backward", "doc", "python_name"}
+PY_OPERATORS = {  # python dunder -> (number slot, kind)
+    "__add__": "nb_add", "__radd__": "nb_add", "__iadd__": "nb_inplace_add",
+    "__sub__": "nb_subtract", "__rsub__": "nb_subtract", "__isub__": "nb_inplace_subtract",
+    "__mul__": "nb_multiply", "__rmul__": "nb_multiply", "__imul__": "nb_inplace_multiply",
+    "__truediv__": "nb_true_divide", "__rtruediv__": "nb_true_divide",
+    "__itruediv__": "nb_inplace_true_divide",
+    "__pow__": "nb_power", "__rpow__": "nb_power", "__ipow__": "nb_inplace_power",
+    "__matmul__": "nb_matrix_multiply", "__rmatmul__": "nb_matrix_multiply",
+    "__neg__": "nb_negative",
+}
+
+
+class SchemaError(Exception):
+    pass
+
+
+@dataclass
+class Arg:
+    name: str
+    type: str
+    default: str | None = None
+    kwarg_only: bool = False
+    alias: str | None = None  # "a" or "a!" from Tensor(a) / Tensor(a!)
+
+    @property
+    def is_tensor(self) -> bool:
+        return self.type in ("Tensor", "Tensor?")
+
+
+@dataclass
+class Op:
+    name: str
+    args: list[Arg]
+    returns: list[Arg]
+    variants: list[str]
+    doc: str
+    file: str
+    meta: str | None = None
+    native: bool = False
+    dispatch: bool = False
+    composite: bool = False
+    inplace: bool = False
+    out: bool = False
+    scalar_args: list[str] = field(default_factory=list)
+    py_operators: list[str] = field(default_factory=list)
+    cpp_operator: str | None = None
+    backward: dict[str, str] = field(default_factory=dict)
+    python_name: str | None = None
+    signature: str = ""
+
+    @property
+    def structured(self) -> bool:
+        return self.meta is not None
+
+    @property
+    def has_kernel(self) -> bool:
+        return self.structured or self.dispatch
+
+    @property
+    def returns_self(self) -> bool:
+        return len(self.returns) == 1 and self.returns[0].alias == "a!"
+
+    @property
+    def has_factory_options(self) -> bool:
+        names = [a.name for a in self.args]
+        return all(n in names for n in FACTORY_GROUP)
+
+    @property
+    def pyname(self) -> str:
+        return self.python_name or self.name
+
+
+_SIG = re.compile(r"^(\w+)\((.*)\)\s*->\s*(.+)$")
+_ARG = re.compile(r"^(Tensor|Scalar|int|float|bool|str|ScalarType|Device)(\((\w!?)\))?(\[\])?(\?)?\s+(\w+)(=(.+))?$")
+
+
+def _parse_arg(text: str, kwarg_only: bool, where: str) -> Arg:
+    m = _ARG.match(text.strip())
+    if not m:
+        raise SchemaError(f"{where}: cannot parse argument '{text.strip()}'")
+    base, _, alias, lst, opt, name, _, default = m.groups()
+    typ = base + (lst or "") + (opt or "")
+    if typ not in CPP_PARAM:
+        raise SchemaError(f"{where}: unsupported type '{typ}'")
+    return Arg(name, typ, default, kwarg_only, alias)
+
+
+def _parse_returns(text: str, where: str) -> list[Arg]:
+    text = text.strip()
+    if text.startswith("("):
+        parts = [p.strip() for p in text[1:-1].split(",")]
+    else:
+        parts = [text]
+    out = []
+    for i, p in enumerate(parts):
+        m = re.match(r"^Tensor(\((\w!?)\))?(\s+\w+)?$", p)
+        if not m:
+            raise SchemaError(f"{where}: only Tensor returns are supported, got '{p}'")
+        out.append(Arg(f"result{i}", "Tensor", alias=m.group(2)))
+    return out
+
+
+def parse_signature(sig: str, where: str):
+    m = _SIG.match(sig.strip())
+    if not m:
+        raise SchemaError(f"{where}: cannot parse signature '{sig}'")
+    name, params, rets = m.groups()
+    args, kwonly = [], False
+    for p in [p for p in params.split(",") if p.strip()]:
+        if p.strip() == "*":
+            kwonly = True
+            continue
+        args.append(_parse_arg(p, kwonly, where))
+    return name, args, _parse_returns(rets, where)
+
+
+def _check_formula(op: Op, input_name: str, formula: str, all_ops: dict[str, Op]):
+    where = f"{op.file}: {op.name}: backward for '{input_name}'"
+    try:
+        tree = ast.parse(formula, mode="eval")
+    except SyntaxError as e:
+        raise SchemaError(f"{where}: cannot parse '{formula}': {e.msg}") from None
+    params = {a.name for a in op.args}
+    allowed = params | {"grad", "result"} | BACKWARD_HELPERS | set(all_ops)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if node.attr not in all_ops and node.attr not in TENSOR_ATTRS:
+                raise SchemaError(f"{where}: unknown method '.{node.attr}' in '{formula}'")
+        elif isinstance(node, ast.Name) and node.id not in allowed:
+            raise SchemaError(f"{where}: unknown name '{node.id}' in '{formula}'")
+
+
+def load(schema_dir: Path) -> list[Op]:
+    ops: list[Op] = []
+    for path in sorted(schema_dir.glob("*.yaml")):
+        entries = yaml.safe_load(path.read_text()) or []
+        for e in entries:
+            where = f"{path.name}"
+            if not isinstance(e, dict) or "op" not in e:
+                raise SchemaError(f"{where}: every entry needs an 'op:' signature")
+            unknown = set(e) - KEYS
+            if unknown:
+                raise SchemaError(f"{where}: {e['op']}: unknown keys {sorted(unknown)}")
+            name, args, rets = parse_signature(e["op"], where)
+            where = f"{path.name}: {name}"
+            if "doc" not in e:
+                raise SchemaError(f"{where}: missing 'doc:' line")
+            op = Op(name=name, args=args, returns=rets, variants=e.get("variants", ["function"]),
+                    doc=e["doc"], file=path.name, meta=e.get("meta"), native=bool(e.get("native")),
+                    dispatch=bool(e.get("dispatch")), composite=bool(e.get("composite")),
+                    inplace=bool(e.get("inplace")), out=bool(e.get("out")),
+                    scalar_args=e.get("scalar_args", []), backward=e.get("backward") or {},
+                    python_name=e.get("python_name"), signature=e["op"])
+            opers = e.get("operators") or {}
+            op.py_operators = opers.get("python", [])
+            op.cpp_operator = opers.get("cpp")
+            if op.meta and op.native:
+                raise SchemaError(f"{where}: an op is either structured (meta:) or native, not both")
+            if not op.meta and not op.native:
+                raise SchemaError(f"{where}: needs 'meta:' (structured) or 'native: true'")
+            if op.meta and op.meta not in META_KINDS:
+                raise SchemaError(f"{where}: unknown meta '{op.meta}' (known: {sorted(META_KINDS)})")
+            if (op.inplace or op.out) and not op.structured:
+                raise SchemaError(f"{where}: inplace/out variants are generated for structured ops only")
+            for v in op.variants:
+                if v not in ("function", "method"):
+                    raise SchemaError(f"{where}: unknown variant '{v}'")
+            if "method" in op.variants and (not args or args[0].type != "Tensor" or args[0].name != "self"):
+                raise SchemaError(f"{where}: a method's first argument must be 'Tensor self'")
+            for s in op.scalar_args:
+                if s not in {a.name for a in args if a.type == "Tensor"}:
+                    raise SchemaError(f"{where}: scalar_args names '{s}', which is not a Tensor argument")
+            for d in op.py_operators:
+                if d not in PY_OPERATORS:
+                    raise SchemaError(f"{where}: unsupported Python operator '{d}'")
+            ops.append(op)
+    names = {}
+    for op in ops:
+        if op.name in names:
+            raise SchemaError(f"{op.file}: {op.name}: defined twice")
+        names[op.name] = op
+    for op in ops:
+        params = {a.name for a in op.args}
+        for inp, formula in op.backward.items():
+            if inp not in params:
+                raise SchemaError(f"{op.file}: {op.name}: backward names '{inp}', which is not an input")
+            _check_formula(op, inp, str(formula), names)
+        if op.composite and op.backward:
+            raise SchemaError(f"{op.file}: {op.name}: a composite op gets its gradient from the ops it calls")
+    return ops
