@@ -1,0 +1,127 @@
+// Shared pieces of the Python bindings: the Tensor/dtype/device Python types, wrapping and
+// unwrapping, the argument parser used by every generated binding, and the exception mapping.
+// See docs/bindings.md for why generated ops are CPython vectorcall functions, not py::cpp_function.
+#pragma once
+#include <Python.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ember/ember.h"
+
+namespace ember::py {
+
+// ---- Python types ----------------------------------------------------------------------------------
+/// The Python object of ember.Tensor: the C++ handle lives inline (Note [tensor identity]).
+struct PyTensor {
+  PyObject_HEAD Tensor cdata;
+  PyObject* dict;
+  PyObject* weakrefs;
+};
+struct PyDType {
+  PyObject_HEAD ScalarType st;
+};
+struct PyDevice {
+  PyObject_HEAD Device device;
+};
+
+extern PyTypeObject* g_tensor_type;  // heap type ember.Tensor (subclassable)
+extern PyTypeObject g_dtype_type;
+extern PyTypeObject g_device_type;
+extern PyTypeObject g_size_type;
+
+inline bool is_tensor(PyObject* o) { return Py_TYPE(o) == g_tensor_type || PyObject_TypeCheck(o, g_tensor_type); }
+inline bool is_number(PyObject* o) { return PyFloat_Check(o) || PyLong_Check(o); }  // bool is a PyLong
+inline bool is_tensor_or_number(PyObject* o) { return is_tensor(o) || is_number(o); }
+inline const Tensor& tensor_of(PyObject* o) { return reinterpret_cast<PyTensor*>(o)->cdata; }
+
+/// The Python object for t (the same object while one is alive); None for an undefined tensor.
+PyObject* wrap(Tensor t);
+template <class Tuple>
+PyObject* wrap_tuple(const Tuple& t);
+/// The ember.dtype singleton for st (borrowed).
+PyObject* dtype_object(ScalarType st);
+/// A new ember.device object.
+PyObject* device_object(Device d);
+/// A new ember.Size.
+PyObject* size_object(IntArrayRef sizes);
+
+// ---- converters (the parser has checked types already) -------------------------------------------------
+Tensor tensor_or_scalar(PyObject* o);  // numbers become wrapped-number 0-d tensors
+std::optional<Tensor> opt_tensor(PyObject* o);
+std::vector<Tensor> tensor_list(PyObject* o);
+Scalar to_scalar(PyObject* o);
+std::optional<Scalar> opt_scalar(PyObject* o);
+int64_t to_int(PyObject* o);
+std::optional<int64_t> opt_int(PyObject* o);
+DimVector to_intlist(PyObject* o);
+std::optional<DimVector> opt_intlist(PyObject* o);
+double to_double(PyObject* o);
+std::optional<double> opt_double(PyObject* o);
+bool to_bool(PyObject* o);
+std::string to_string(PyObject* o);
+ScalarType to_dtype(PyObject* o);
+std::optional<ScalarType> opt_dtype(PyObject* o);
+Device to_device(PyObject* o);
+std::optional<Device> opt_device(PyObject* o);
+TensorOptions factory_options(PyObject* dtype, PyObject* device, PyObject* requires_grad);
+
+/// Thrown after a Python error has been set (the catch block just returns nullptr).
+struct PythonError {};
+
+/// Parses a PyTorch-style signature once, e.g. "add(Tensor input, TensorOrScalar other, *, Scalar
+/// alpha=1, Tensor? out=None)", then matches vectorcall arguments against it: positional first,
+/// then keywords by interned-name identity (string compare as fallback). Checks each argument's
+/// type, raising TypeError worded as PyTorch's. A leading int[] accepts varargs: view(2, 3).
+class ArgParser {
+ public:
+  explicit ArgParser(const char* signature);
+  /// Fills out[i] with the borrowed object for parameter i, or nullptr where it was not given.
+  void parse(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const;
+
+ private:
+  struct Param {
+    std::string name;
+    std::string type;
+    PyObject* interned;
+    bool optional;     // has a default
+    bool kwarg_only;
+    bool allow_none;   // "None" default or a `?` type
+  };
+  bool type_ok(const Param& p, PyObject* o) const;
+  [[noreturn]] void type_error(const Param& p, size_t pos, PyObject* o) const;
+  std::string name_;
+  std::vector<Param> params_;
+  size_t max_positional_;
+  bool varargs_intlist_;
+};
+
+/// What generated binding files contribute: module functions, Tensor methods, number slots.
+struct Registrations {
+  std::vector<PyMethodDef> functions;
+  std::vector<PyMethodDef> methods;
+  std::vector<PyType_Slot> slots;
+};
+
+/// Sets the Python exception matching the C++ one that is being handled (inside a catch block).
+void translate_exception();
+
+}  // namespace ember::py
+
+#define EMBER_PY_TRY try {
+#define EMBER_PY_CATCH                  \
+  }                                     \
+  catch (...) {                         \
+    ::ember::py::translate_exception(); \
+    return nullptr;                     \
+  }
+
+template <class Tuple>
+PyObject* ember::py::wrap_tuple(const Tuple& t) {
+  constexpr size_t n = std::tuple_size<Tuple>::value;
+  PyObject* r = PyTuple_New(n);
+  size_t i = 0;
+  std::apply([&](const auto&... x) { ((PyTuple_SET_ITEM(r, i++, wrap(x))), ...); }, t);
+  return r;
+}

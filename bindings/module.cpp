@@ -1,0 +1,64 @@
+// The extension module ember._C: the Python types, the generated op bindings and the hand-written
+// glue. Hot paths are CPython vectorcall functions (docs/bindings.md); pybind11 hosts the module and
+// the cold helpers below.
+#include <pybind11/pybind11.h>
+
+#include "arg_parser.h"
+#include "ops.h"
+
+namespace ember::py {
+void init_types(Registrations& r);
+void add_numpy_functions(Registrations& r);
+}  // namespace ember::py
+
+namespace pyb = pybind11;
+using namespace ember;
+
+PYBIND11_MODULE(_C, m) {
+  m.doc() = "ember's C++ core";
+  static py::Registrations reg;
+  py::register_all_ops(reg);
+  try {
+    py::init_types(reg);
+  } catch (const py::PythonError&) {
+    throw pyb::error_already_set();
+  }
+  py::add_numpy_functions(reg);
+  static std::vector<PyMethodDef> functions = reg.functions;
+  functions.push_back({nullptr, nullptr, 0, nullptr});
+  if (PyModule_AddFunctions(m.ptr(), functions.data()) < 0) throw pyb::error_already_set();
+
+  m.attr("Tensor") = pyb::handle(reinterpret_cast<PyObject*>(py::g_tensor_type));
+  m.attr("dtype") = pyb::handle(reinterpret_cast<PyObject*>(&py::g_dtype_type));
+  m.attr("device") = pyb::handle(reinterpret_cast<PyObject*>(&py::g_device_type));
+  m.attr("Size") = pyb::handle(reinterpret_cast<PyObject*>(&py::g_size_type));
+  for (int i = 0; i < kNumScalarTypes; ++i) {
+    auto st = static_cast<ScalarType>(i);
+    m.attr(dtype_name(st)) = pyb::handle(py::dtype_object(st));
+  }
+
+  m.def("_get_default_dtype", [] { return pyb::handle(py::dtype_object(get_default_dtype())).inc_ref(); });
+  m.def("_set_default_dtype", [](pyb::handle d) {
+    if (Py_TYPE(d.ptr()) != &py::g_dtype_type) throw pyb::type_error("set_default_dtype(): expected an ember.dtype");
+    set_default_dtype(py::to_dtype(d.ptr()));
+  });
+  m.def("_promote_types", [](pyb::handle a, pyb::handle b) {
+    if (Py_TYPE(a.ptr()) != &py::g_dtype_type || Py_TYPE(b.ptr()) != &py::g_dtype_type)
+      throw pyb::type_error("promote_types(): expected two ember.dtype arguments");
+    return pyb::handle(py::dtype_object(promote_types(py::to_dtype(a.ptr()), py::to_dtype(b.ptr())))).inc_ref();
+  });
+  m.def("_cuda_is_available", [] { return false; });
+  m.def("_op_schemas", [] {
+    pyb::list out;
+    for (const OpInfo& op : all_ops()) out.append(op.schema);
+    return out;
+  }, "Every schema op's signature, in OpId order.");
+
+  pyb::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const ember::Error&) {
+      py::translate_exception();
+    }
+  });
+}
