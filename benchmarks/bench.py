@@ -870,6 +870,7 @@ def main(argv=None):
     import faulthandler
     faulthandler.enable()  # a crash in a library names the case; use --isolate to survive crashes
 
+    load_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     if args.isolate and not args.child:
         mode = "isolated: one subprocess per (case, library)"
         results, meta_libs = run_isolated(cases, libs, args)
@@ -878,6 +879,8 @@ def main(argv=None):
         results, meta_libs = run_inprocess(cases, libs, args)
     finalize(results, libs)
     meta = machine_meta(args, mode, meta_libs)
+    meta["loadavg_1min"] = {"start": load_start,
+                            "end": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
     if "numpy" in libs and not args.isolate:
         meta["blas"] = blas_info()
 
@@ -898,6 +901,12 @@ def main(argv=None):
             extra = f", threads={m['num_threads']}" if "num_threads" in m else ""
             print(f"# {name} {m.get('version')} from {m.get('file') or '?'}{extra}"
                   + (f" [python {m['python']}]" if m.get("python") else ""))
+    la = meta["loadavg_1min"]
+    if la["start"] is not None:
+        busy = max(la["start"], la["end"] or 0) > 0.5 * (os.cpu_count() or 1)
+        print(f"# load average (1 min): start {la['start']:.2f}, end {la['end']:.2f}"
+              + ("  WARNING: other processes are using the CPUs; multi-threaded figures are unreliable "
+                 "(try --threads 1, or rerun when idle)" if busy else ""))
     if isinstance(meta.get("blas"), list):
         for d in meta["blas"]:
             print(f"# blas: {d.get('internal_api')} {d.get('version')} arch={d.get('architecture')} "

@@ -1,4 +1,3 @@
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <ember/ember.h>
@@ -51,7 +50,7 @@ TEST_CASE("type promotion follows PyTorch") {
   REQUIRE((i + 1.5).dtype() == kFloat32);    // float scalar raises category to the default dtype
   REQUIRE((i + ones({2}, kInt64)).dtype() == kInt64);
   REQUIRE((ones({2}, kFloat16) + tensor(2.0)).dtype() == kFloat16);  // 0-d tensor: category only
-  REQUIRE((ones({2}, kBool) + tensor(2.0)).dtype() == kFloat64);
+  REQUIRE((ones({2}, kBool) + tensor(2.0, kFloat64)).dtype() == kFloat64);
   REQUIRE((i / 2).dtype() == kFloat32);
 }
 

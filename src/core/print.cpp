@@ -42,7 +42,9 @@ Format choose_format(const std::vector<double>& v, bool int_dtype) {
   }
   bool neg = false;
   for (double x : v) neg |= x < 0;
-  f.width = (neg ? 1 : 0) + 1 + 1 + f.precision + 1;
+  double shown = maxabs / f.scale;
+  int int_digits = shown >= 1 ? static_cast<int>(std::floor(std::log10(shown))) + 1 : 1;
+  f.width = (neg ? 1 : 0) + 1 + int_digits + 1 + f.precision;
   return f;
 }
 

@@ -9,24 +9,33 @@
 namespace ember {
 
 namespace detail {
+/// The dtype libtorch gives a C++ literal: the default dtype for floating ones, int64 for integers.
+template <class T>
+ScalarType literal_dtype() {
+  if constexpr (std::is_same<T, bool>::value) return kBool;
+  else if constexpr (std::is_floating_point<T>::value) return get_default_dtype();
+  else return kInt64;
+}
 template <class T>
 Tensor tensor_from(const T* data, IntArrayRef shape, const TensorOptions& options) {
-  using E = std::conditional_t<std::is_same<T, bool>::value, bool, T>;
+  using E = std::conditional_t<std::is_floating_point<T>::value, double,
+                               std::conditional_t<std::is_same<T, bool>::value, bool, int64_t>>;
   Tensor t = empty(shape, TensorOptions(CppToScalarType<E>::value));
   std::copy(data, data + t.numel(), t.data_ptr<E>());
-  if (!options.dtype_opt() && !options.device_opt()) return t;
-  return t.to(options.device_opt(), options.dtype_opt().value_or(t.dtype()));
+  ScalarType dt = options.dtype_opt().value_or(literal_dtype<T>());
+  return t.to(options.device_opt(), dt);
 }
 }  // namespace detail
 
-/// A 1-D tensor holding a copy of values; its dtype is the values' type unless options say otherwise.
+/// A 1-D tensor holding a copy of values. As in libtorch, floating literals give the default dtype,
+/// integer literals int64 and bools bool, unless options say otherwise.
 template <class T, std::enable_if_t<std::is_arithmetic<T>::value, int> = 0>
 Tensor tensor(const std::vector<T>& values, const TensorOptions& options = {}) {
-  if constexpr (std::is_same<T, bool>::value) {
+  if constexpr (std::is_same<T, bool>::value) {  // vector<bool> has no data()
     std::vector<char> tmp(values.begin(), values.end());
     Tensor t = empty({static_cast<int64_t>(values.size())}, TensorOptions(kBool));
     std::copy(tmp.begin(), tmp.end(), t.data_ptr<bool>());
-    return options.dtype_opt() ? t.to(options.device_opt(), options.dtype()) : t;
+    return t.to(options.device_opt(), options.dtype_opt().value_or(kBool));
   } else {
     int64_t n = static_cast<int64_t>(values.size());
     return detail::tensor_from(values.data(), {n}, options);
