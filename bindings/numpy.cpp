@@ -188,12 +188,11 @@ static PyObject* py_tensor(PyObject*, PyObject* const* args, Py_ssize_t nargs, P
   PyObject* p[4];
   parser.parse(args, nargs, kwnames, p);
   TensorOptions opt = factory_options(p[1], p[2], p[3]);
-  if (opt.requires_grad())
-    throw NotImplementedError("tensor: requires_grad=True needs autograd, which ember does not implement yet");
   PyObject* data = p[0];
   Tensor t;
   bool plain = PyList_Check(data) || PyTuple_Check(data) || PyFloat_Check(data) || PyLong_Check(data);
   if (is_tensor(data)) {
+    NoGradGuard no_grad;  // tensor(t) copies data, never history
     t = tensor_of(data).clone();
   } else if (!plain && (ensure_numpy(), PyArray_Check(data))) {
     t = tensor_from_array(data).clone();
@@ -213,6 +212,7 @@ static PyObject* py_tensor(PyObject*, PyObject* const* args, Py_ssize_t nargs, P
   }
   if (opt.dtype_opt() || opt.device_opt())
     t = t.to(opt.device_opt(), opt.dtype_opt().value_or(t.dtype()));
+  if (opt.requires_grad()) t = t.detach().set_requires_grad(true);
   return wrap(std::move(t));
   EMBER_PY_CATCH
 }

@@ -7,14 +7,7 @@
 
 namespace ember::native {
 
-static void check_requires_grad(const char* op, const TensorOptions& o) {
-  if (o.requires_grad())
-    throw NotImplementedError(detail::str(op, ": requires_grad=True needs autograd, which ember does not "
-                                              "implement yet"));
-}
-
 Tensor empty(IntArrayRef size, const TensorOptions& options) {
-  check_requires_grad("empty", options);
   for (int64_t s : size)
     EMBER_CHECK(s >= 0, "empty: trying to create tensor with negative dimension ", s, ": ", size);
   ScalarType dt = options.dtype();

@@ -92,7 +92,7 @@ Tensor reshape(const Tensor& self, IntArrayRef shape) {
   self.check_defined("reshape");
   DimVector s = infer_size("reshape", shape, self.numel());
   auto st = view_strides(self.sizes(), self.strides(), s);
-  if (st) return make_view(self, s, *st, self.storage_offset());
+  if (st) return self.view(s);  // composite: through the public ops, so autograd records them
   return self.clone().view(s);
 }
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import gen_autograd  # noqa: E402
 import gen_cpp  # noqa: E402
 import gen_python  # noqa: E402
 import schema  # noqa: E402
@@ -41,6 +42,8 @@ def main() -> int:
     write_if_changed(inc / "native.h", gen_cpp.native_h(ops))
     write_if_changed(a.out / "src" / "ops.cpp", gen_cpp.ops_cpp(ops))
     write_if_changed(a.out / "src" / "registry.cpp", gen_cpp.registry_cpp(ops))
+    write_if_changed(a.out / "src" / "autograd_nodes.h", gen_autograd.nodes_h(ops))
+    write_if_changed(a.out / "src" / "autograd_nodes.cpp", gen_autograd.nodes_cpp(ops))
     for name, text in gen_python.binding_files(ops).items():
         write_if_changed(a.out / "bindings" / name, text)
     write_if_changed(a.out / "python" / "_C.pyi", gen_python.pyi(ops))

@@ -1,6 +1,7 @@
 // Tensor: a cheap, shared handle to a TensorImpl (copying a Tensor aliases it, as in libtorch).
 // The op methods (add, view, sum, ...) are generated from the schema into ember/gen/tensor_methods.h.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -15,6 +16,9 @@ namespace ember {
 
 class Tensor;
 using TensorList = ArrayRef<Tensor>;
+namespace autograd {
+class Node;
+}
 
 class EMBER_API Tensor {
  public:
@@ -68,8 +72,40 @@ class EMBER_API Tensor {
   /// Throws unless defined (used by ops to give a clear message).
   void check_defined(const char* op) const;
 
-  /// Autograd is a later layer; these report "no grad" until it lands.
-  bool requires_grad() const { return false; }
+  // ---- autograd (src/autograd/variable.cpp) ----
+  /// Whether gradients flow to this tensor (a leaf that asked for them, or a result of recorded ops).
+  bool requires_grad() const {
+    auto* m = impl_ ? impl_->autograd_meta() : nullptr;
+    return m && m->requires_grad_;
+  }
+  /// Sets requires_grad on a leaf; only floating-point tensors can require grad.
+  const Tensor& set_requires_grad(bool requires_grad) const;
+  const Tensor& requires_grad_(bool requires_grad = true) const { return set_requires_grad(requires_grad); }
+  /// The accumulated gradient (undefined until a backward reaches this leaf).
+  const Tensor& grad() const;
+  /// Replaces (or with an undefined tensor, clears) the accumulated gradient.
+  void set_grad(const Tensor& grad) const;
+  /// The node that computes this tensor's gradient inputs (null for leaves).
+  const std::shared_ptr<autograd::Node>& grad_fn() const;
+  /// True for tensors that were not produced by a recorded op.
+  bool is_leaf() const;
+  /// Which output of grad_fn this tensor is.
+  uint32_t output_nr() const;
+  /// Computes the gradient of this tensor w.r.t. graph leaves (see ember::autograd::backward).
+  void backward(const Tensor& gradient = Tensor(), std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false, const std::vector<Tensor>& inputs = {}) const;
+  /// Keeps .grad for this non-leaf tensor during backward.
+  void retain_grad() const;
+  bool retains_grad() const;
+  /// A tensor sharing storage (and version counter) with this one, outside the graph.
+  Tensor detach() const;
+  /// Detaches this tensor from the graph in place.
+  const Tensor& detach_() const;
+  /// Registers hook(grad) -> new grad (or undefined to keep) called when this tensor's gradient is
+  /// computed; returns the hook's index.
+  unsigned register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  /// Registers hook(tensor) called after .grad of this leaf was accumulated.
+  void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
 
 #include "ember/gen/tensor_methods.h"
 

@@ -13,6 +13,7 @@ namespace autograd {
 /// Per-tensor autograd state (grad, grad_fn, requires_grad); defined by the autograd layer.
 struct AutogradMetaBase {
   virtual ~AutogradMetaBase() = default;
+  bool requires_grad_ = false;  // a leaf asked for grad, or the tensor has a grad_fn
 };
 }  // namespace autograd
 

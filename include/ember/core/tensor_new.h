@@ -23,7 +23,9 @@ Tensor tensor_from(const T* data, IntArrayRef shape, const TensorOptions& option
   Tensor t = empty(shape, TensorOptions(CppToScalarType<E>::value));
   std::copy(data, data + t.numel(), t.data_ptr<E>());
   ScalarType dt = options.dtype_opt().value_or(literal_dtype<T>());
-  return t.to(options.device_opt(), dt);
+  t = t.to(options.device_opt(), dt);
+  if (options.requires_grad()) t.set_requires_grad(true);
+  return t;
 }
 }  // namespace detail
 
@@ -35,7 +37,9 @@ Tensor tensor(const std::vector<T>& values, const TensorOptions& options = {}) {
     std::vector<char> tmp(values.begin(), values.end());
     Tensor t = empty({static_cast<int64_t>(values.size())}, TensorOptions(kBool));
     std::copy(tmp.begin(), tmp.end(), t.data_ptr<bool>());
-    return t.to(options.device_opt(), options.dtype_opt().value_or(kBool));
+    t = t.to(options.device_opt(), options.dtype_opt().value_or(kBool));
+    if (options.requires_grad()) t.set_requires_grad(true);
+    return t;
   } else {
     int64_t n = static_cast<int64_t>(values.size());
     return detail::tensor_from(values.data(), {n}, options);

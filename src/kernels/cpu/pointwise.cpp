@@ -124,6 +124,13 @@ void sigmoid_k(const Tensor& out, const Tensor& a) {
   unary_loop<T>(out, a, [](M x) { return M(1) / (M(1) + std::exp(-x)); });
 }
 
+template <class T>
+void threshold_backward_k(const Tensor& out, const Tensor& grad, const Tensor& self, const Scalar& threshold) {
+  using M = opmath_t<T>;
+  const M th = threshold.to<M>();
+  binary_loop<T>(out, grad, self, [th](M g, M x) { return x > th ? g : M(0); });
+}
+
 }  // namespace
 
 void register_pointwise() {
@@ -139,6 +146,7 @@ void register_pointwise() {
     register_kernel<OpId::sub>(kCPU, t, &sub_k<T>);
     register_kernel<OpId::neg>(kCPU, t, &neg_k<T>);
     register_kernel<OpId::relu>(kCPU, t, &relu_k<T>);
+    register_kernel<OpId::threshold_backward>(kCPU, t, &threshold_backward_k<T>);
   });
   for_dtypes(kFloatTypes, [](ScalarType t, auto tag) {
     using T = typename decltype(tag)::type;

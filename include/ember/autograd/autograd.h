@@ -1,0 +1,78 @@
+// Reverse-mode automatic differentiation: per-tensor autograd state, graph recording helpers used by
+// generated op bodies, and the engine entry points (ember::autograd::backward / grad).
+#pragma once
+#include <optional>
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/node.h"
+
+namespace ember::autograd {
+
+/// Per-tensor autograd state (allocated only for tensors that take part in autograd).
+struct EMBER_API AutogradMeta : AutogradMetaBase {
+  Tensor grad_;
+  std::shared_ptr<Node> grad_fn_;
+  std::weak_ptr<Node> grad_accumulator_;
+  std::vector<PostAccumulateHook> post_acc_hooks_;
+
+  bool retains_grad_ = false;
+  uint32_t output_nr_ = 0;
+};
+
+/// The meta of t, or nullptr.
+inline AutogradMeta* meta(const Tensor& t) {
+  return t.defined() ? static_cast<AutogradMeta*>(t.unsafeGetTensorImpl()->autograd_meta()) : nullptr;
+}
+/// The meta of t, created if absent.
+EMBER_API AutogradMeta& materialize_meta(const Tensor& t);
+
+/// Where gradients for t go: its grad_fn (non-leaf) or its grad accumulator (leaf requiring grad).
+EMBER_API Edge gradient_edge(const Tensor& t);
+/// The AccumulateGrad node of a leaf requiring grad (created on first use, shared afterwards).
+EMBER_API std::shared_ptr<Node> grad_accumulator(const Tensor& t);
+/// Makes fn the grad_fn of t (output number output_nr).
+EMBER_API void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr = 0);
+/// Refuses in-place writes that autograd cannot track (leaf requiring grad under grad mode).
+EMBER_API void check_inplace(const Tensor& t, const char* op);
+/// Refuses out= when recording would be needed (PyTorch doesn't differentiate out= functions).
+EMBER_API void check_out_no_grad(const char* op, std::initializer_list<const Tensor*> inputs);
+
+/// Whether any of the tensors requires grad (undefined ones don't).
+inline bool any_requires_grad(std::initializer_list<const Tensor*> ts) {
+  for (const Tensor* t : ts)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+/// Computes gradients of `tensors` w.r.t. the graph leaves and accumulates them into `.grad`.
+/// grad_tensors default to ones for one-element outputs. `inputs` restricts accumulation.
+EMBER_API void backward(const variable_list& tensors, const variable_list& grad_tensors = {},
+                        std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+                        const variable_list& inputs = {});
+/// Returns the gradients of `outputs` w.r.t. `inputs` (nothing is accumulated into .grad).
+EMBER_API variable_list grad(const variable_list& outputs, const variable_list& inputs,
+                             const variable_list& grad_outputs = {}, std::optional<bool> retain_graph = std::nullopt,
+                             bool create_graph = false, bool allow_unused = false);
+
+/// Anomaly detection: a NaN produced in backward raises naming the forward op and its creation trace.
+struct EMBER_API AnomalyMode {
+  static bool is_enabled();
+  static void set_enabled(bool enabled);
+};
+
+// ---- helpers used by the schema's backward formulas ------------------------------------------------
+/// Sums t down to shape (undoing broadcasting).
+EMBER_API Tensor sum_to(const Tensor& t, IntArrayRef shape);
+/// Shapes and casts a computed input gradient to the input's metadata (sum_to, then dtype).
+EMBER_API Tensor reduce_grad(const Tensor& g, IntArrayRef shape, ScalarType dtype);
+EMBER_API Tensor zeros_like(const Tensor& t);
+EMBER_API Tensor ones_like(const Tensor& t);
+EMBER_API Tensor sum_backward(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim);
+EMBER_API Tensor mean_backward(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim);
+EMBER_API Tensor softmax_backward(const Tensor& grad, const Tensor& result, int64_t dim);
+EMBER_API Tensor log_softmax_backward(const Tensor& grad, const Tensor& result, int64_t dim);
+EMBER_API Tensor matmul_backward_self(const Tensor& grad, const Tensor& self, const Tensor& other);
+EMBER_API Tensor matmul_backward_other(const Tensor& grad, const Tensor& self, const Tensor& other);
+EMBER_API Tensor permute_backward(const Tensor& grad, IntArrayRef dims);
+
+}  // namespace ember::autograd

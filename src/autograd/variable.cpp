@@ -1,0 +1,180 @@
+// Per-tensor autograd state and the Tensor methods that read or change it.
+#include "ember/autograd/autograd.h"
+#include "ember/gen/functions.h"
+#include "autograd/accumulate_grad.h"
+
+namespace ember {
+namespace autograd {
+
+AutogradMeta& materialize_meta(const Tensor& t) {
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (!impl->autograd_meta()) impl->set_autograd_meta(std::make_unique<AutogradMeta>());
+  return *static_cast<AutogradMeta*>(impl->autograd_meta());
+}
+
+std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
+  AutogradMeta* m = meta(t);
+  if (!m || !m->requires_grad_ || m->grad_fn_) return nullptr;
+  if (auto acc = m->grad_accumulator_.lock()) return acc;
+  auto acc = make_node<AccumulateGrad>(t);
+  m->grad_accumulator_ = acc;
+  return acc;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  AutogradMeta* m = meta(t);
+  if (!m || !m->requires_grad_) return Edge{};
+  if (m->grad_fn_) return Edge{m->grad_fn_, m->output_nr_};
+  return Edge{grad_accumulator(t), 0};
+}
+
+void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
+  AutogradMeta& m = materialize_meta(t);
+  m.grad_fn_ = fn;
+  m.output_nr_ = output_nr;
+  m.requires_grad_ = true;
+  m.grad_accumulator_.reset();
+}
+
+void check_inplace(const Tensor& t, const char* op) {
+  if (!GradMode::is_enabled()) return;
+  AutogradMeta* m = meta(t);
+  if (m && m->requires_grad_ && !m->grad_fn_)
+    throw Error(detail::str(op, ": a leaf Variable that requires grad is being used in an in-place operation."));
+}
+
+void check_out_no_grad(const char* op, std::initializer_list<const Tensor*> inputs) {
+  if (!GradMode::is_enabled()) return;
+  for (const Tensor* t : inputs)
+    if (t->defined() && t->requires_grad())
+      throw Error(detail::str(op, "(): functions with out=... arguments don't support automatic differentiation, "
+                              "but one of the arguments requires grad."));
+}
+
+}  // namespace autograd
+
+using autograd::AutogradMeta;
+using autograd::meta;
+
+const Tensor& Tensor::set_requires_grad(bool requires_grad) const {
+  check_defined("requires_grad_");
+  AutogradMeta* m = meta(*this);
+  if (m && m->grad_fn_) {
+    EMBER_CHECK(requires_grad, "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+    return *this;
+  }
+  if (requires_grad)
+    EMBER_CHECK(ember::is_floating_point(dtype()), "only Tensors of floating point dtype can require gradients (got ",
+                dtype(), ")");
+  if (!m && !requires_grad) return *this;
+  autograd::materialize_meta(*this).requires_grad_ = requires_grad;
+  return *this;
+}
+
+const Tensor& Tensor::grad() const {
+  static const Tensor undefined;
+  AutogradMeta* m = meta(*this);
+  return m ? m->grad_ : undefined;
+}
+
+void Tensor::set_grad(const Tensor& grad) const {
+  check_defined("grad");
+  if (grad.defined()) {
+    EMBER_CHECK(grad.sizes().equals(sizes()), "assigned grad has data of a different size (", grad.sizes(),
+                " vs ", sizes(), ")");
+    EMBER_CHECK(grad.dtype() == dtype(), "assigned grad has data of a different type (", grad.dtype(), " vs ",
+                dtype(), ")");
+    EMBER_CHECK(grad.device() == device(), "assigned grad has data located on a different device");
+  } else if (!meta(*this)) {
+    return;
+  }
+  autograd::materialize_meta(*this).grad_ = grad;
+}
+
+const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
+  static const std::shared_ptr<autograd::Node> none;
+  AutogradMeta* m = meta(*this);
+  return m ? m->grad_fn_ : none;
+}
+
+bool Tensor::is_leaf() const {
+  AutogradMeta* m = meta(*this);
+  return !m || !m->grad_fn_;
+}
+
+uint32_t Tensor::output_nr() const {
+  AutogradMeta* m = meta(*this);
+  return m ? m->output_nr_ : 0;
+}
+
+void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
+                      const std::vector<Tensor>& inputs) const {
+  autograd::backward({*this}, gradient.defined() ? autograd::variable_list{gradient} : autograd::variable_list{},
+                     retain_graph, create_graph, inputs);
+}
+
+void Tensor::retain_grad() const {
+  check_defined("retain_grad");
+  EMBER_CHECK(requires_grad(), "can't retain_grad on Tensor that has requires_grad=False");
+  if (is_leaf()) return;  // leaves keep .grad anyway
+  AutogradMeta& m = autograd::materialize_meta(*this);
+  if (m.retains_grad_) return;
+  m.retains_grad_ = true;
+  std::weak_ptr<TensorImpl> weak = impl_;
+  m.grad_fn_->add_tensor_pre_hook(m.output_nr_, [weak](const Tensor& g) -> Tensor {
+    auto impl = weak.lock();
+    if (!impl || !g.defined()) return Tensor();
+    Tensor self(impl);
+    const Tensor& cur = self.grad();
+    if (!cur.defined()) self.set_grad(g.detach().clone());
+    else self.set_grad(cur + g.detach());
+    return Tensor();
+  });
+}
+
+bool Tensor::retains_grad() const {
+  AutogradMeta* m = meta(*this);
+  return m && m->retains_grad_;
+}
+
+Tensor Tensor::detach() const {
+  check_defined("detach");
+  auto impl = std::make_shared<TensorImpl>(impl_->storage(), dtype(), DimVector(sizes()), DimVector(strides()),
+                                           storage_offset());
+  impl->set_version_counter(impl_->shared_version_counter());
+  return Tensor(std::move(impl));
+}
+
+const Tensor& Tensor::detach_() const {
+  check_defined("detach_");
+  AutogradMeta* m = meta(*this);
+  if (m) {
+    m->grad_fn_.reset();
+    m->requires_grad_ = false;
+    m->output_nr_ = 0;
+  }
+  return *this;
+}
+
+unsigned Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
+  check_defined("register_hook");
+  EMBER_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
+  std::shared_ptr<autograd::Node> fn = grad_fn();
+  uint32_t nr = output_nr();
+  if (!fn) {
+    fn = autograd::grad_accumulator(*this);
+    nr = 0;
+  }
+  fn->add_tensor_pre_hook(nr, std::move(hook));
+  return static_cast<unsigned>(fn->tensor_pre_hooks().size() - 1);
+}
+
+void Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const {
+  check_defined("register_post_accumulate_grad_hook");
+  EMBER_CHECK(is_leaf(), "post accumulate grad hooks cannot be registered on non-leaf tensors");
+  EMBER_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
+  autograd::materialize_meta(*this).post_acc_hooks_.push_back(std::move(hook));
+}
+
+}  // namespace ember

@@ -1,0 +1,200 @@
+"""Emits autograd from the schema's backward formulas: one Node class per differentiable op (saving only
+what its formulas read, and only for inputs that need a gradient) and the recording code that the op
+bodies run when an input requires grad."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from gen_cpp import HEADER
+from schema import Op
+
+META_ATTRS = {"sizes": ("sizes", "DimVector", "{x}.sizes()"),
+              "dtype": ("dtype", "ScalarType", "{x}.dtype()"),
+              "device": ("device", "Device", "{x}.device()")}
+SAVED_TYPES = {  # schema type -> member type for saved non-tensor arguments
+    "Scalar": "Scalar", "Scalar?": "std::optional<Scalar>", "int": "int64_t", "int?": "std::optional<int64_t>",
+    "int[]": "DimVector", "int[]?": "std::optional<DimVector>", "float": "double", "bool": "bool",
+    "ScalarType?": "std::optional<ScalarType>", "Device?": "std::optional<Device>", "ScalarType": "ScalarType",
+    "Device": "Device",
+}
+
+
+def node_name(op: Op) -> str:
+    return "".join(p.capitalize() for p in op.name.strip("_").split("_")) + "Backward0"
+
+
+@dataclass
+class Use:
+    tensors: set = field(default_factory=set)        # tensor params read whole
+    metas: set = field(default_factory=set)          # (param, attr)
+    values: set = field(default_factory=set)         # non-tensor params
+    result: bool = False
+
+
+def _uses(op: Op, formula: str) -> Use:
+    tensor_params = {a.name for a in op.args if a.type == "Tensor"}
+    other_params = {a.name for a in op.args if a.type != "Tensor"}
+    u = Use()
+    tree = ast.parse(formula, mode="eval")
+    meta_names = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in tensor_params
+                and node.func.attr in META_ATTRS and not node.args):
+            u.metas.add((node.func.value.id, node.func.attr))
+            meta_names.add(id(node.func.value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id == "result":
+                u.result = True
+            elif node.id in tensor_params and id(node) not in meta_names:
+                u.tensors.add(node.id)
+            elif node.id in other_params:
+                u.values.add(node.id)
+    return u
+
+
+def _cpp(node, op: Op) -> str:
+    tensor_params = {a.name for a in op.args if a.type == "Tensor"}
+    other_params = {a.name for a in op.args if a.type != "Tensor"}
+    r = lambda n: _cpp(n, op)  # noqa: E731
+    if isinstance(node, ast.Expression):
+        return r(node.body)
+    if isinstance(node, ast.Name):
+        if node.id in other_params:
+            return node.id + "_"
+        return node.id
+    if isinstance(node, ast.Constant):
+        return repr(node.value) if not isinstance(node.value, bool) else str(node.value).lower()
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return f"(-{r(node.operand)})"
+    if isinstance(node, ast.BinOp):
+        sym = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}[type(node.op)]
+        return f"({r(node.left)} {sym} {r(node.right)})"
+    if isinstance(node, ast.Call):
+        args = ", ".join(r(a) for a in node.args)
+        f = node.func
+        if isinstance(f, ast.Attribute):
+            if isinstance(f.value, ast.Name) and f.value.id in tensor_params and f.attr in META_ATTRS and not node.args:
+                return f"{f.value.id}_{f.attr}_"
+            return f"{r(f.value)}.{f.attr}({args})"
+        return f"{r(f)}({args})"
+    raise ValueError(f"{op.name}: unsupported construct in backward formula: {ast.dump(node)}")
+
+
+def differentiable_inputs(op: Op) -> list[str]:
+    return [a.name for a in op.args if a.type == "Tensor"]
+
+
+def analyze(op: Op):
+    ins = differentiable_inputs(op)
+    uses = {i: _uses(op, str(op.backward[i])) for i in op.backward}
+    for i in op.backward:
+        if i not in ins:
+            raise ValueError(f"{op.name}: backward for '{i}', which is not a Tensor input")
+    return ins, uses
+
+
+def nodes_h(ops: list[Op]) -> str:
+    L = [HEADER, "// One backward Node per differentiable schema op.", "#pragma once",
+         '#include "ember/autograd/autograd.h"', "", "namespace ember::autograd::generated {", ""]
+    for op in ops:
+        if not op.backward:
+            continue
+        ins, uses = analyze(op)
+        tensors = sorted({t for u in uses.values() for t in u.tensors})
+        metas = {(i, "sizes") for i in ins} | {(i, "dtype") for i in ins} | {m for u in uses.values() for m in u.metas}
+        values = sorted({v for u in uses.values() for v in u.values})
+        L.append(f"struct {node_name(op)} final : Node {{")
+        L.append(f'  std::string name() const override {{ return "{node_name(op)}"; }}')
+        L.append("  variable_list apply(variable_list&& grads) override;")
+        rel = " ".join(f"{t}_.reset();" for t in tensors) + (" result_.reset();" if any(u.result for u in uses.values()) else "")
+        L.append(f"  void release_variables() override {{ {rel} }}")
+        for t in tensors:
+            L.append(f"  SavedVariable {t}_;")
+        if any(u.result for u in uses.values()):
+            L.append("  SavedVariable result_;")
+        for (p, attr) in sorted(metas):
+            L.append(f"  {META_ATTRS[attr][1]} {p}_{attr}_;")
+        typ = {a.name: a.type for a in op.args}
+        for v in values:
+            L.append(f"  {SAVED_TYPES[typ[v]]} {v}_;")
+        L.append("};")
+        L.append("")
+    L += ["}  // namespace ember::autograd::generated", ""]
+    return "\n".join(L)
+
+
+def nodes_cpp(ops: list[Op]) -> str:
+    L = [HEADER, '#include "autograd_nodes.h"', '#include "ember/gen/functions.h"', "",
+         "namespace ember::autograd::generated {", ""]
+    for op in ops:
+        if not op.backward:
+            continue
+        ins, uses = analyze(op)
+        tensors = sorted({t for u in uses.values() for t in u.tensors})
+        has_result = any(u.result for u in uses.values())
+        L.append(f"variable_list {node_name(op)}::apply(variable_list&& grads) {{")
+        L.append("  const Tensor& grad = grads[0];")
+        L.append(f"  variable_list out({len(ins)});")
+        for t in tensors:
+            L.append(f"  Tensor {t} = {t}_.unpack();")
+        if has_result:
+            L.append("  Tensor result = result_.unpack(shared_from_this());")
+        for idx, name in enumerate(ins):
+            if name not in op.backward:
+                continue
+            expr = _cpp(ast.parse(str(op.backward[name]), mode="eval"), op)
+            L.append(f"  if (should_compute_output({idx})) out[{idx}] = reduce_grad({expr}, {name}_sizes_, {name}_dtype_);")
+        L.append("  return out;")
+        L.append("}")
+        L.append("")
+    L += ["}  // namespace ember::autograd::generated", ""]
+    return "\n".join(L)
+
+
+def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> list[str]:
+    """Code run before the op: decides whether to record, creates the node, saves inputs."""
+    ins, uses = analyze(op)
+    names = {n: (self_expr if n == "self" else n) for n in ins}
+    ptrs = ", ".join(f"&{names[n]}" for n in ins)
+    L = [f"  std::shared_ptr<autograd::generated::{node_name(op)}> grad_node;",
+         f"  if (autograd::GradMode::is_enabled() && autograd::any_requires_grad({{{ptrs}}})) {{",
+         f"    grad_node = autograd::make_node<autograd::generated::{node_name(op)}>();"]
+    for n in ins:
+        L.append(f"    grad_node->add_next_edge(autograd::gradient_edge({names[n]}));")
+    for idx, n in enumerate(ins):
+        if n not in op.backward:
+            continue
+        u = uses[n]
+        cond = f"grad_node->should_compute_output({idx})"
+        for t in sorted(u.tensors):
+            src = names[t]
+            if inplace and t == "self":
+                src = f"{self_expr}.clone()"
+            L.append(f"    if ({cond} && !grad_node->{t}_.defined()) grad_node->{t}_ = autograd::SavedVariable({src}, false);")
+        for v in sorted(u.values):
+            val = v
+            if next(a for a in op.args if a.name == v).type in ("int[]",):
+                val = f"DimVector({v})"
+            elif next(a for a in op.args if a.name == v).type == "int[]?":
+                val = f"{v} ? std::optional<DimVector>(DimVector(*{v})) : std::nullopt"
+            L.append(f"    grad_node->{v}_ = {val};")
+        for (p, attr) in sorted(u.metas):
+            L.append(f"    grad_node->{p}_{attr}_ = {META_ATTRS[attr][2].format(x=names[p])};")
+    for n in ins:
+        L.append(f"    grad_node->{n}_sizes_ = {names[n]}.sizes();")
+        L.append(f"    grad_node->{n}_dtype_ = {names[n]}.dtype();")
+    L.append("  }")
+    return L
+
+
+def record_epilogue(op: Op, out_expr: str) -> list[str]:
+    ins, uses = analyze(op)
+    L = [f"  if (grad_node && ember::is_floating_point({out_expr}.dtype())) {{",
+         f"    autograd::set_history({out_expr}, grad_node);"]
+    if any(u.result for u in uses.values()):
+        L.append(f"    grad_node->result_ = autograd::SavedVariable({out_expr}, true);")
+    L.append("  }")
+    return L
