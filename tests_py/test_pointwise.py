@@ -207,7 +207,7 @@ def test_sub_bool_is_an_error():
     b = ember.ones(2, dtype=ember.bool)
     for f in (lambda: b - b, lambda: b - ember.ones(2), lambda: ember.ones(2) - b, lambda: b - 1,
               lambda: -b, lambda: ember.relu(b)):
-        with pytest.raises((RuntimeError, TypeError), match="bool|Bool"):
+        with pytest.raises(RuntimeError, match="bool|Bool"):
             f()
 
 
