@@ -233,3 +233,34 @@ def test_bool_pow_and_add():
 def test_promotion_table_matches_promote_types():
     for (a, b), want in PROMOTE.items():
         assert ember.promote_types(a, b) == want, (a, b)
+
+
+def test_default_dtype_drives_float_results():
+    ember.set_default_dtype(ember.float64)
+    try:
+        i = ember.arange(3)
+        assert ember.exp(i).dtype == ember.float64
+        assert (i / 2).dtype == ember.float64
+        assert (i + 2.5).dtype == ember.float64
+        assert (ember.ones(2, dtype=ember.float16) + 2.5).dtype == ember.float16
+        assert ember.arange(0.0, 1.0, 0.5).dtype == ember.float64
+        assert ember.ones(2).dtype == ember.float64 and ember.tensor([1.5]).dtype == ember.float64
+        check_op(ember.exp, np.exp, T(), dtypes=(ember.int32, ember.bool), shapes=[((3,),)], result=float_result_type,
+                 name="exp with default float64")
+    finally:
+        ember.set_default_dtype(ember.float32)
+    assert ember.get_default_dtype() == ember.float32
+
+
+@pytest.mark.xfail(strict=True, reason="ember.pow has no (Scalar self, Tensor exponent) overload (torch.pow(2, t)); "
+                                       "the schema/bindings only take a Tensor self (2 ** t works)")
+def test_pow_scalar_base_function():
+    t = ember.arange(4)
+    np.testing.assert_array_equal(ember.pow(2, t).numpy(), 2 ** np.arange(4))
+
+
+@pytest.mark.xfail(strict=True, reason="a Python int that overflows the tensor's integer dtype wraps silently; "
+                                       "PyTorch raises 'value cannot be converted to type int8_t without overflow'")
+def test_scalar_overflowing_the_integer_dtype_is_an_error():
+    with pytest.raises(RuntimeError, match="without overflow"):
+        ember.ones(2, dtype=ember.int8) + 1000
