@@ -9,7 +9,8 @@ BIG = [((257, 301), (301,)), ((3, 257, 301), (257, 1)), ((70001,), ())]
 
 def test_binary_large():
     check_op(ember.add, np.add, T(), T(), dtypes=(ember.float32, ember.int64, (ember.int8, ember.float64)),
-             shapes=BIG, layouts=("contiguous", "transposed", "negative", "strided"), result=result_type, name="add big")
+             shapes=BIG, layouts=("contiguous", "transposed", "negative", "strided"), result=result_type,
+             name="add big")
     check_op(ember.div, np.true_divide, T(), T(nonzero=True), dtypes=(ember.bfloat16, ember.int32), shapes=BIG[:1],
              result=float_result_type, name="div big")
 
