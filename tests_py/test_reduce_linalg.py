@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import ember
-from op_check import (ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, NUMERIC_DTYPES, T, check_op, returns,
+from op_check import (ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, T, check_op, returns,
                       same_as_first, sum_result_type)
 
 RED_SHAPES = [((2, 3, 4),), ((3, 0, 2),), ((5,),)]
