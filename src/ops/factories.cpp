@@ -73,6 +73,10 @@ Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
               " cannot be broadcast to the destination of shape ", self.sizes());
   EMBER_CHECK(self.device() == src.device(), "copy_: copies between devices (", src.device(), " to ",
               self.device(), ") need the CUDA backend, which this build does not have");
+  for (int64_t d = 0; d < self.dim(); ++d)  // an expand()ed destination: several sources per element
+    EMBER_CHECK(self.strides()[d] != 0 || self.sizes()[d] <= 1, "copy_: unsupported operation: more than one "
+                "element of the written-to tensor refers to a single memory location. Please clone() the tensor "
+                "before performing the operation. (shape ", self.sizes(), ", strides ", self.strides(), ")");
   dispatch::kernel<OpId::copy_>(self.device().type(), self.dtype())(self, src, non_blocking);
   self.unsafeGetTensorImpl()->bump_version();
   return self;

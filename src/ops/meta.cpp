@@ -76,10 +76,11 @@ MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b) {
 
 MetaResult meta_binary_nobool(const char* op, const Tensor& a, const Tensor& b) {
   MetaResult m = meta_binary(op, a, b);
-  EMBER_CHECK_TYPE(!(a.dtype() == kBool && b.dtype() == kBool), op,
+  // RuntimeError, as in PyTorch (the dtype is fine as a type; the operation is what's refused).
+  EMBER_CHECK(!(a.dtype() == kBool && b.dtype() == kBool), op,
                    ": subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
                    "or `logical_xor()` operator instead.");
-  EMBER_CHECK_TYPE(a.dtype() != kBool && b.dtype() != kBool, op,
+  EMBER_CHECK(a.dtype() != kBool && b.dtype() != kBool, op,
                    ": subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                    "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   return m;
@@ -98,7 +99,7 @@ MetaResult meta_unary(const char* op, const Tensor& a) {
 
 MetaResult meta_unary_nobool(const char* op, const Tensor& a) {
   check_defined(op, a);
-  EMBER_CHECK_TYPE(a.dtype() != kBool, op, ": not supported for bool tensors (got a tensor of dtype Bool"
+  EMBER_CHECK(a.dtype() != kBool, op, ": not supported for bool tensors (got a tensor of dtype Bool"
                    " and shape ", a.sizes(), ")");
   return meta_unary(op, a);
 }
@@ -130,6 +131,12 @@ void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inp
               " can't be cast to the desired output type ", out.dtype());
   EMBER_CHECK(out.device() == m.device, op, ": out= tensor is on ", out.device(), " but the result is on ",
               m.device);
+  // A stride-0 dim of size > 1 (an expand()ed tensor) would have several results written to one
+  // element, and in place a result would read an element already overwritten: refuse, as PyTorch does.
+  for (int64_t d = 0; d < out.dim(); ++d)
+    EMBER_CHECK(out.strides()[d] != 0 || out.sizes()[d] <= 1, op, ": unsupported operation: more than one "
+                "element of the written-to tensor refers to a single memory location. Please clone() the tensor "
+                "before performing the operation. (shape ", out.sizes(), ", strides ", out.strides(), ")");
   if (out.dtype() == m.out_dtype) {
     run(out);
   } else {

@@ -10,14 +10,19 @@ namespace {
 
 /// How BLAS can read a [rows, cols] matrix with strides (rs, cs), or false if it cannot.
 bool blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, bool* trans, int64_t* ld) {
-  if (cs == 1 && (rs >= std::max<int64_t>(1, cols) || rows == 1)) {
+  // The stride of a size-1 dim is never followed, so it may be anything (a[1::2, 1::2] of a 3x3 array
+  // has shape 1x1 and strides 6, 2); normalize it, or such operands fail both layouts below even
+  // after .contiguous() (which returns them unchanged: they count as contiguous).
+  if (cols <= 1) cs = 1;
+  if (rows <= 1) rs = std::max<int64_t>(1, cols);
+  if (cs == 1 && rs >= std::max<int64_t>(1, cols)) {
     *trans = false;
-    *ld = std::max<int64_t>(std::max<int64_t>(1, cols), rows == 1 ? cols : rs);
+    *ld = rs;
     return true;
   }
-  if (rs == 1 && (cs >= std::max<int64_t>(1, rows) || cols == 1)) {
+  if (rs == 1 && cs >= std::max<int64_t>(1, rows)) {
     *trans = true;
-    *ld = std::max<int64_t>(std::max<int64_t>(1, rows), cols == 1 ? rows : cs);
+    *ld = cs;
     return true;
   }
   return false;
@@ -30,11 +35,13 @@ void gemm_blas(const Tensor& out, Tensor a, Tensor b) {
   int64_t lda, ldb;
   if (!blas_layout(n, k, a.strides()[1], a.strides()[2], &ta, &lda)) {
     a = a.contiguous();
-    blas_layout(n, k, a.strides()[1], a.strides()[2], &ta, &lda);
+    EMBER_CHECK(blas_layout(n, k, a.strides()[1], a.strides()[2], &ta, &lda), "matmul: internal error: no "
+                "BLAS layout for a contiguous operand of strides ", a.strides());
   }
   if (!blas_layout(k, m, b.strides()[1], b.strides()[2], &tb, &ldb)) {
     b = b.contiguous();
-    blas_layout(k, m, b.strides()[1], b.strides()[2], &tb, &ldb);
+    EMBER_CHECK(blas_layout(k, m, b.strides()[1], b.strides()[2], &tb, &ldb), "matmul: internal error: no "
+                "BLAS layout for a contiguous operand of strides ", b.strides());
   }
   const T* pa = a.data_ptr<T>();
   const T* pb = b.data_ptr<T>();
