@@ -248,15 +248,11 @@ def test_default_dtype_drives_float_results():
     assert ember.get_default_dtype() == ember.float32
 
 
-@pytest.mark.xfail(strict=True, reason="ember.pow has no (Scalar self, Tensor exponent) overload (torch.pow(2, t)); "
-                                       "the schema/bindings only take a Tensor self (2 ** t works)")
 def test_pow_scalar_base_function():
     t = ember.arange(4)
     np.testing.assert_array_equal(ember.pow(2, t).numpy(), 2 ** np.arange(4))
 
 
-@pytest.mark.xfail(strict=True, reason="a Python int that overflows the tensor's integer dtype wraps silently; "
-                                       "PyTorch raises 'value cannot be converted to type int8_t without overflow'")
 def test_scalar_overflowing_the_integer_dtype_is_an_error():
     with pytest.raises(RuntimeError, match="without overflow"):
         ember.ones(2, dtype=ember.int8) + 1000

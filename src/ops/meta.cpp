@@ -112,9 +112,51 @@ MetaResult meta_unary_float(const char* op, const Tensor& a) {
 
 Tensor alloc(const MetaResult& m) { return empty(m.shape, TensorOptions(m.out_dtype).device(m.device)); }
 
+static void check_scalar_fits(const Tensor& t, ScalarType dt) {
+  // A Python int must fit the integer dtype it joins (PyTorch: "... without overflow").
+  if (!t.unsafeGetTensorImpl()->is_wrapped_number() || t.dtype() != kInt64 || !is_integral(dt, false)) return;
+  int64_t v = *static_cast<const int64_t*>(t.data_ptr());
+  bool ok = true;
+  const char* name = "int64_t";
+  switch (dt) {
+    case kUInt8: ok = v >= 0 && v <= 255; name = "uint8_t"; break;
+    case kInt8: ok = v >= -128 && v <= 127; name = "int8_t"; break;
+    case kInt16: ok = v >= -32768 && v <= 32767; name = "int16_t"; break;
+    case kInt32: ok = v >= INT32_MIN && v <= INT32_MAX; name = "int"; break;
+    default: break;
+  }
+  EMBER_CHECK(ok, "value cannot be converted to type ", name, " without overflow (", v, ")");
+}
+
 Tensor cast(const Tensor& t, const MetaResult& m) {
+  check_scalar_fits(t, m.compute_dtype);
   if (t.dtype() == m.compute_dtype) return t;
   return t.to(std::nullopt, m.compute_dtype);
+}
+
+void check_overlap(const char* op, const Tensor& out, std::initializer_list<const Tensor*> inputs) {
+  if (out.numel() == 0) return;
+  auto range = [](const Tensor& t, const char** lo, const char** hi) {
+    const char* base = static_cast<const char*>(t.data_ptr());
+    int64_t es = static_cast<int64_t>(t.element_size()), a = 0, b = 0;
+    for (int64_t d = 0; d < t.dim(); ++d) {
+      int64_t span = (t.sizes()[d] - 1) * t.strides()[d] * es;
+      (span < 0 ? a : b) += span;
+    }
+    *lo = base + a;
+    *hi = base + b + es;
+  };
+  for (const Tensor* t : inputs) {
+    if (!t->defined() || t->numel() == 0 || t->impl()->storage() != out.impl()->storage()) continue;
+    if (t->data_ptr() == out.data_ptr() && t->sizes().equals(out.sizes()) && t->strides().equals(out.strides()))
+      continue;  // the same elements: elementwise ops read each before writing it
+    const char *a0, *a1, *b0, *b1;
+    range(*t, &a0, &a1);
+    range(out, &b0, &b1);
+    EMBER_CHECK(a1 <= b0 || b1 <= a0, op, ": unsupported operation: some elements of the input tensor and the "
+                "written-to tensor refer to a single memory location. Please clone() the tensor before performing "
+                "the operation.");
+  }
 }
 
 void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,

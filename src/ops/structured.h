@@ -30,6 +30,8 @@ MetaResult meta_unary_float(const char* op, const Tensor& a);
 Tensor alloc(const MetaResult& m);
 /// t converted to m.compute_dtype (t itself when it already is).
 Tensor cast(const Tensor& t, const MetaResult& m);
+/// Refuses an input that partly overlaps the memory an op writes (PyTorch's "unsupported operation").
+void check_overlap(const char* op, const Tensor& out, std::initializer_list<const Tensor*> inputs);
 /// Runs `run` so that its result lands in out (an out= argument, or self for in-place ops): checks
 /// shape and castability, computes through a temporary when out's dtype differs, bumps out's version.
 void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,

@@ -83,6 +83,11 @@ def _short_factory(op: Op) -> list[str] | None:
     return [f"{CPP_PARAM[a.type]} {a.name}" for a in pos if a.default is None] + ["TensorOptions options"]
 
 
+def _method_scalar_args(op: Op) -> list[str]:
+    """Scalar overloads a method can have: never for self, which is the tensor itself."""
+    return [s for s in op.scalar_args if s != op.args[0].name]
+
+
 def kernel_params(op: Op) -> list[str]:
     p = params(op, defaults=False, kernel=True)
     return p if op.returns_self else ["const Tensor& out"] + p
@@ -154,13 +159,13 @@ def tensor_methods_h(ops: list[Op]) -> str:
             continue
         L.append(f"  /// {op.doc}")
         L.append(f"  {ret_type(op)} {op.name}({', '.join(params(op, defaults=True, method=True))}) const;")
-        for s in op.scalar_args:
+        for s in _method_scalar_args(op):
             L.append(f"  {ret_type(op)} {op.name}("
                      f"{', '.join(params(op, defaults=True, method=True, override={s: 'const Scalar&'}))}) const;")
         if op.inplace:
             L.append(f"  /// In-place {op.name}: writes the result into this tensor.")
             L.append(f"  const Tensor& {op.name}_({', '.join(params(op, defaults=True, method=True))}) const;")
-            for s in op.scalar_args:
+            for s in _method_scalar_args(op):
                 L.append(f"  const Tensor& {op.name}_("
                          f"{', '.join(params(op, defaults=True, method=True, override={s: 'const Scalar&'}))}) const;")
     return "\n".join(L) + "\n"
@@ -216,6 +221,7 @@ def ops_cpp(ops: list[Op]) -> str:
                 L += [f"Tensor& {op.name}_out(Tensor& out, {P}) {{",
                       f'  autograd::check_out_no_grad("{op.name}", {{{ptrs}}});',
                       f"  auto m = {meta_call};",
+                      f'  structured::check_overlap("{op.name}", out, {{{ptrs}}});',
                       f'  structured::write_into("{op.name}", out, m, false, [&](const Tensor& o) '
                       f"{{ {op.name}_run(o, m, {all_names}); }});",
                       "  return out;", "}"]
@@ -260,7 +266,7 @@ def ops_cpp(ops: list[Op]) -> str:
                 L += [f"{ret_type(op)} Tensor::{op.name}({MP}) const {{ {body}; return *this; }}"]
             else:
                 L += [f"{ret_type(op)} Tensor::{op.name}({MP}) const {{ return {body}; }}"]
-            for s in op.scalar_args:
+            for s in _method_scalar_args(op):
                 MP2 = ", ".join(params(op, defaults=False, method=True, override={s: "const Scalar&"}))
                 n2 = ", ".join(call_args(op, method=True, replace={s: f"scalar_to_tensor({s})"}))
                 L += [f"{ret_type(op)} Tensor::{op.name}({MP2}) const {{ return ember::{op.name}({n2}); }}"]
@@ -273,13 +279,15 @@ def ops_cpp(ops: list[Op]) -> str:
                 if diff:
                     L.append(f'  autograd::check_inplace(*this, "{op.name}_");')
                     L += ga.record_prologue(op, self_expr="(*this)", inplace=True)
+                others = ", ".join(f"&{t}" for t in tensors[1:])
                 L += [f"  auto m = {meta_call};",
+                      f'  structured::check_overlap("{op.name}_", *this, {{{others}}});',
                       f'  structured::write_into("{op.name}_", *this, m, true, [&](const Tensor& o) '
                       f"{{ {op.name}_run(o, m, *this{', ' + rest if rest else ''}); }});"]
                 if diff:
                     L += ga.record_epilogue(op, "(*this)")
                 L += ["  return *this;", "}"]
-                for s in op.scalar_args:
+                for s in _method_scalar_args(op):
                     MP2 = ", ".join(params(op, defaults=False, method=True, override={s: "const Scalar&"}))
                     n2 = ", ".join(call_args(op, replace={s: f"scalar_to_tensor({s})"})[1:])
                     L += [f"const Tensor& Tensor::{op.name}_({MP2}) const {{ return {op.name}_({n2}); }}"]
