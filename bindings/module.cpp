@@ -1,14 +1,13 @@
 // The extension module ember._C: the Python types, the generated op bindings and the hand-written
 // glue. Hot paths are CPython vectorcall functions (docs/bindings.md); pybind11 hosts the module and
 // the cold helpers below.
-#include <pybind11/pybind11.h>
-
-#include "arg_parser.h"
+#include "pybind_tensor.h"
 #include "ops.h"
 
 namespace ember::py {
 void init_types(Registrations& r);
 void add_numpy_functions(Registrations& r);
+void init_autograd(pybind11::module_& m);
 }  // namespace ember::py
 
 namespace pyb = pybind11;
@@ -37,6 +36,7 @@ PYBIND11_MODULE(_C, m) {
     m.attr(dtype_name(st)) = pyb::handle(py::dtype_object(st));
   }
 
+  py::init_autograd(m);
   m.def("_get_default_dtype", [] { return pyb::handle(py::dtype_object(get_default_dtype())).inc_ref(); });
   m.def("_set_default_dtype", [](pyb::handle d) {
     if (Py_TYPE(d.ptr()) != &py::g_dtype_type) throw pyb::type_error("set_default_dtype(): expected an ember.dtype");

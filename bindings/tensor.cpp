@@ -161,13 +161,18 @@ static void tensor_dealloc(PyObject* o) {
   tp->tp_free(o);
   Py_DECREF(tp);
 }
+int visit_tensor_hooks(const Tensor& t, visitproc visit, void* arg);  // autograd.cpp
+void clear_tensor_hooks(const Tensor& t);
+void add_autograd_getset(std::vector<PyGetSetDef>& g);
+
 static int tensor_traverse(PyObject* o, visitproc visit, void* arg) {
   Py_VISIT(Py_TYPE(o));
   Py_VISIT(reinterpret_cast<PyTensor*>(o)->dict);
-  return 0;
+  return visit_tensor_hooks(reinterpret_cast<PyTensor*>(o)->cdata, visit, arg);
 }
 static int tensor_clear(PyObject* o) {
   Py_CLEAR(reinterpret_cast<PyTensor*>(o)->dict);
+  clear_tensor_hooks(reinterpret_cast<PyTensor*>(o)->cdata);
   return 0;
 }
 static PyObject* tensor_new(PyTypeObject*, PyObject*, PyObject*) {
@@ -203,7 +208,6 @@ GETTER(get_device) {
 GETTER(get_ndim) { return PyLong_FromLongLong(tensor_of(o).dim()); }
 GETTER(get_is_cuda) { return PyBool_FromLong(tensor_of(o).is_cuda()); }
 GETTER(get_is_cpu) { return PyBool_FromLong(tensor_of(o).is_cpu()); }
-GETTER(get_requires_grad) { Py_RETURN_FALSE; }
 GETTER(get_version) { return PyLong_FromUnsignedLong(tensor_of(o)._version()); }
 GETTER(get_T) {
   EMBER_PY_TRY
@@ -215,14 +219,13 @@ GETTER(get_T) {
 }
 #undef GETTER
 
-static PyGetSetDef tensor_getset[] = {
+static PyGetSetDef tensor_getset_base[] = {
     {"shape", get_shape, nullptr, "The tensor's size as an ember.Size.", nullptr},
     {"dtype", get_dtype, nullptr, "The element type.", nullptr},
     {"device", get_device, nullptr, "The device holding the data.", nullptr},
     {"ndim", get_ndim, nullptr, "Number of dimensions.", nullptr},
     {"is_cuda", get_is_cuda, nullptr, "Whether the tensor is on a CUDA device.", nullptr},
     {"is_cpu", get_is_cpu, nullptr, "Whether the tensor is on the CPU.", nullptr},
-    {"requires_grad", get_requires_grad, nullptr, "Autograd is not implemented yet: always False.", nullptr},
     {"_version", get_version, nullptr, "The version counter shared with views.", nullptr},
     {"T", get_T, nullptr, "The tensor with its dims reversed (a view).", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr}};
@@ -353,7 +356,11 @@ void init_types(Registrations& r) {
   slots.push_back({Py_tp_clear, reinterpret_cast<void*>(tensor_clear)});
   slots.push_back({Py_tp_new, reinterpret_cast<void*>(tensor_new)});
   slots.push_back({Py_tp_methods, methods.data()});
-  slots.push_back({Py_tp_getset, tensor_getset});
+  static std::vector<PyGetSetDef> getset;
+  for (PyGetSetDef* g = tensor_getset_base; g->name; ++g) getset.push_back(*g);
+  add_autograd_getset(getset);
+  getset.push_back({nullptr, nullptr, nullptr, nullptr, nullptr});
+  slots.push_back({Py_tp_getset, getset.data()});
   slots.push_back({Py_tp_members, members});
   slots.push_back({Py_mp_length, reinterpret_cast<void*>(tensor_len)});
   slots.push_back({Py_tp_doc, const_cast<char*>("A multi-dimensional array on a device (ember.Tensor).")});

@@ -21,7 +21,8 @@ from ember._C import (  # noqa: F401
     uint8,
 )
 from ember import _tensor  # noqa: F401  (adds Python-level Tensor methods)
-from ember import cuda, utils  # noqa: F401
+from ember import autograd, cuda, utils  # noqa: F401
+from ember.autograd import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 
 # Aliases PyTorch users know.
 half = float16

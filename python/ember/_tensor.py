@@ -88,3 +88,48 @@ for _name, _fn in {
 }.items():
     setattr(Tensor, _name, _fn)
 Tensor.__array_priority__ = 1000
+
+
+# ---- autograd methods (the engine is C++; these forward to it) ----
+def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Computes the gradient of this tensor w.r.t. graph leaves (see ember.autograd.backward)."""
+    ember.autograd.backward(self, gradient, retain_graph, create_graph, inputs)
+
+
+def _requires_grad_(self, requires_grad=True):
+    """Sets requires_grad in place (leaves only) and returns self."""
+    return _C._requires_grad_(self, requires_grad)
+
+
+def _retain_grad(self):
+    """Keeps .grad for this non-leaf tensor during backward."""
+    _C._retain_grad(self)
+
+
+def _detach(self):
+    """A tensor sharing this one's memory and version counter, outside the graph."""
+    return _C._detach(self)
+
+
+def _detach_(self):
+    """Detaches this tensor from the graph in place."""
+    return _C._detach_(self)
+
+
+def _register_hook(self, hook):
+    """Registers hook(grad) -> Tensor or None, called when this tensor's gradient is computed.
+    Returns a handle whose remove() unregisters it."""
+    return _C._register_hook(self, hook)
+
+
+def _register_post_accumulate_grad_hook(self, hook):
+    """Registers hook(tensor), called after this leaf's .grad was accumulated."""
+    return _C._register_post_accumulate_grad_hook(self, hook)
+
+
+for _name, _fn in {
+    "backward": _backward, "requires_grad_": _requires_grad_, "retain_grad": _retain_grad, "detach": _detach,
+    "detach_": _detach_, "register_hook": _register_hook,
+    "register_post_accumulate_grad_hook": _register_post_accumulate_grad_hook,
+}.items():
+    setattr(Tensor, _name, _fn)

@@ -86,7 +86,8 @@ def tensor_repr(t):
         a = t.numpy()
         body = _fmt_bool(a, 7)
     else:
-        a = t.to(ember.float64).numpy() if floating else t.to(ember.int64).numpy()
+        with ember.no_grad():
+            a = t.to(ember.float64).numpy() if floating else t.to(ember.int64).numpy()
         if t.numel() == 0:
             body = "[]"
         else:
@@ -102,6 +103,11 @@ def tensor_repr(t):
         suffix.append(f"dtype=ember.{name}")
     if t.device.type != "cpu":
         suffix.insert(0, f"device='{t.device}'")
+    fn = t.grad_fn
+    if fn is not None:
+        suffix.append(f"grad_fn=<{fn.name().split('::')[-1]}>")
+    elif t.requires_grad:
+        suffix.append("requires_grad=True")
     return "tensor(" + body + "".join(", " + s for s in suffix) + ")"
 
 

@@ -6,7 +6,7 @@
 #include <queue>
 #include <unordered_map>
 
-#include "autograd/accumulate_grad.h"
+#include "ember/autograd/autograd.h"
 #include "ember/gen/functions.h"
 
 namespace ember::autograd {
@@ -26,6 +26,15 @@ bool has_nan(const Tensor& t) {
 
 Tensor accumulate(const Tensor& a, const Tensor& b) { return a.defined() ? a + b : b; }
 }  // namespace
+
+namespace {
+std::atomic<std::string (*)()> g_trace_provider{nullptr};
+}
+void set_trace_provider(std::string (*provider)()) { g_trace_provider.store(provider); }
+std::string current_trace() {
+  auto p = g_trace_provider.load();
+  return p ? p() : std::string();
+}
 
 bool AnomalyMode::is_enabled() { return g_anomaly.load(std::memory_order_relaxed); }
 void AnomalyMode::set_enabled(bool e) { g_anomaly.store(e); }
@@ -114,10 +123,18 @@ void execute(GraphTask& task, const std::vector<Node*>& roots) {
         if (r.defined()) inputs[nr] = r;
       }
     }
+    bool is_acc = dynamic_cast<AccumulateGrad*>(fn) != nullptr;
+    if (is_acc && inputs[0].defined()) {
+      if (AutogradMeta* m = meta(static_cast<AccumulateGrad*>(fn)->variable())) {
+        for (auto& hook : m->leaf_hooks_) {
+          Tensor r = hook(inputs[0]);
+          if (r.defined()) inputs[0] = r;
+        }
+      }
+    }
     auto cap = task.captures.find(fn);
     if (cap != task.captures.end())
       for (auto& [nr, idx] : cap->second) task.captured[idx] = accumulate(task.captured[idx], inputs[nr]);
-    bool is_acc = dynamic_cast<AccumulateGrad*>(fn) != nullptr;
     bool run = true;
     if (is_acc && task.restrict_accumulation) run = task.accumulate_here.count(fn) > 0;
     variable_list outputs;

@@ -1,7 +1,7 @@
 // Per-tensor autograd state and the Tensor methods that read or change it.
 #include "ember/autograd/autograd.h"
 #include "ember/gen/functions.h"
-#include "autograd/accumulate_grad.h"
+#include "ember/autograd/autograd.h"
 
 namespace ember {
 namespace autograd {
@@ -160,14 +160,14 @@ const Tensor& Tensor::detach_() const {
 unsigned Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   check_defined("register_hook");
   EMBER_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
-  std::shared_ptr<autograd::Node> fn = grad_fn();
-  uint32_t nr = output_nr();
-  if (!fn) {
-    fn = autograd::grad_accumulator(*this);
-    nr = 0;
+  if (const auto& fn = grad_fn()) {
+    fn->add_tensor_pre_hook(output_nr(), std::move(hook));
+    return static_cast<unsigned>(fn->tensor_pre_hooks().size() - 1);
   }
-  fn->add_tensor_pre_hook(nr, std::move(hook));
-  return static_cast<unsigned>(fn->tensor_pre_hooks().size() - 1);
+  // A leaf keeps its hooks itself: its AccumulateGrad node lives only as long as a graph uses it.
+  auto& hooks = autograd::materialize_meta(*this).leaf_hooks_;
+  hooks.push_back(std::move(hook));
+  return static_cast<unsigned>(hooks.size() - 1);
 }
 
 void Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const {

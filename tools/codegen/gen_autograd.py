@@ -193,7 +193,8 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
 def record_epilogue(op: Op, out_expr: str) -> list[str]:
     ins, uses = analyze(op)
     L = [f"  if (grad_node && ember::is_floating_point({out_expr}.dtype())) {{",
-         f"    autograd::set_history({out_expr}, grad_node);"]
+         f"    autograd::set_history({out_expr}, grad_node);",
+         "    if (autograd::AnomalyMode::is_enabled()) grad_node->set_creation_trace(autograd::current_trace());"]
     if any(u.result for u in uses.values()):
         L.append(f"    grad_node->result_ = autograd::SavedVariable({out_expr}, true);")
     L.append("  }")

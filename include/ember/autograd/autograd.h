@@ -14,6 +14,7 @@ struct EMBER_API AutogradMeta : AutogradMetaBase {
   std::shared_ptr<Node> grad_fn_;
   std::weak_ptr<Node> grad_accumulator_;
   std::vector<PostAccumulateHook> post_acc_hooks_;
+  std::vector<TensorHook> leaf_hooks_;  // tensor hooks of a leaf (run by the engine at its AccumulateGrad)
 
   bool retains_grad_ = false;
   uint32_t output_nr_ = 0;
@@ -54,11 +55,27 @@ EMBER_API variable_list grad(const variable_list& outputs, const variable_list& 
                              const variable_list& grad_outputs = {}, std::optional<bool> retain_graph = std::nullopt,
                              bool create_graph = false, bool allow_unused = false);
 
+/// The node at a leaf that adds incoming gradients into the leaf's .grad (after its leaf hooks).
+class EMBER_API AccumulateGrad final : public Node {
+ public:
+  explicit AccumulateGrad(Tensor variable) : variable_(std::move(variable)) { set_num_inputs(1); }
+  variable_list apply(variable_list&& grads) override;
+  std::string name() const override { return "ember::autograd::AccumulateGrad"; }
+  const Tensor& variable() const { return variable_; }
+
+ private:
+  Tensor variable_;
+};
+
 /// Anomaly detection: a NaN produced in backward raises naming the forward op and its creation trace.
 struct EMBER_API AnomalyMode {
   static bool is_enabled();
   static void set_enabled(bool enabled);
 };
+/// Installs the function that describes where an op is being created (the Python layer installs one
+/// returning the Python stack); used for nodes created while anomaly mode is on.
+EMBER_API void set_trace_provider(std::string (*provider)());
+EMBER_API std::string current_trace();
 
 // ---- helpers used by the schema's backward formulas ------------------------------------------------
 /// Sums t down to shape (undoing broadcasting).

@@ -1,0 +1,297 @@
+// Python side of autograd: Tensor attributes (requires_grad, grad, grad_fn, is_leaf, ...), hooks
+// holding Python callables (visible to the garbage collector), grad_fn objects, grad modes, and the
+// engine entry points (run with the GIL released; Python hooks take it back).
+#include <unordered_map>
+
+#include "pybind_tensor.h"
+
+#include <pybind11/stl.h>
+
+namespace pyb = pybind11;
+
+namespace ember::py {
+
+using autograd::Node;
+
+// ---- Python hooks ---------------------------------------------------------------------------------
+// Note [hooks and the GC]: a hook's Python callable often refers back to its tensor (a cycle through
+// C++ that the GC cannot see). Every live hook is listed by the object that owns it in C++ (the
+// grad_fn node, or the leaf's TensorImpl); a tensor's tp_traverse visits them when that owner is
+// reachable only through this tensor, so such cycles are collected.
+struct PyHook {
+  PyObject* fn;
+  const void* owner;
+  bool active = true;
+  ~PyHook();
+};
+static std::unordered_multimap<const void*, PyHook*> g_hooks;  // guarded by the GIL
+
+PyHook::~PyHook() {
+  pyb::gil_scoped_acquire gil;
+  auto range = g_hooks.equal_range(owner);
+  for (auto it = range.first; it != range.second; ++it)
+    if (it->second == this) {
+      g_hooks.erase(it);
+      break;
+    }
+  Py_XDECREF(fn);
+}
+
+static void deactivate(PyHook* h) {
+  if (!h->active) return;
+  h->active = false;
+  Py_CLEAR(h->fn);
+}
+
+static const void* hook_owner(const Tensor& t) {
+  return t.grad_fn() ? static_cast<const void*>(t.grad_fn().get()) : static_cast<const void*>(t.unsafeGetTensorImpl());
+}
+
+/// Whether this tensor's Python object is the only way to reach its hooks' owner.
+static bool owns_hooks(const Tensor& t) {
+  if (!t.defined() || t.use_count() != 1) return false;
+  return !t.grad_fn() || t.grad_fn().use_count() == 1;
+}
+
+int visit_tensor_hooks(const Tensor& t, visitproc visit, void* arg) {
+  if (!owns_hooks(t)) return 0;
+  auto range = g_hooks.equal_range(hook_owner(t));
+  for (auto it = range.first; it != range.second; ++it) Py_VISIT(it->second->fn);
+  return 0;
+}
+
+void clear_tensor_hooks(const Tensor& t) {
+  if (!owns_hooks(t)) return;
+  auto range = g_hooks.equal_range(hook_owner(t));
+  std::vector<PyHook*> hs;
+  for (auto it = range.first; it != range.second; ++it) hs.push_back(it->second);
+  for (PyHook* h : hs) deactivate(h);
+}
+
+struct HookHandle {
+  std::shared_ptr<PyHook> hook;
+  void remove() { deactivate(hook.get()); }
+};
+
+static Tensor call_hook(PyHook& h, const Tensor& g) {
+  pyb::gil_scoped_acquire gil;
+  if (!h.active) return Tensor();
+  PyObject* arg = wrap(g);
+  PyObject* r = PyObject_CallOneArg(h.fn, arg);
+  Py_DECREF(arg);
+  if (!r) throw pyb::error_already_set();
+  pyb::object res = pyb::reinterpret_steal<pyb::object>(r);
+  if (r == Py_None) return Tensor();
+  if (!is_tensor(r)) throw pyb::type_error("hook must return None or a Tensor");
+  Tensor out = tensor_of(r);
+  EMBER_CHECK(out.sizes().equals(g.sizes()), "hook: the hook returned a gradient of shape ", out.sizes(),
+              " for a gradient of shape ", g.sizes());
+  return out;
+}
+
+static HookHandle register_hook(const Tensor& t, pyb::object fn) {
+  t.check_defined("register_hook");
+  auto h = std::shared_ptr<PyHook>(new PyHook{fn.release().ptr(), nullptr});
+  t.register_hook([h](const Tensor& g) { return call_hook(*h, g); });
+  h->owner = hook_owner(t);
+  g_hooks.emplace(h->owner, h.get());
+  return HookHandle{h};
+}
+
+static HookHandle register_post_acc_hook(const Tensor& t, pyb::object fn) {
+  auto h = std::shared_ptr<PyHook>(new PyHook{fn.release().ptr(), nullptr});
+  t.register_post_accumulate_grad_hook([h](const Tensor& var) {
+    pyb::gil_scoped_acquire gil;
+    if (!h->active) return;
+    PyObject* arg = wrap(var);
+    PyObject* r = PyObject_CallOneArg(h->fn, arg);
+    Py_DECREF(arg);
+    if (!r) throw pyb::error_already_set();
+    Py_DECREF(r);
+  });
+  h->owner = t.unsafeGetTensorImpl();
+  g_hooks.emplace(h->owner, h.get());
+  return HookHandle{h};
+}
+
+// ---- raw attribute getters/setters on ember.Tensor ----------------------------------------------------
+#define GETTER(name) static PyObject* name(PyObject* o, void*)
+GETTER(get_requires_grad) { return PyBool_FromLong(tensor_of(o).requires_grad()); }
+static int set_requires_grad(PyObject* o, PyObject* v, void*) {
+  EMBER_PY_TRY
+  if (!v || !PyBool_Check(v)) {
+    PyErr_SetString(PyExc_TypeError, "requires_grad must be a bool");
+    return -1;
+  }
+  tensor_of(o).set_requires_grad(v == Py_True);
+  return 0;
+  }
+  catch (...) {
+    translate_exception();
+    return -1;
+  }
+}
+GETTER(get_grad) {
+  EMBER_PY_TRY
+  return wrap(tensor_of(o).grad());
+  EMBER_PY_CATCH
+}
+static int set_grad(PyObject* o, PyObject* v, void*) {
+  EMBER_PY_TRY
+  if (!v || v == Py_None) {
+    tensor_of(o).set_grad(Tensor());
+    return 0;
+  }
+  if (!is_tensor(v)) {
+    PyErr_Format(PyExc_TypeError, "assigned grad expected to be a Tensor or None but got grad of type %s",
+                 Py_TYPE(v)->tp_name);
+    return -1;
+  }
+  tensor_of(o).set_grad(tensor_of(v));
+  return 0;
+  }
+  catch (...) {
+    translate_exception();
+    return -1;
+  }
+}
+GETTER(get_grad_fn) {
+  EMBER_PY_TRY
+  const auto& fn = tensor_of(o).grad_fn();
+  if (!fn) Py_RETURN_NONE;
+  return pyb::cast(fn).release().ptr();
+  EMBER_PY_CATCH
+}
+GETTER(get_is_leaf) { return PyBool_FromLong(tensor_of(o).is_leaf()); }
+GETTER(get_retains_grad) { return PyBool_FromLong(tensor_of(o).retains_grad()); }
+GETTER(get_output_nr) { return PyLong_FromUnsignedLong(tensor_of(o).output_nr()); }
+GETTER(get_data) {
+  EMBER_PY_TRY
+  // .data: the same memory outside autograd, with a version counter of its own (PyTorch's rule).
+  const Tensor& t = tensor_of(o);
+  Tensor d = t.detach();
+  d.unsafeGetTensorImpl()->set_version_counter(std::make_shared<VersionCounter>());
+  return wrap(std::move(d));
+  EMBER_PY_CATCH
+}
+#undef GETTER
+
+void add_autograd_getset(std::vector<PyGetSetDef>& g) {
+  g.push_back({"requires_grad", get_requires_grad, set_requires_grad,
+               "Whether gradients are computed for this tensor.", nullptr});
+  g.push_back({"grad", get_grad, set_grad, "The gradient accumulated by backward() (None until then).", nullptr});
+  g.push_back({"grad_fn", get_grad_fn, nullptr, "The backward node that created this tensor (None for leaves).",
+               nullptr});
+  g.push_back({"is_leaf", get_is_leaf, nullptr, "Whether this tensor was not produced by a recorded op.", nullptr});
+  g.push_back({"retains_grad", get_retains_grad, nullptr, "Whether retain_grad() was called on this non-leaf.",
+               nullptr});
+  g.push_back({"output_nr", get_output_nr, nullptr, "Which output of grad_fn this tensor is.", nullptr});
+  g.push_back({"data", get_data, nullptr, "This tensor's memory outside autograd (shares storage).", nullptr});
+}
+
+// ---- module-level functions (pybind11: not hot) ----------------------------------------------------------
+static std::vector<Tensor> tensors_of(pyb::handle seq, const char* what) {
+  std::vector<Tensor> out;
+  if (seq.is_none()) return out;
+  if (is_tensor(seq.ptr())) return {tensor_of(seq.ptr())};
+  for (pyb::handle h : seq) {
+    if (h.is_none()) {
+      out.emplace_back();
+      continue;
+    }
+    if (!is_tensor(h.ptr())) throw pyb::type_error(std::string(what) + " must contain Tensors");
+    out.push_back(tensor_of(h.ptr()));
+  }
+  return out;
+}
+
+static std::string node_repr(const Node& n) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, " object at %p>", static_cast<const void*>(&n));
+  std::string name = n.name();
+  auto pos = name.rfind("::");
+  if (pos != std::string::npos) name = name.substr(pos + 2);
+  return "<" + name + buf;
+}
+
+static std::string python_stack() {
+  pyb::gil_scoped_acquire gil;
+  try {
+    auto lines = pyb::module_::import("traceback").attr("format_stack")();
+    std::string out;
+    for (pyb::handle l : lines) out += pyb::str(l).cast<std::string>();
+    return out;
+  } catch (const pyb::error_already_set&) {
+    return std::string();
+  }
+}
+
+void init_autograd(pyb::module_& m) {
+  autograd::set_trace_provider(&python_stack);
+  pyb::class_<Node, std::shared_ptr<Node>>(m, "Node", "A node of the backward graph (a tensor's grad_fn).")
+      .def("name", &Node::name, "The node's name, e.g. 'MulBackward0'.")
+      .def_property_readonly("next_functions", [](Node& n) {
+        pyb::tuple t(n.next_edges().size());
+        for (size_t i = 0; i < n.next_edges().size(); ++i) {
+          const auto& e = n.next_edges()[i];
+          pyb::object fn = e.function ? pyb::cast(e.function) : pyb::none();
+          t[i] = pyb::make_tuple(fn, e.input_nr);
+        }
+        return t;
+      }, "((node or None, input_nr), ...) for each input of the forward op.")
+      .def_property_readonly("variable", [](Node& n) -> pyb::object {
+        auto* acc = dynamic_cast<autograd::AccumulateGrad*>(&n);
+        if (!acc) throw pyb::attribute_error("only AccumulateGrad nodes have .variable");
+        return pyb::cast(acc->variable());
+      }, "The leaf tensor of an AccumulateGrad node.")
+      .def("__repr__", [](Node& n) { return node_repr(n); });
+
+  pyb::class_<HookHandle>(m, "RemovableHandle", "Removes the hook it was returned for.")
+      .def("remove", &HookHandle::remove, "Removes the hook (idempotent).");
+
+  m.def("_register_hook", &register_hook, pyb::arg("tensor"), pyb::arg("hook"));
+  m.def("_register_post_accumulate_grad_hook", &register_post_acc_hook, pyb::arg("tensor"), pyb::arg("hook"));
+  m.def("_backward", [](pyb::handle tensors, pyb::handle grad_tensors, std::optional<bool> retain_graph,
+                        bool create_graph, pyb::handle inputs) {
+    auto ts = tensors_of(tensors, "tensors");
+    auto gs = tensors_of(grad_tensors, "grad_tensors");
+    auto ins = tensors_of(inputs, "inputs");
+    bool any = false;
+    for (auto& g : gs) any |= g.defined();
+    if (!any) gs.clear();
+    pyb::gil_scoped_release release;
+    autograd::backward(ts, gs, retain_graph, create_graph, ins);
+  });
+  m.def("_grad", [](pyb::handle outputs, pyb::handle inputs, pyb::handle grad_outputs,
+                    std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
+    auto os = tensors_of(outputs, "outputs");
+    auto ins = tensors_of(inputs, "inputs");
+    auto gs = tensors_of(grad_outputs, "grad_outputs");
+    bool any = false;
+    for (auto& g : gs) any |= g.defined();
+    if (!any) gs.clear();
+    std::vector<Tensor> r;
+    {
+      pyb::gil_scoped_release release;
+      r = autograd::grad(os, ins, gs, retain_graph, create_graph, allow_unused);
+    }
+    pyb::tuple out(r.size());
+    for (size_t i = 0; i < r.size(); ++i) out[i] = pyb::cast(r[i]);
+    return out;
+  });
+  m.def("_set_grad_enabled", [](bool e) { autograd::GradMode::set_enabled(e); });
+  m.def("is_grad_enabled", [] { return autograd::GradMode::is_enabled(); }, "Whether grad mode is on (this thread).");
+  m.def("_set_inference_mode", [](bool e) { autograd::InferenceMode::set_enabled(e); });
+  m.def("is_inference_mode_enabled", [] { return autograd::InferenceMode::is_enabled(); });
+  m.def("_set_anomaly_enabled", [](bool e) { autograd::AnomalyMode::set_enabled(e); });
+  m.def("is_anomaly_enabled", [] { return autograd::AnomalyMode::is_enabled(); });
+  m.def("_set_creation_trace", [](const Tensor& t, const std::string& trace) {
+    if (t.grad_fn() && t.grad_fn()->creation_trace().empty()) t.grad_fn()->set_creation_trace(trace);
+  });
+  m.def("_requires_grad_", [](const Tensor& t, bool r) { t.set_requires_grad(r); return t; });
+  m.def("_detach", [](const Tensor& t) { return t.detach(); });
+  m.def("_detach_", [](const Tensor& t) { t.detach_(); return t; });
+  m.def("_retain_grad", [](const Tensor& t) { t.retain_grad(); });
+}
+
+}  // namespace ember::py

@@ -1,0 +1,322 @@
+"""Autograd: the issue's example, gradcheck of every differentiable op, grad modes, hooks, errors."""
+import gc
+import threading
+import weakref
+
+import numpy as np
+import pytest
+
+import ember
+from ember.autograd import gradcheck, gradgradcheck
+
+rng = np.random.default_rng(0)
+
+
+def leaf(*shape, low=-2.0, high=2.0, layout="contiguous"):
+    a = rng.uniform(low, high, size=shape)
+    if layout == "transposed" and len(shape) >= 2:
+        a = np.ascontiguousarray(a.swapaxes(-1, -2)).swapaxes(-1, -2)
+    elif layout == "negative":
+        a = np.ascontiguousarray(a[::-1])[::-1]
+    t = ember.from_numpy(a)
+    return t.requires_grad_()
+
+
+def test_issue_example():
+    x = ember.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = 3 * x**3 + 2 * x**2 - x + 5
+    y.sum().backward(retain_graph=True)
+    np.testing.assert_allclose(x.grad.numpy(), [12.0, 43.0, 92.0])
+    (g,) = ember.autograd.grad(y.sum(), x, create_graph=True)
+    g.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [12 + 22.0, 43 + 40.0, 92 + 58.0])
+
+
+def test_leaf_and_grad_fn_attributes():
+    x = ember.ones(2, requires_grad=True)
+    y = x * 2
+    assert x.is_leaf and not y.is_leaf
+    assert x.grad_fn is None and y.grad_fn.name() == "MulBackward0"
+    (acc, nr), (none, _) = y.grad_fn.next_functions
+    assert acc.name() == "ember::autograd::AccumulateGrad" and acc.variable is x and none is None
+    assert y.grad_fn is y.grad_fn
+    assert repr(y) == "tensor([2., 2.], grad_fn=<MulBackward0>)"
+    assert repr(x) == "tensor([1., 1.], requires_grad=True)"
+    assert not ember.ones(2).requires_grad and (ember.ones(2) * x).requires_grad
+
+
+LAYOUTS = ["contiguous", "transposed", "negative"]
+
+UNARY = {
+    "neg": lambda x: -x, "exp": ember.exp, "log": lambda x: ember.log(x), "tanh": ember.tanh,
+    "sigmoid": ember.sigmoid, "relu": ember.relu,
+    "sum": lambda x: x.sum(), "sum_dim": lambda x: x.sum(dim=1), "sum_keep": lambda x: x.sum((0, 1), keepdim=True),
+    "mean": lambda x: x.mean(), "mean_dim": lambda x: x.mean(dim=-1, keepdim=True),
+    "softmax0": lambda x: ember.softmax(x, 0), "softmax1": lambda x: ember.softmax(x, -1),
+    "log_softmax": lambda x: ember.log_softmax(x, 1), "view": lambda x: x.contiguous().view(6, 2),
+    "reshape": lambda x: x.reshape(-1), "transpose": lambda x: x.transpose(0, 1),
+    "permute": lambda x: x.permute(1, 0), "expand": lambda x: x.view(1, 3, 4).expand(2, 3, 4),
+    "contiguous": lambda x: x.T.contiguous(), "clone": lambda x: x.clone(), "to": lambda x: x.to(ember.float32),
+    "pow_scalar": lambda x: x ** 3, "rpow": lambda x: 2 ** x, "scalar_ops": lambda x: (2 - x) * 3 / 4 + 1,
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_gradcheck_unary(name, layout):
+    low = 0.5 if name == "log" else -2.0
+    x = leaf(3, 4, low=low, layout=layout)
+    if name == "relu":  # keep away from the kink
+        x = ember.from_numpy(np.where(np.abs(x.detach().numpy()) < 0.1, 0.5, x.detach().numpy())).requires_grad_()
+    fn = UNARY[name]
+    if name == "to":
+        assert gradcheck(lambda t: fn(t).to(ember.float64), (x,), eps=1e-3, atol=1e-3, rtol=1e-2)
+    else:
+        assert gradcheck(fn, (x,))
+
+
+BINARY = {
+    "add": lambda a, b: a + b, "add_alpha": lambda a, b: ember.add(a, b, alpha=2.5), "sub": lambda a, b: a - b,
+    "sub_alpha": lambda a, b: ember.sub(a, b, alpha=0.5), "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
+    "pow": lambda a, b: a ** b, "matmul": lambda a, b: a @ b.T,
+}
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (3, 4)), ((3, 4), (4,)), ((1, 4), (3, 1)), ((3, 4), ())])
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_gradcheck_binary_broadcasting(name, shapes):
+    if name == "matmul" and shapes != ((3, 4), (3, 4)):
+        pytest.skip("matmul shapes are tested separately")
+    a = leaf(*shapes[0], low=0.5 if name == "pow" else -2.0)
+    b = leaf(*shapes[1], low=0.5, high=2.0)
+    assert gradcheck(BINARY[name], (a, b))
+    assert a.requires_grad and b.requires_grad
+
+
+@pytest.mark.parametrize("sa,sb", [((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 2)), ((2, 3, 4), (4, 5)),
+                                   ((2, 1, 3, 4), (3, 4, 2)), ((3, 4), (4, 5))])
+def test_gradcheck_matmul_shapes(sa, sb):
+    assert gradcheck(lambda a, b: a @ b, (leaf(*sa), leaf(*sb)))
+
+
+def test_gradcheck_inplace_and_copy():
+    a = leaf(3, 4)
+    b = leaf(3, 4)
+    assert gradcheck(lambda a, b: (a * 1).mul_(b).add_(b, alpha=2), (a, b))
+    assert gradcheck(lambda a, b: (a * 1).copy_(b * 3), (a, b))
+    assert gradcheck(lambda a: (a * 1).fill_(2.0) + a, (a,))
+
+
+CORE = {
+    "mul": lambda a, b: a * b, "div": lambda a, b: a / (b + 3), "pow": lambda a, b: a.abs_like() if False else (a * a + 1) ** b,
+    "exp": lambda a, b: ember.exp(a) * b, "log": lambda a, b: ember.log(a * a + 1) + b, "tanh": lambda a, b: ember.tanh(a * b),
+    "sigmoid": lambda a, b: ember.sigmoid(a - b), "matmul": lambda a, b: a @ b.T, "sum": lambda a, b: (a * b).sum(1),
+    "mean": lambda a, b: (a * b).mean(0), "softmax": lambda a, b: ember.softmax(a * b, 1),
+    "log_softmax": lambda a, b: ember.log_softmax(a + b, 0), "add_sub": lambda a, b: (a + b) * (a - b),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORE))
+def test_gradgradcheck_core(name):
+    a, b = leaf(2, 3), leaf(2, 3, low=0.5)
+    assert gradgradcheck(CORE[name], (a, b))
+
+
+def test_gradcheck_catches_wrong_gradients():
+    x = leaf(3)
+    y = x * 2
+
+    def wrong(t):
+        out = t * 2
+        if out.requires_grad:
+            out.register_hook(lambda g: g * 3)  # corrupts the gradient
+        return out
+
+    with pytest.raises(RuntimeError, match="Jacobian mismatch"):
+        gradcheck(wrong, (x,))
+    assert y.requires_grad
+
+
+def test_grad_modes():
+    x = ember.ones(2, requires_grad=True)
+    with ember.no_grad():
+        assert not (x * 2).requires_grad
+        with ember.enable_grad():
+            assert (x * 2).requires_grad
+    with ember.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert ember.is_grad_enabled()
+    with ember.inference_mode():
+        assert not (x * 2).requires_grad
+
+    @ember.no_grad()
+    def f():
+        return x * 2
+
+    assert not f().requires_grad
+    results = []
+
+    def worker():
+        results.append(ember.is_grad_enabled())
+
+    with ember.no_grad():
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    assert results == [True]  # thread-local
+
+
+def test_errors():
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        ember.ones(2, dtype=ember.int64).requires_grad_()
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad is being used in an in-place"):
+        x.add_(1)
+    with ember.no_grad():
+        x.mul_(2)  # optimizers update parameters like this
+    y = x * 2
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        y.backward()
+    z = (y * y).sum()
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.backward()
+    w = (x * x).sum()
+    w.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        w.backward()
+    with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
+        ember.ones(2).sum().backward()
+    with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
+        ember.autograd.grad((x * 2).sum(), ember.ones(1, requires_grad=True))
+    (gy,) = ember.autograd.grad((x * 2).sum(), ember.ones(1, requires_grad=True), allow_unused=True)
+    assert gy is None
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        ember.add(x, x, out=ember.zeros(3))
+    v = (x * 1).view(3)
+    base_saved = (v * v).sum()
+    v.view(3).mul_(2)  # in-place through another view bumps the shared version counter
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        base_saved.backward()
+
+
+def test_integer_results_never_require_grad():
+    x = ember.ones(2, requires_grad=True)
+    assert not x.to(ember.int64).requires_grad
+
+
+def test_backward_options():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    y.backward(ember.tensor([1.0, 0.5]))
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+    x.grad = None
+    assert x.grad is None
+    a = ember.ones(2, requires_grad=True)
+    b = ember.ones(2, requires_grad=True)
+    ((a * 2 + b * 3).sum()).backward(inputs=[b])
+    assert a.grad is None and np.allclose(b.grad.numpy(), 3)
+    ember.autograd.backward([(a * 2).sum(), (a * 5).sum()])  # several roots
+    np.testing.assert_allclose(a.grad.numpy(), [7.0, 7.0])
+    s = a * 3  # shared subgraph used twice
+    (s * s + s).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), 7 + 2 * 9 + 3)
+
+
+def test_retain_grad_detach_and_data():
+    x = ember.ones(2, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    (y * 3).sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), [3.0, 3.0])
+    d = y.detach()
+    assert not d.requires_grad and d.data_ptr() == y.data_ptr()
+    y2 = x * 2
+    y2.detach_()
+    assert y2.is_leaf and not y2.requires_grad
+    before = x._version
+    x.data.mul_(10)
+    assert x._version == before  # .data has a version counter of its own
+    np.testing.assert_allclose(x.numpy(), [10.0, 10.0])
+
+
+def test_hooks():
+    x = ember.ones(3, requires_grad=True)
+    seen = []
+    h = x.register_hook(lambda g: seen.append(g.numpy().copy()) or g * 2)
+    y = x * 3
+    y.register_hook(lambda g: g + 1)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [12.0] * 3)  # (1 + 1) * 3 * 2
+    h.remove()
+    x.grad = None
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0] * 3)
+    assert len(seen) == 1
+    calls = []
+    x.register_post_accumulate_grad_hook(lambda t: calls.append(t.grad.numpy().copy()))
+    (x * 1).sum().backward()
+    assert len(calls) == 1
+
+
+def test_graphs_and_tensors_are_freed_also_through_hook_cycles():
+    x = ember.ones(3, requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g, y=y: g)  # the hook refers back to y: a cycle through C++
+    r = weakref.ref(y)
+    del y
+    gc.collect()
+    assert r() is None
+    leafy = ember.ones(3, requires_grad=True)
+    leafy.register_hook(lambda g, t=leafy: g)
+    r2 = weakref.ref(leafy)
+    del leafy
+    gc.collect()
+    assert r2() is None
+
+
+def test_detect_anomaly_names_the_forward_op():
+    x = ember.tensor([0.0, 1.0], requires_grad=True)
+    with ember.autograd.detect_anomaly():
+        y = ember.log(x) * 0  # 0 * inf = nan in backward of mul... log'(0) = inf
+        with pytest.raises(RuntimeError, match="returned nan values") as e:
+            y.sum().backward()
+    assert "test_autograd.py" in str(e.value)
+
+
+def test_backward_from_several_threads():
+    errors = []
+
+    def work(seed):
+        try:
+            r = np.random.default_rng(seed)
+            a = r.standard_normal(8)
+            x = ember.from_numpy(a.copy()).requires_grad_()
+            for _ in range(50):
+                y = (ember.tanh(x) * x).sum()
+                (g,) = ember.autograd.grad(y, x)
+                expected = np.tanh(a) + a * (1 - np.tanh(a) ** 2)
+                np.testing.assert_allclose(g.numpy(), expected, rtol=1e-10)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_functional():
+    from ember.autograd.functional import hessian, jacobian, jvp, vjp
+
+    x = ember.tensor([1.0, 2.0], dtype=ember.float64)
+    j = jacobian(lambda t: t * t * 3, x)
+    np.testing.assert_allclose(j.numpy(), np.diag([6.0, 12.0]))
+    h = hessian(lambda t: (t * t * t).sum(), x)
+    np.testing.assert_allclose(h.numpy(), np.diag([6.0, 12.0]))
+    out, g = vjp(lambda t: t * t, x, ember.tensor([1.0, 1.0], dtype=ember.float64))
+    np.testing.assert_allclose(g.numpy(), [2.0, 4.0])
+    out, jv = jvp(lambda t: t * t, x, ember.tensor([1.0, 0.0], dtype=ember.float64))
+    np.testing.assert_allclose(jv.numpy(), [2.0, 0.0])
