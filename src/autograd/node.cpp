@@ -9,62 +9,56 @@ std::atomic<uint64_t> g_next_sequence_nr{0};
 }
 
 Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
-Node::~Node() = default;
-
-void internal::delete_node(Node* n) {
-  // Note [iterative node deletion]: destroying the last node of a long chain would recurse through
-  // every shared_ptr in next_edges; instead steal the edges of nodes about to die into a stack.
-  thread_local bool deleting = false;
+Node::~Node() {
+  // Note [iterative node deletion]: destroying the last reference to a long chain would recurse
+  // through every next_edges shared_ptr. Instead, the outermost destructor on this thread collects
+  // the nodes about to die in a local stack and releases them one by one.
   thread_local std::vector<std::shared_ptr<Node>>* pending = nullptr;
-  auto steal = [](Node* node, std::vector<std::shared_ptr<Node>>& out) {
-    for (Edge& e : node->mutable_next_edges())
-      if (e.function && e.function.use_count() == 1) out.push_back(std::move(e.function));
-  };
-  if (deleting) {
-    steal(n, *pending);
-    delete n;
-    return;
-  }
-  deleting = true;
-  std::vector<std::shared_ptr<Node>> stack;
-  pending = &stack;
-  steal(n, stack);
-  delete n;
-  while (!stack.empty()) {
-    std::shared_ptr<Node> next = std::move(stack.back());
-    stack.pop_back();
-    next.reset();  // its deleter re-enters above and pushes its own edges
+  std::vector<std::shared_ptr<Node>> local;
+  bool outermost = pending == nullptr;
+  if (outermost) pending = &local;
+  for (Edge& e : next_edges_)
+    if (e.function && e.function.use_count() == 1) pending->push_back(std::move(e.function));
+  if (!outermost) return;
+  while (!local.empty()) {
+    std::shared_ptr<Node> n = std::move(local.back());
+    local.pop_back();
+    n.reset();  // its destructor pushes its own dying edges onto `local`
   }
   pending = nullptr;
-  deleting = false;
 }
+
+struct SavedVariable::OutputParts {
+  Storage storage;
+  std::shared_ptr<VersionCounter> counter;
+  DimVector sizes, strides;
+  int64_t offset;
+  ScalarType dtype;
+  std::weak_ptr<Node> grad_fn;
+  uint32_t output_nr;
+};
 
 SavedVariable::SavedVariable(const Tensor& t, bool is_output) {
   was_defined_ = t.defined();
   if (!t.defined()) return;
-  saved_ = true;
-  is_output_ = is_output;
   version_ = t._version();
-  requires_grad_ = t.requires_grad();
-  if (is_output && requires_grad_) {
-    // Save a grad_fn-less alias (Note [saved variables]); same storage and version counter.
-    auto impl = std::make_shared<TensorImpl>(t.impl()->storage(), t.dtype(), DimVector(t.sizes()),
-                                             DimVector(t.strides()), t.storage_offset());
-    impl->set_version_counter(t.impl()->shared_version_counter());
-    data_ = Tensor(std::move(impl));
-    grad_fn_ = t.grad_fn();
-    output_nr_ = t.output_nr();
-    if (t.grad_fn()) op_name_ = t.grad_fn()->name();
-  } else {
+  if (!is_output || !t.requires_grad()) {
     data_ = t;
-    if (t.grad_fn()) op_name_ = t.grad_fn()->name();
+    return;
   }
+  // Note [saved variables]: keep the parts, not the tensor (that would be node -> tensor -> node).
+  const TensorImpl* impl = t.unsafeGetTensorImpl();
+  out_ = std::make_shared<OutputParts>(OutputParts{impl->storage(), impl->shared_version_counter(),
+                                                   DimVector(impl->sizes()), DimVector(impl->strides()),
+                                                   impl->storage_offset(), impl->dtype(), impl->grad_fn(),
+                                                   impl->output_nr()});
 }
 
 void SavedVariable::reset() {
-  if (saved_) released_ = true;
+  if (!was_defined_) return;
+  released_ = true;
   data_ = Tensor();
-  saved_ = false;
+  out_.reset();
 }
 
 Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
@@ -74,23 +68,25 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
                 "they have already been freed). Saved intermediate values of the graph are freed when you call "
                 ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
                 "graph a second time or if you need to access saved tensors after calling backward.");
-  if (data_._version() != version_) {
+  uint32_t now = out_ ? out_->counter->current() : data_._version();
+  if (now != version_) {
+    std::shared_ptr<Node> fn = out_ ? out_->grad_fn.lock() : data_.grad_fn();
+    ScalarType dt = out_ ? out_->dtype : data_.dtype();
+    IntArrayRef sizes = out_ ? out_->sizes.ref() : data_.sizes();
+    uint32_t nr = out_ ? out_->output_nr : data_.output_nr();
     throw Error(detail::str(
         "one of the variables needed for gradient computation has been modified by an inplace operation: [",
-        scalar_type_name(data_.dtype()), " ", data_.sizes(), "]",
-        op_name_.empty() ? std::string() : ", which is output " + std::to_string(output_nr_) + " of " + op_name_,
-        ", is at version ", data_._version(), "; expected version ", version_,
+        scalar_type_name(dt), " ", sizes, "]",
+        fn ? ", which is output " + std::to_string(nr) + " of " + fn->name() : std::string(),
+        ", is at version ", now, "; expected version ", version_,
         " instead. Hint: the backtrace further above can help find the operation that modified it in place."));
   }
-  if (!is_output_ || !requires_grad_) return data_;
-  // Re-attach the output's grad_fn (weakly held) so create_graph can differentiate through it.
-  Tensor t(std::make_shared<TensorImpl>(data_.impl()->storage(), data_.dtype(), DimVector(data_.sizes()),
-                                        DimVector(data_.strides()), data_.storage_offset()));
-  t.impl()->set_version_counter(data_.impl()->shared_version_counter());
-  std::shared_ptr<Node> fn = grad_fn_.lock();
+  if (!out_) return data_;
+  Tensor t(std::make_shared<TensorImpl>(out_->storage, out_->dtype, out_->sizes, out_->strides, out_->offset));
+  t.impl()->set_version_counter(out_->counter);
+  std::shared_ptr<Node> fn = out_->grad_fn.lock();
   if (!fn) fn = owner;
-  if (fn) set_history(t, fn, output_nr_);
-  else materialize_meta(t).requires_grad_ = true;
+  if (fn) set_history(t, fn, out_->output_nr);
   return t;
 }
 

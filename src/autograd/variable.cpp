@@ -13,33 +13,33 @@ AutogradMeta& materialize_meta(const Tensor& t) {
 }
 
 std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
-  AutogradMeta* m = meta(t);
-  if (!m || !m->requires_grad_ || m->grad_fn_) return nullptr;
-  if (auto acc = m->grad_accumulator_.lock()) return acc;
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (!impl->requires_grad() || impl->grad_fn()) return nullptr;
+  AutogradMeta& m = materialize_meta(t);
+  if (auto acc = m.grad_accumulator_.lock()) return acc;
   auto acc = make_node<AccumulateGrad>(t);
-  m->grad_accumulator_ = acc;
+  m.grad_accumulator_ = acc;
   return acc;
 }
 
 Edge gradient_edge(const Tensor& t) {
-  AutogradMeta* m = meta(t);
-  if (!m || !m->requires_grad_) return Edge{};
-  if (m->grad_fn_) return Edge{m->grad_fn_, m->output_nr_};
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (!impl || !impl->requires_grad()) return Edge{};
+  if (impl->grad_fn()) return Edge{impl->grad_fn(), impl->output_nr()};
   return Edge{grad_accumulator(t), 0};
 }
 
 void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
-  AutogradMeta& m = materialize_meta(t);
-  m.grad_fn_ = fn;
-  m.output_nr_ = output_nr;
-  m.requires_grad_ = true;
-  m.grad_accumulator_.reset();
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  impl->set_grad_fn(fn, output_nr);
+  impl->set_requires_grad(true);
+  if (AutogradMeta* m = meta(t)) m->grad_accumulator_.reset();
 }
 
 void check_inplace(const Tensor& t, const char* op) {
   if (!GradMode::is_enabled()) return;
-  AutogradMeta* m = meta(t);
-  if (m && m->requires_grad_ && !m->grad_fn_)
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (impl->requires_grad() && !impl->grad_fn())
     throw Error(detail::str(op, ": a leaf Variable that requires grad is being used in an in-place operation."));
 }
 
@@ -58,8 +58,7 @@ using autograd::meta;
 
 const Tensor& Tensor::set_requires_grad(bool requires_grad) const {
   check_defined("requires_grad_");
-  AutogradMeta* m = meta(*this);
-  if (m && m->grad_fn_) {
+  if (impl_->grad_fn()) {
     EMBER_CHECK(requires_grad, "you can only change requires_grad flags of leaf variables. If you want to use a "
                 "computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
     return *this;
@@ -67,8 +66,7 @@ const Tensor& Tensor::set_requires_grad(bool requires_grad) const {
   if (requires_grad)
     EMBER_CHECK(ember::is_floating_point(dtype()), "only Tensors of floating point dtype can require gradients (got ",
                 dtype(), ")");
-  if (!m && !requires_grad) return *this;
-  autograd::materialize_meta(*this).requires_grad_ = requires_grad;
+  impl_->set_requires_grad(requires_grad);
   return *this;
 }
 
@@ -94,19 +92,12 @@ void Tensor::set_grad(const Tensor& grad) const {
 
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
   static const std::shared_ptr<autograd::Node> none;
-  AutogradMeta* m = meta(*this);
-  return m ? m->grad_fn_ : none;
+  return impl_ ? impl_->grad_fn() : none;
 }
 
-bool Tensor::is_leaf() const {
-  AutogradMeta* m = meta(*this);
-  return !m || !m->grad_fn_;
-}
+bool Tensor::is_leaf() const { return !impl_ || !impl_->grad_fn(); }
 
-uint32_t Tensor::output_nr() const {
-  AutogradMeta* m = meta(*this);
-  return m ? m->output_nr_ : 0;
-}
+uint32_t Tensor::output_nr() const { return impl_ ? impl_->output_nr() : 0; }
 
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
                       const std::vector<Tensor>& inputs) const {
@@ -122,7 +113,7 @@ void Tensor::retain_grad() const {
   if (m.retains_grad_) return;
   m.retains_grad_ = true;
   std::weak_ptr<TensorImpl> weak = impl_;
-  m.grad_fn_->add_tensor_pre_hook(m.output_nr_, [weak](const Tensor& g) -> Tensor {
+  impl_->grad_fn()->add_tensor_pre_hook(impl_->output_nr(), [weak](const Tensor& g) -> Tensor {
     auto impl = weak.lock();
     if (!impl || !g.defined()) return Tensor();
     Tensor self(impl);
@@ -148,12 +139,8 @@ Tensor Tensor::detach() const {
 
 const Tensor& Tensor::detach_() const {
   check_defined("detach_");
-  AutogradMeta* m = meta(*this);
-  if (m) {
-    m->grad_fn_.reset();
-    m->requires_grad_ = false;
-    m->output_nr_ = 0;
-  }
+  impl_->set_grad_fn(nullptr, 0);
+  impl_->set_requires_grad(false);
   return *this;
 }
 

@@ -10,6 +10,7 @@ namespace ember {
 namespace {
 
 constexpr size_t kAlignment = 64;
+constexpr size_t kSmallBlock = 256;
 
 void cpu_free(void* p) { std::free(p); }
 
@@ -17,9 +18,15 @@ void cpu_free(void* p) { std::free(p); }
 class CPUAllocator final : public Allocator {
  public:
   DataPtr allocate(size_t nbytes, Device device) override {
+    // Small blocks: malloc's 16-byte alignment is enough and much faster than aligned_alloc.
+    void* p;
+    if (nbytes <= kSmallBlock) {
+      p = std::malloc(nbytes ? nbytes : 1);
+      if (!p) throw Error(detail::str("CPU out of memory: tried to allocate ", nbytes, " bytes"));
+      return DataPtr(p, p, &cpu_free, device);
+    }
     size_t n = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
-    if (n == 0) n = kAlignment;
-    void* p = std::aligned_alloc(kAlignment, n);
+    p = std::aligned_alloc(kAlignment, n);
     if (!p)
       throw Error(detail::str("CPU out of memory: tried to allocate ", nbytes, " bytes"));
     return DataPtr(p, p, &cpu_free, device);

@@ -131,6 +131,17 @@ static void check_scalar_fits(const Tensor& t, ScalarType dt) {
 Tensor cast(const Tensor& t, const MetaResult& m) {
   check_scalar_fits(t, m.compute_dtype);
   if (t.dtype() == m.compute_dtype) return t;
+  if (t.unsafeGetTensorImpl()->is_wrapped_number()) {
+    // Python numbers on every op: convert the value directly, not through to()/copy_.
+    Tensor out = empty({}, TensorOptions(m.compute_dtype));
+    Scalar v = t.item();
+    visit_dtype(m.compute_dtype, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      *static_cast<T*>(out.data_ptr()) = v.to<T>();
+    });
+    out.unsafeGetTensorImpl()->set_wrapped_number(true);
+    return out;
+  }
   return t.to(std::nullopt, m.compute_dtype);
 }
 

@@ -8,16 +8,15 @@
 
 namespace ember::autograd {
 
-/// Per-tensor autograd state (allocated only for tensors that take part in autograd).
+/// Per-tensor autograd state beyond grad_fn/output_nr/requires_grad (which TensorImpl holds inline):
+/// allocated only for tensors that get a .grad, hooks, or a grad accumulator.
 struct EMBER_API AutogradMeta : AutogradMetaBase {
   Tensor grad_;
-  std::shared_ptr<Node> grad_fn_;
   std::weak_ptr<Node> grad_accumulator_;
   std::vector<PostAccumulateHook> post_acc_hooks_;
   std::vector<TensorHook> leaf_hooks_;  // tensor hooks of a leaf (run by the engine at its AccumulateGrad)
 
   bool retains_grad_ = false;
-  uint32_t output_nr_ = 0;
 };
 
 /// The meta of t, or nullptr.

@@ -21,6 +21,44 @@ struct Edge {
   bool is_valid() const { return function != nullptr; }
 };
 
+/// next_edges storage: two edges inline (every op in the schema has at most two tensor inputs),
+/// more on the heap.
+class EdgeList {
+ public:
+  EdgeList() = default;
+  EdgeList(const EdgeList&) = delete;
+  EdgeList& operator=(const EdgeList&) = delete;
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Edge* begin() { return data(); }
+  Edge* end() { return data() + size_; }
+  const Edge* begin() const { return data(); }
+  const Edge* end() const { return data() + size_; }
+  Edge& operator[](size_t i) { return data()[i]; }
+  const Edge& operator[](size_t i) const { return data()[i]; }
+  void reserve(size_t n) {
+    if (n > kInline && heap_.capacity() < n) heap_.reserve(n);
+  }
+  void push_back(Edge e) {
+    if (size_ < kInline && heap_.empty()) {
+      inline_[size_++] = std::move(e);
+      return;
+    }
+    if (heap_.empty())
+      for (size_t i = 0; i < size_; ++i) heap_.push_back(std::move(inline_[i]));
+    heap_.push_back(std::move(e));
+    ++size_;
+  }
+
+ private:
+  static constexpr size_t kInline = 2;
+  Edge* data() { return heap_.empty() ? inline_ : heap_.data(); }
+  const Edge* data() const { return heap_.empty() ? inline_ : heap_.data(); }
+  Edge inline_[kInline];
+  std::vector<Edge> heap_;
+  size_t size_ = 0;
+};
+
 /// Called with the gradient flowing into a tensor; may return a replacement (undefined: keep).
 using TensorHook = std::function<Tensor(const Tensor&)>;
 /// Called with a leaf after its .grad was accumulated.
@@ -42,9 +80,10 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
   /// Frees saved tensors (after a backward without retain_graph).
   virtual void release_variables() {}
 
-  const std::vector<Edge>& next_edges() const { return next_edges_; }
+  const EdgeList& next_edges() const { return next_edges_; }
   void add_next_edge(Edge e) { next_edges_.push_back(std::move(e)); }
-  std::vector<Edge>& mutable_next_edges() { return next_edges_; }
+  void reserve_next_edges(size_t n) { next_edges_.reserve(n); }
+  EdgeList& mutable_next_edges() { return next_edges_; }
   /// Whether input i of the forward op needs a gradient.
   bool should_compute_output(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
   /// Number of forward outputs (= gradients this node receives).
@@ -63,16 +102,18 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
   void set_creation_trace(std::string t) { trace_ = std::move(t); }
 
  private:
-  std::vector<Edge> next_edges_;
+  EdgeList next_edges_;
   std::vector<std::pair<uint32_t, TensorHook>> pre_hooks_;
   std::string trace_;
   uint64_t sequence_nr_;
   uint32_t num_inputs_ = 1;
 };
 
-/// Creates a node with a deleter that frees long chains iteratively (no deep recursion).
+/// Creates a node (one allocation for the node and its reference count).
 template <class T, class... Args>
-std::shared_ptr<T> make_node(Args&&... args);
+std::shared_ptr<T> make_node(Args&&... args) {
+  return std::make_shared<T>(std::forward<Args>(args)...);
+}
 
 /// Note [saved variables]: a tensor saved for backward remembers its version counter's value; if
 /// anything writes the tensor (or any view of it) in place before backward, unpack() raises.
@@ -85,29 +126,16 @@ class EMBER_API SavedVariable {
   /// The saved tensor; throws if it was freed or modified in place since.
   Tensor unpack(const std::shared_ptr<Node>& owner = nullptr) const;
   void reset();
-  bool defined() const { return saved_ || was_defined_; }
+  bool defined() const { return was_defined_; }
 
  private:
-  Tensor data_;
-  std::weak_ptr<Node> grad_fn_;  // for outputs
+  struct OutputParts;  // an output is held as its parts: no TensorImpl, hence no grad_fn, no cycle
+  Tensor data_;        // an input is held as is
+  std::shared_ptr<OutputParts> out_;
   uint32_t version_ = 0;
-  uint32_t output_nr_ = 0;
-  bool saved_ = false;
   bool was_defined_ = false;
-  bool is_output_ = false;
-  bool requires_grad_ = false;
   bool released_ = false;
-  std::string op_name_;
-  friend class Node;
 };
 
-namespace internal {
-EMBER_API void delete_node(Node* n);
-}
-
-template <class T, class... Args>
-std::shared_ptr<T> make_node(Args&&... args) {
-  return std::shared_ptr<T>(new T(std::forward<Args>(args)...), [](T* p) { internal::delete_node(p); });
-}
 
 }  // namespace ember::autograd

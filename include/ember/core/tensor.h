@@ -74,10 +74,7 @@ class EMBER_API Tensor {
 
   // ---- autograd (src/autograd/variable.cpp) ----
   /// Whether gradients flow to this tensor (a leaf that asked for them, or a result of recorded ops).
-  bool requires_grad() const {
-    auto* m = impl_ ? impl_->autograd_meta() : nullptr;
-    return m && m->requires_grad_;
-  }
+  bool requires_grad() const { return impl_ && impl_->requires_grad(); }
   /// Sets requires_grad on a leaf; only floating-point tensors can require grad.
   const Tensor& set_requires_grad(bool requires_grad) const;
   const Tensor& requires_grad_(bool requires_grad = true) const { return set_requires_grad(requires_grad); }

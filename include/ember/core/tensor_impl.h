@@ -10,10 +10,10 @@
 namespace ember {
 
 namespace autograd {
-/// Per-tensor autograd state (grad, grad_fn, requires_grad); defined by the autograd layer.
+class Node;
+/// Per-tensor autograd state used rarely (grad, hooks, accumulator); defined by the autograd layer.
 struct AutogradMetaBase {
   virtual ~AutogradMetaBase() = default;
-  bool requires_grad_ = false;  // a leaf asked for grad, or the tensor has a grad_fn
 };
 }  // namespace autograd
 
@@ -52,6 +52,17 @@ class EMBER_API TensorImpl {
   bool is_wrapped_number() const { return wrapped_number_; }
   void set_wrapped_number(bool v) { wrapped_number_ = v; }
 
+  // Note [autograd fields]: grad_fn, output_nr and requires_grad live inline, so that recording an
+  // op allocates no per-tensor meta; the rest (grad, hooks) is in autograd_meta(), made on demand.
+  bool requires_grad() const { return requires_grad_; }
+  void set_requires_grad(bool r) { requires_grad_ = r; }
+  const std::shared_ptr<autograd::Node>& grad_fn() const { return grad_fn_; }
+  uint32_t output_nr() const { return output_nr_; }
+  void set_grad_fn(std::shared_ptr<autograd::Node> fn, uint32_t output_nr) {
+    grad_fn_ = std::move(fn);
+    output_nr_ = output_nr;
+  }
+
   autograd::AutogradMetaBase* autograd_meta() const { return autograd_.get(); }
   void set_autograd_meta(std::unique_ptr<autograd::AutogradMetaBase> m);
 
@@ -68,7 +79,10 @@ class EMBER_API TensorImpl {
   int64_t numel_ = 1;
   std::shared_ptr<VersionCounter> version_;
   std::unique_ptr<autograd::AutogradMetaBase> autograd_;
+  std::shared_ptr<autograd::Node> grad_fn_;
   void* pyobj_ = nullptr;
+  uint32_t output_nr_ = 0;
+  bool requires_grad_ = false;
   ScalarType dtype_;
   bool contiguous_ = true;
   bool wrapped_number_ = false;
