@@ -53,15 +53,20 @@ static bool owns_hooks(const Tensor& t) {
   return !t.grad_fn() || t.grad_fn().use_count() == 1;
 }
 
+int visit_function_ctx(const std::shared_ptr<Node>& fn, visitproc visit, void* arg);  // function.cpp
+void clear_function_ctx(const std::shared_ptr<Node>& fn);
+
 int visit_tensor_hooks(const Tensor& t, visitproc visit, void* arg) {
   if (!owns_hooks(t)) return 0;
   auto range = g_hooks.equal_range(hook_owner(t));
   for (auto it = range.first; it != range.second; ++it) Py_VISIT(it->second->fn);
+  if (t.grad_fn()) return visit_function_ctx(t.grad_fn(), visit, arg);
   return 0;
 }
 
 void clear_tensor_hooks(const Tensor& t) {
   if (!owns_hooks(t)) return;
+  if (t.grad_fn()) clear_function_ctx(t.grad_fn());
   auto range = g_hooks.equal_range(hook_owner(t));
   std::vector<PyHook*> hs;
   for (auto it = range.first; it != range.second; ++it) hs.push_back(it->second);

@@ -8,6 +8,7 @@ namespace ember::py {
 void init_types(Registrations& r);
 void add_numpy_functions(Registrations& r);
 void init_autograd(pybind11::module_& m);
+void init_function(pybind11::module_& m);
 }  // namespace ember::py
 
 namespace pyb = pybind11;
@@ -37,6 +38,7 @@ PYBIND11_MODULE(_C, m) {
   }
 
   py::init_autograd(m);
+  py::init_function(m);
   m.def("_get_default_dtype", [] { return pyb::handle(py::dtype_object(get_default_dtype())).inc_ref(); });
   m.def("_set_default_dtype", [](pyb::handle d) {
     if (Py_TYPE(d.ptr()) != &py::g_dtype_type) throw pyb::type_error("set_default_dtype(): expected an ember.dtype");

@@ -91,3 +91,27 @@ TEST_CASE("hooks see and may replace gradients") {
   REQUIRE(values(x.grad()) == std::vector<double>{30, 30});
   REQUIRE(calls == 2);
 }
+
+struct MulConst : autograd::Function<MulConst> {
+  static Tensor forward(autograd::AutogradContext* ctx, Tensor x, double c) {
+    ctx->saved_data["c"] = c;
+    ctx->save_for_backward({x});
+    return x * c;
+  }
+  static autograd::variable_list backward(autograd::AutogradContext* ctx, autograd::variable_list g) {
+    auto saved = ctx->get_saved_variables();
+    REQUIRE(saved.size() == 1);
+    return {g[0] * ctx->saved_data["c"].toDouble(), Tensor()};
+  }
+};
+
+TEST_CASE("C++ custom Function") {
+  auto x = ones({3}, kFloat64).requires_grad_();
+  auto y = MulConst::apply(x, 2.5);
+  REQUIRE(y.requires_grad());
+  REQUIRE(y.grad_fn()->name().find("CppNode") == 0);
+  (y * y).sum().backward();
+  REQUIRE(values(x.grad()) == std::vector<double>{12.5, 12.5, 12.5});  // 2 * 2.5x * 2.5
+  NoGradGuard g;
+  REQUIRE_FALSE(MulConst::apply(x, 2.0).requires_grad());
+}

@@ -1,6 +1,7 @@
 // The umbrella header: everything a C++ user of ember needs.
 #pragma once
 #include "ember/autograd/autograd.h"
+#include "ember/autograd/function.h"
 #include "ember/core/tensor.h"
 #include "ember/core/tensor_new.h"
 #include "ember/dispatch/registry.h"

@@ -10,6 +10,7 @@ from ember.autograd.grad_mode import (  # noqa: F401
 )
 from ember.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: F401
 from ember.autograd import functional  # noqa: F401
+from ember.autograd.function import Function, FunctionCtx, once_differentiable  # noqa: F401
 
 
 def _seq(x):
