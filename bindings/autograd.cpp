@@ -231,7 +231,34 @@ static std::string python_stack() {
   }
 }
 
+struct PySavedState final : autograd::SavedTensorHookState {
+  pyb::object unpack_fn, packed;
+  ~PySavedState() override {
+    pyb::gil_scoped_acquire gil;
+    unpack_fn = pyb::object();
+    packed = pyb::object();
+  }
+  Tensor unpack() override {
+    pyb::gil_scoped_acquire gil;
+    pyb::object r = unpack_fn(packed);
+    if (!is_tensor(r.ptr())) throw pyb::type_error("Output of saved tensor unpack_hook expected to be a Tensor");
+    return tensor_of(r.ptr());
+  }
+};
+
 void init_autograd(pyb::module_& m) {
+  m.def("_push_saved_tensors_hooks", [](pyb::object pack, pyb::object unpack) {
+    auto p = std::make_shared<pyb::object>(pack);
+    auto u = std::make_shared<pyb::object>(unpack);
+    autograd::push_saved_tensors_hook([p, u](const Tensor& t) -> std::shared_ptr<autograd::SavedTensorHookState> {
+      pyb::gil_scoped_acquire gil;
+      auto st = std::make_shared<PySavedState>();
+      st->unpack_fn = *u;
+      st->packed = (*p)(pyb::cast(t));
+      return st;
+    });
+  });
+  m.def("_pop_saved_tensors_hooks", [] { autograd::pop_saved_tensors_hook(); });
   autograd::set_trace_provider(&python_stack);
   pyb::class_<Node, std::shared_ptr<Node>>(m, "Node", "A node of the backward graph (a tensor's grad_fn).")
       .def("name", &Node::name, "The node's name, e.g. 'MulBackward0'.")

@@ -38,10 +38,32 @@ struct SavedVariable::OutputParts {
   uint32_t output_nr;
 };
 
+namespace {
+thread_local std::vector<SavedTensorPackHook> t_pack_hooks;
+}
+void push_saved_tensors_hook(SavedTensorPackHook hook) { t_pack_hooks.push_back(std::move(hook)); }
+void pop_saved_tensors_hook() {
+  EMBER_CHECK(!t_pack_hooks.empty(), "pop_saved_tensors_hook: no hook to pop");
+  t_pack_hooks.pop_back();
+}
+
 SavedVariable::SavedVariable(const Tensor& t, bool is_output) {
   was_defined_ = t.defined();
   if (!t.defined()) return;
   version_ = t._version();
+  if (!t_pack_hooks.empty()) {
+    SavedTensorPackHook hook = t_pack_hooks.back();
+    t_pack_hooks.pop_back();  // a hook's own ops must not re-enter it
+    struct Restore {
+      SavedTensorPackHook& h;
+      ~Restore() { t_pack_hooks.push_back(std::move(h)); }
+    } restore{hook};
+    hooked_ = hook(is_output ? t.detach() : t);
+    hooked_needs_history_ = is_output && t.requires_grad();
+    hooked_grad_fn_ = t.grad_fn();
+    hooked_output_nr_ = t.output_nr();
+    return;
+  }
   if (!is_output || !t.requires_grad()) {
     data_ = t;
     return;
@@ -59,6 +81,7 @@ void SavedVariable::reset() {
   released_ = true;
   data_ = Tensor();
   out_.reset();
+  hooked_.reset();
 }
 
 Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
@@ -68,6 +91,16 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
                 "they have already been freed). Saved intermediate values of the graph are freed when you call "
                 ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
                 "graph a second time or if you need to access saved tensors after calling backward.");
+  if (hooked_) {  // unpack hooks decide what comes back; no version check (PyTorch does the same)
+    Tensor t = hooked_->unpack();
+    if (hooked_needs_history_ && t.defined()) {
+      std::shared_ptr<Node> fn = hooked_grad_fn_.lock();
+      if (!fn) fn = owner;
+      t = t.detach();
+      if (fn) set_history(t, fn, hooked_output_nr_);
+    }
+    return t;
+  }
   uint32_t now = out_ ? out_->counter->current() : data_._version();
   if (now != version_) {
     std::shared_ptr<Node> fn = out_ ? out_->grad_fn.lock() : data_.grad_fn();

@@ -115,6 +115,17 @@ std::shared_ptr<T> make_node(Args&&... args) {
   return std::make_shared<T>(std::forward<Args>(args)...);
 }
 
+/// What a pack hook returns for a saved tensor; unpack() gives the tensor back in backward.
+struct SavedTensorHookState {
+  virtual ~SavedTensorHookState() = default;
+  virtual Tensor unpack() = 0;
+};
+using SavedTensorPackHook = std::function<std::shared_ptr<SavedTensorHookState>(const Tensor&)>;
+/// Thread-local stack of pack hooks (Python's saved_tensors_hooks): while one is pushed, every
+/// tensor saved for backward goes through the top hook instead of being held directly.
+EMBER_API void push_saved_tensors_hook(SavedTensorPackHook hook);
+EMBER_API void pop_saved_tensors_hook();
+
 /// Note [saved variables]: a tensor saved for backward remembers its version counter's value; if
 /// anything writes the tensor (or any view of it) in place before backward, unpack() raises.
 /// A saved forward *output* is stored without its grad_fn (that would be a reference cycle
@@ -132,6 +143,10 @@ class EMBER_API SavedVariable {
   struct OutputParts;  // an output is held as its parts: no TensorImpl, hence no grad_fn, no cycle
   Tensor data_;        // an input is held as is
   std::shared_ptr<OutputParts> out_;
+  std::shared_ptr<SavedTensorHookState> hooked_;  // set instead when a pack hook was active
+  std::weak_ptr<Node> hooked_grad_fn_;
+  uint32_t hooked_output_nr_ = 0;
+  bool hooked_needs_history_ = false;
   uint32_t version_ = 0;
   bool was_defined_ = false;
   bool released_ = false;

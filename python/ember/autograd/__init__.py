@@ -9,7 +9,7 @@ from ember.autograd.grad_mode import (  # noqa: F401
     set_grad_enabled,
 )
 from ember.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: F401
-from ember.autograd import functional  # noqa: F401
+from ember.autograd import functional, graph  # noqa: F401
 from ember.autograd.function import Function, FunctionCtx, once_differentiable  # noqa: F401
 
 
