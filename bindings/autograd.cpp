@@ -56,15 +56,19 @@ static bool owns_hooks(const Tensor& t) {
 int visit_function_ctx(const std::shared_ptr<Node>& fn, visitproc visit, void* arg);  // function.cpp
 void clear_function_ctx(const std::shared_ptr<Node>& fn);
 
+extern size_t g_live_py_nodes;  // function.cpp
+
 int visit_tensor_hooks(const Tensor& t, visitproc visit, void* arg) {
+  if (g_hooks.empty() && g_live_py_nodes == 0) return 0;  // the common case, during every GC pass
   if (!owns_hooks(t)) return 0;
   auto range = g_hooks.equal_range(hook_owner(t));
   for (auto it = range.first; it != range.second; ++it) Py_VISIT(it->second->fn);
-  if (t.grad_fn()) return visit_function_ctx(t.grad_fn(), visit, arg);
+  if (t.grad_fn() && g_live_py_nodes) return visit_function_ctx(t.grad_fn(), visit, arg);
   return 0;
 }
 
 void clear_tensor_hooks(const Tensor& t) {
+  if (g_hooks.empty() && g_live_py_nodes == 0) return;
   if (!owns_hooks(t)) return;
   if (t.grad_fn()) clear_function_ctx(t.grad_fn());
   auto range = g_hooks.equal_range(hook_owner(t));

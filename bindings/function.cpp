@@ -10,11 +10,14 @@ namespace pyb = pybind11;
 
 namespace ember::py {
 
+size_t g_live_py_nodes = 0;  // guarded by the GIL
+
 class PyNode final : public autograd::Node {
  public:
   PyNode(PyObject* cls, PyObject* ctx) : cls_(cls), ctx_(ctx) {
     Py_INCREF(cls_);
     Py_INCREF(ctx_);
+    ++g_live_py_nodes;
     name_ = std::string(reinterpret_cast<PyTypeObject*>(cls)->tp_name);
     auto dot = name_.rfind('.');
     if (dot != std::string::npos) name_ = name_.substr(dot + 1);
@@ -24,6 +27,7 @@ class PyNode final : public autograd::Node {
     pyb::gil_scoped_acquire gil;
     Py_CLEAR(cls_);
     Py_CLEAR(ctx_);
+    --g_live_py_nodes;
   }
   std::string name() const override { return name_; }
   void release_variables() override { actx.saved_.clear(); }
