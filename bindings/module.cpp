@@ -49,6 +49,20 @@ PYBIND11_MODULE(_C, m) {
       throw pyb::type_error("promote_types(): expected two ember.dtype arguments");
     return pyb::handle(py::dtype_object(promote_types(py::to_dtype(a.ptr()), py::to_dtype(b.ptr())))).inc_ref();
   });
+  m.def("_can_cast", [](pyb::handle from, pyb::handle to) {
+    if (Py_TYPE(from.ptr()) != &py::g_dtype_type || Py_TYPE(to.ptr()) != &py::g_dtype_type)
+      throw pyb::type_error("can_cast(): expected two ember.dtype arguments");
+    return can_cast(py::to_dtype(from.ptr()), py::to_dtype(to.ptr()));
+  });
+  m.def("_result_type", [](pyb::handle a, pyb::handle b) {
+    auto as_tensor = [](pyb::handle h) -> Tensor {
+      if (py::is_tensor(h.ptr())) return py::tensor_of(h.ptr());
+      if (py::is_number(h.ptr()) || PyNumber_Check(h.ptr())) return py::tensor_or_scalar(h.ptr());
+      throw pyb::type_error(std::string("result_type(): expected Tensor or Number, got ") + Py_TYPE(h.ptr())->tp_name);
+    };
+    Tensor ta = as_tensor(a), tb = as_tensor(b);
+    return pyb::handle(py::dtype_object(ember::result_type(ta, tb))).inc_ref();
+  });
   m.def("_cuda_is_available", [] { return false; });
   m.def("_op_schemas", [] {
     pyb::list out;

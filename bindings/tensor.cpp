@@ -10,6 +10,7 @@
 
 #include <structmember.h>
 
+#include <cmath>
 #include <sstream>
 
 namespace ember::py {
@@ -189,6 +190,51 @@ static Py_ssize_t tensor_len(PyObject* o) {
   return static_cast<Py_ssize_t>(t.sizes()[0]);
 }
 
+static Py_hash_t tensor_hash(PyObject* o) { return _Py_HashPointer(o); }  // identity, as PyTorch
+
+static PyObject* tensor_bool(PyObject* o) {
+  EMBER_PY_TRY
+  const Tensor& t = tensor_of(o);
+  EMBER_CHECK(t.numel() == 1, "Boolean value of Tensor with more than one value is ambiguous");
+  return PyBool_FromLong(t.item().to_bool());
+  EMBER_PY_CATCH
+}
+static int tensor_nb_bool(PyObject* o) {
+  PyObject* r = tensor_bool(o);
+  if (!r) return -1;
+  int v = r == Py_True;
+  Py_DECREF(r);
+  return v;
+}
+static PyObject* tensor_float(PyObject* o) {
+  EMBER_PY_TRY
+  const Tensor& t = tensor_of(o);
+  EMBER_CHECK(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+  return PyFloat_FromDouble(t.item().to_double());
+  EMBER_PY_CATCH
+}
+static PyObject* tensor_int(PyObject* o) {
+  EMBER_PY_TRY
+  const Tensor& t = tensor_of(o);
+  EMBER_CHECK(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+  Scalar s = t.item();
+  if (s.is_floating_point()) {
+    double d = s.to_double();
+    EMBER_CHECK_VALUE(std::isfinite(d), "cannot convert float ", d, " to integer");
+    return PyLong_FromDouble(d);
+  }
+  return PyLong_FromLongLong(s.to_long());
+  EMBER_PY_CATCH
+}
+static PyObject* tensor_index(PyObject* o) {
+  EMBER_PY_TRY
+  const Tensor& t = tensor_of(o);
+  EMBER_CHECK_TYPE(t.numel() == 1 && is_integral(t.dtype(), true),
+                   "only integer tensors of a single element can be converted to an index");
+  return PyLong_FromLongLong(t.item().to_long());
+  EMBER_PY_CATCH
+}
+
 #define GETTER(name) static PyObject* name(PyObject* o, void*)
 GETTER(get_shape) {
   EMBER_PY_TRY
@@ -363,6 +409,11 @@ void init_types(Registrations& r) {
   slots.push_back({Py_tp_getset, getset.data()});
   slots.push_back({Py_tp_members, members});
   slots.push_back({Py_mp_length, reinterpret_cast<void*>(tensor_len)});
+  slots.push_back({Py_tp_hash, reinterpret_cast<void*>(tensor_hash)});
+  slots.push_back({Py_nb_bool, reinterpret_cast<void*>(tensor_nb_bool)});
+  slots.push_back({Py_nb_float, reinterpret_cast<void*>(tensor_float)});
+  slots.push_back({Py_nb_int, reinterpret_cast<void*>(tensor_int)});
+  slots.push_back({Py_nb_index, reinterpret_cast<void*>(tensor_index)});
   slots.push_back({Py_tp_doc, const_cast<char*>("A multi-dimensional array on a device (ember.Tensor).")});
   slots.push_back({0, nullptr});
   static PyType_Spec spec = {"ember.Tensor", sizeof(PyTensor), 0,

@@ -22,6 +22,7 @@ from ember._C import (  # noqa: F401
 )
 from ember import _tensor  # noqa: F401  (adds Python-level Tensor methods)
 from ember import autograd, cuda, utils  # noqa: F401
+from ember._dtype_info import finfo, iinfo  # noqa: F401
 from ember.autograd import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 
 # Aliases PyTorch users know.
@@ -58,6 +59,26 @@ def set_default_dtype(d):
 def promote_types(type1, type2):
     """The dtype PyTorch's promotion rules give for an op between type1 and type2."""
     return _C._promote_types(type1, type2)
+
+
+def can_cast(from_, to):
+    """Whether a result of dtype from_ may be written into a tensor of dtype to (no category demotion)."""
+    return _C._can_cast(from_, to)
+
+
+def result_type(tensor1, tensor2):
+    """The dtype an op between tensor1 and tensor2 (tensors or Python numbers) produces."""
+    return _C._result_type(tensor1, tensor2)
+
+
+def is_floating_point(input):  # noqa: A002
+    """Whether input's dtype is a floating-point dtype."""
+    return input.is_floating_point()
+
+
+def numel(input):  # noqa: A002
+    """Number of elements of input."""
+    return input.numel()
 
 
 def is_tensor(obj):

@@ -1,6 +1,8 @@
 """Python-level parts of ember.Tensor: printing, .to(), numpy protocol, conversions."""
 import builtins
 
+import numpy as np
+
 import ember
 from ember import _C
 from ember._tensor_str import tensor_repr
@@ -132,4 +134,76 @@ for _name, _fn in {
     "detach_": _detach_, "register_hook": _register_hook,
     "register_post_accumulate_grad_hook": _register_post_accumulate_grad_hook,
 }.items():
+    setattr(Tensor, _name, _fn)
+
+
+# ---- Python protocol: copying, pickling, numpy ufuncs ----
+def _rebuild_tensor(array, dtype_name, requires_grad):
+    """Rebuilds a pickled tensor (data travels as a numpy array: no code runs on load)."""
+    t = ember.from_numpy(array.copy()).to(getattr(ember, dtype_name))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _reduce_ex(self, protocol):
+    if self.grad_fn is not None:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support pickling "
+                           "(detach() the tensor first)")
+    with ember.no_grad():
+        src = self.to(ember.float32) if self.dtype == ember.bfloat16 else self
+        array = src.numpy().copy()
+    return (_rebuild_tensor, (array, repr(self.dtype).split(".")[-1], self.requires_grad))
+
+
+def _deepcopy(self, memo):
+    if not self.is_leaf:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                           "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                           "because of a torch.nn.utils.weight_norm usage, see "
+                           "https://github.com/pytorch/pytorch/pull/103001")
+    if id(self) in memo:
+        return memo[id(self)]
+    with ember.no_grad():
+        new = self.clone()
+    if self.requires_grad:
+        new.requires_grad_(True)
+    if self.grad is not None:
+        new.grad = _deepcopy(self.grad, memo)
+    memo[id(self)] = new
+    return new
+
+
+_UFUNCS = {
+    "add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
+    "true_divide": lambda a, b: a / b, "divide": lambda a, b: a / b, "power": lambda a, b: a ** b,
+    "matmul": lambda a, b: a @ b, "negative": lambda a: -a, "exp": lambda a: ember.exp(a),
+    "log": lambda a: ember.log(a), "tanh": lambda a: ember.tanh(a),
+}
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """Lets numpy scalars and arrays combine with tensors: `np.float32(2) * t` gives a tensor."""
+    fn = _UFUNCS.get(ufunc.__name__)
+    if method != "__call__" or fn is None or kwargs:
+        return NotImplemented
+    args = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            args.append(x)
+        elif isinstance(x, np.ndarray):
+            if x.ndim == 0:
+                args.append(x.item())
+            else:
+                args.append(ember.from_numpy(x))
+        elif isinstance(x, np.generic):
+            args.append(x.item())
+        else:
+            args.append(x)
+    if not any(isinstance(a, Tensor) for a in args):
+        return NotImplemented
+    return fn(*args)
+
+
+for _name, _fn in {"__reduce_ex__": _reduce_ex, "__deepcopy__": _deepcopy, "__array_ufunc__": _array_ufunc}.items():
     setattr(Tensor, _name, _fn)

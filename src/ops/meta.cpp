@@ -68,7 +68,7 @@ static void check_defined(const char* op, const Tensor& t) {
 MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b) {
   check_defined(op, a);
   check_defined(op, b);
-  ScalarType rt = result_type(a, b);
+  ScalarType rt = structured::result_type(a, b);
   Device dev = common_device(op, a, b);
   if (a.sizes().equals(b.sizes())) return {DimVector(a.sizes()), rt, rt, dev};
   return {broadcast_shapes(op, a.sizes(), b.sizes()), rt, rt, dev};
@@ -202,3 +202,7 @@ void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inp
 }
 
 }  // namespace ember::structured
+
+namespace ember {
+ScalarType result_type(const Tensor& a, const Tensor& b) { return structured::result_type(a, b); }
+}  // namespace ember

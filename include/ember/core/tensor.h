@@ -110,6 +110,10 @@ class EMBER_API Tensor {
   std::shared_ptr<TensorImpl> impl_;
 };
 
+/// The dtype PyTorch's promotion gives an op between a and b (0-d tensors and wrapped numbers
+/// raise only the category).
+EMBER_API ScalarType result_type(const Tensor& a, const Tensor& b);
+
 /// Prints as libtorch does: values, then `[ CPUFloatType{2,2} ]`.
 EMBER_API std::ostream& operator<<(std::ostream& os, const Tensor& t);
 
