@@ -7,6 +7,7 @@
 namespace ember::py {
 void init_types(Registrations& r);
 void add_numpy_functions(Registrations& r);
+void add_dlpack(Registrations& r);
 void init_autograd(pybind11::module_& m);
 void init_function(pybind11::module_& m);
 }  // namespace ember::py
@@ -18,6 +19,7 @@ PYBIND11_MODULE(_C, m) {
   m.doc() = "ember's C++ core";
   static py::Registrations reg;
   py::register_all_ops(reg);
+  py::add_dlpack(reg);
   try {
     py::init_types(reg);
   } catch (const py::PythonError&) {

@@ -55,3 +55,19 @@ TEST_CASE("devices parse and print") {
   REQUIRE_THROWS_AS(Device("tpu"), Error);
   REQUIRE_THROWS_AS(Device("cuda:x"), Error);
 }
+
+#include <ember/core/dlpack.h>
+
+TEST_CASE("DLPack export and import share memory") {
+  auto t = arange(6, kFloat64).reshape({2, 3}).transpose(0, 1);
+  DLManagedTensorVersioned1* m = to_dlpack_versioned(t);
+  REQUIRE(m->dl_tensor.ndim == 2);
+  REQUIRE(m->dl_tensor.strides[0] == 1);
+  Tensor back = from_dlpack(m);  // takes ownership
+  REQUIRE(back.data_ptr() == t.data_ptr());
+  REQUIRE(back.strides().vec() == std::vector<int64_t>{1, 3});
+  DLManagedTensor* legacy = to_dlpack(ones({2}, kBool));
+  REQUIRE(legacy->dl_tensor.dtype.bits == 8);
+  Tensor b = from_dlpack(legacy);
+  REQUIRE(b.dtype() == kBool);
+}
