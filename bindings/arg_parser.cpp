@@ -17,6 +17,7 @@ const char* py_type_name(const std::string& t) {
   if (t == "ScalarType" || t == "ScalarType?") return "ember.dtype";
   if (t == "Device" || t == "Device?") return "ember.device";
   if (t == "Tensor[]") return "tuple of Tensors";
+  if (t == "Generator?") return "ember.Generator";
   return t.c_str();
 }
 
@@ -98,6 +99,8 @@ bool ArgParser::type_ok(const Param& p, PyObject* o) const {
       return PyUnicode_Check(o);
     case 'P':  // PyObject: anything
       return true;
+    case 'G':
+      return PyObject_TypeCheck(o, &g_generator_type);
     case 'D':
       return Py_TYPE(o) == &g_device_type || PyUnicode_Check(o) || PyLong_Check(o);
   }
@@ -281,6 +284,10 @@ Device to_device(PyObject* o) {
 std::optional<Device> opt_device(PyObject* o) {
   if (!o || o == Py_None) return std::nullopt;
   return to_device(o);
+}
+std::optional<Generator> opt_generator(PyObject* o) {
+  if (!o || o == Py_None) return std::nullopt;
+  return reinterpret_cast<PyGenerator*>(o)->gen;
 }
 TensorOptions factory_options(PyObject* dtype, PyObject* device, PyObject* requires_grad) {
   return TensorOptions().dtype(opt_dtype(dtype)).device(opt_device(device)).requires_grad(

@@ -25,11 +25,15 @@ struct PyDType {
 struct PyDevice {
   PyObject_HEAD Device device;
 };
+struct PyGenerator {
+  PyObject_HEAD Generator gen;
+};
 
 extern PyTypeObject* g_tensor_type;  // heap type ember.Tensor (subclassable)
 extern PyTypeObject g_dtype_type;
 extern PyTypeObject g_device_type;
 extern PyTypeObject g_size_type;
+extern PyTypeObject g_generator_type;
 
 inline bool is_tensor(PyObject* o) { return Py_TYPE(o) == g_tensor_type || PyObject_TypeCheck(o, g_tensor_type); }
 inline bool is_number(PyObject* o) { return PyFloat_Check(o) || PyLong_Check(o); }  // bool is a PyLong
@@ -65,6 +69,7 @@ ScalarType to_dtype(PyObject* o);
 std::optional<ScalarType> opt_dtype(PyObject* o);
 Device to_device(PyObject* o);
 std::optional<Device> opt_device(PyObject* o);
+std::optional<Generator> opt_generator(PyObject* o);
 TensorOptions factory_options(PyObject* dtype, PyObject* device, PyObject* requires_grad);
 
 /// Thrown after a Python error has been set (the catch block just returns nullptr).

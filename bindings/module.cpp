@@ -8,6 +8,7 @@ namespace ember::py {
 void init_types(Registrations& r);
 void add_numpy_functions(Registrations& r);
 void add_dlpack(Registrations& r);
+PyObject* init_generator_type();
 void init_autograd(pybind11::module_& m);
 void init_function(pybind11::module_& m);
 }  // namespace ember::py
@@ -34,6 +35,10 @@ PYBIND11_MODULE(_C, m) {
   m.attr("dtype") = pyb::handle(reinterpret_cast<PyObject*>(&py::g_dtype_type));
   m.attr("device") = pyb::handle(reinterpret_cast<PyObject*>(&py::g_device_type));
   m.attr("Size") = pyb::handle(reinterpret_cast<PyObject*>(&py::g_size_type));
+  PyObject* default_gen = py::init_generator_type();
+  if (!default_gen) throw pyb::error_already_set();
+  m.attr("Generator") = pyb::handle(reinterpret_cast<PyObject*>(&py::g_generator_type));
+  m.attr("default_generator") = pyb::reinterpret_steal<pyb::object>(default_gen);
   for (int i = 0; i < kNumScalarTypes; ++i) {
     auto st = static_cast<ScalarType>(i);
     m.attr(dtype_name(st)) = pyb::handle(py::dtype_object(st));

@@ -1,4 +1,6 @@
 """ember: a C++-first deep-learning library with PyTorch's Python API (rename `torch` to `ember`)."""
+import builtins as _builtins
+
 from ember import _C
 from ember._C import (  # noqa: F401  (re-exported: the generated ops and the core types)
     Size,
@@ -44,6 +46,38 @@ def _export_ops():
 
 
 _export_ops()
+
+
+def manual_seed(seed):
+    """Seeds the default generator (and rewinds its counter); returns it."""
+    return default_generator.manual_seed(_builtins.int(seed))
+
+
+def seed():
+    """Seeds the default generator non-deterministically; returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed():
+    """The seed the default generator was last seeded with."""
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    """The default generator's state (a 16-byte uint8 tensor: seed and counter offset)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    """Restores the default generator's state from get_rng_state()."""
+    default_generator.set_state(new_state)
+
+
+def randint(*args, **kwargs):
+    """randint(high, size) or randint(low, high, size): integers drawn uniformly from [low, high)."""
+    if "low" not in kwargs and len(args) + ("high" in kwargs) + ("size" in kwargs) == 2:
+        args = (0,) + args
+    return _C.randint(*args, **kwargs)
 
 
 def get_default_dtype():

@@ -10,7 +10,7 @@ IValue::IValue(const Scalar& s) {
 
 const char* IValue::tagName() const {
   static const char* names[] = {"None", "Tensor", "float", "int", "bool", "int[]", "Tensor[]", "str",
-                                "ScalarType", "Device"};
+                                "ScalarType", "Device", "Generator"};
   return names[v_.index()];
 }
 
@@ -89,6 +89,12 @@ Device IValue::toDevice() const {
 std::optional<Device> IValue::toOptionalDevice() const {
   if (isNone()) return std::nullopt;
   return toDevice();
+}
+
+std::optional<Generator> IValue::toOptionalGenerator() const {
+  if (isNone()) return std::nullopt;
+  if (!isGenerator()) bad("Generator");
+  return std::get<Generator>(v_);
 }
 
 }  // namespace ember

@@ -5,6 +5,7 @@ void register_pointwise();
 void register_copy_fill();
 void register_reduce();
 void register_matmul();
+void register_random();
 }  // namespace cpu
 
 namespace kernels {
@@ -13,6 +14,7 @@ void register_all() {
   cpu::register_copy_fill();
   cpu::register_reduce();
   cpu::register_matmul();
+  cpu::register_random();
 }
 }  // namespace kernels
 }  // namespace ember

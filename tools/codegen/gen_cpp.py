@@ -73,14 +73,16 @@ def fn_ret_type(op: Op) -> str:
 
 
 def _short_factory(op: Op) -> list[str] | None:
-    """For factories with defaulted positionals (arange's end, step): an overload taking only the
-    required ones and the options, as libtorch has (`arange(4, kFloat64)`)."""
+    """For factories with defaulted arguments before the options (arange's end and step, rand's
+    generator): an overload taking only the required ones and the options, as libtorch has
+    (`arange(4, kFloat64)`, `rand({2, 3}, kFloat64)`)."""
     if not op.has_factory_options:
         return None
-    pos = [a for a in op.args if not a.kwarg_only]
-    if not any(a.default is not None for a in pos):
+    extra = [a for a in op.args if a.name not in FACTORY_GROUP and a.default is not None]
+    if not extra:
         return None
-    return [f"{CPP_PARAM[a.type]} {a.name}" for a in pos if a.default is None] + ["TensorOptions options"]
+    return [f"{CPP_PARAM[a.type]} {a.name}" for a in op.args
+            if a.default is None and a.name not in FACTORY_GROUP] + ["TensorOptions options"]
 
 
 def _method_scalar_args(op: Op) -> list[str]:
@@ -103,7 +105,8 @@ def op_ids_h(ops: list[Op]) -> str:
 
 def functions_h(ops: list[Op]) -> str:
     L = [HEADER, "#pragma once", "#include <optional>", "#include <string>", "#include <tuple>", "",
-         '#include "ember/core/tensor.h"', '#include "ember/gen/op_ids.h"', "", "namespace ember {", ""]
+         '#include "ember/core/generator.h"', '#include "ember/core/tensor.h"', '#include "ember/gen/op_ids.h"', "",
+         "namespace ember {", ""]
     L.append("/// A 0-d tensor holding s, marked as a wrapped number (promotes by category only).")
     L.append("EMBER_API Tensor scalar_to_tensor(const Scalar& s);")
     L.append("")
@@ -252,7 +255,7 @@ def ops_cpp(ops: list[Op]) -> str:
         short = _short_factory(op)
         if short:
             full = [a.name if a.default is None else (cpp_default(a)) for a in op.args
-                    if not a.kwarg_only]
+                    if a.name not in FACTORY_GROUP]
             L += [f"Tensor {op.name}({', '.join(short)}) {{ return {op.name}({', '.join(full)}, options); }}"]
         for s in op.scalar_args:
             P2 = ", ".join(params(op, defaults=False, override={s: "const Scalar&"}))
@@ -304,7 +307,7 @@ _UNBOX = {
     "float": "{v}.toDouble()", "float?": "{v}.toOptionalDouble()", "bool": "{v}.toBool()",
     "str": "{v}.toStringRef()", "ScalarType": "{v}.toScalarType()",
     "ScalarType?": "{v}.toOptionalScalarType()", "Device": "{v}.toDevice()",
-    "Device?": "{v}.toOptionalDevice()",
+    "Device?": "{v}.toOptionalDevice()", "Generator?": "{v}.toOptionalGenerator()",
 }
 
 

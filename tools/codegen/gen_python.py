@@ -12,7 +12,7 @@ _CONV = {
     "int[]": "to_intlist({o})", "int[]?": "opt_intlist({o})", "float": "to_double({o})",
     "float?": "opt_double({o})", "bool": "to_bool({o})", "str": "to_string({o})",
     "ScalarType": "to_dtype({o})", "ScalarType?": "opt_dtype({o})", "Device": "to_device({o})",
-    "Device?": "opt_device({o})",
+    "Device?": "opt_device({o})", "Generator?": "opt_generator({o})",
 }
 NUM_FILES = 4
 

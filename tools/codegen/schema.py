@@ -27,6 +27,7 @@ CPP_PARAM = {
     "ScalarType?": "std::optional<ScalarType>",
     "Device": "Device",
     "Device?": "std::optional<Device>",
+    "Generator?": "const std::optional<Generator>&",
 }
 # Python type names used in .pyi stubs.
 PY_TYPE = {
@@ -35,6 +36,7 @@ PY_TYPE = {
     "int[]": "Sequence[int]", "int[]?": "Optional[Union[int, Sequence[int]]]", "float": "float",
     "float?": "Optional[float]", "bool": "bool", "str": "str", "ScalarType": "dtype",
     "ScalarType?": "Optional[dtype]", "Device": "device", "Device?": "Optional[Union[device, str]]",
+    "Generator?": "Optional[Generator]",
 }
 # Functions a backward formula may call besides the schema's own ops (defined by the autograd layer).
 BACKWARD_HELPERS = {
@@ -120,7 +122,7 @@ class Op:
 
 
 _SIG = re.compile(r"^(\w+)\((.*)\)\s*->\s*(.+)$")
-_ARG = re.compile(r"^(Tensor|Scalar|int|float|bool|str|ScalarType|Device)(\((\w!?)\))?(\[\])?(\?)?\s+(\w+)(=(.+))?$")
+_ARG = re.compile(r"^(Tensor|Scalar|int|float|bool|str|ScalarType|Device|Generator)(\((\w!?)\))?(\[\])?(\?)?\s+(\w+)(=(.+))?$")
 
 
 def _parse_arg(text: str, kwarg_only: bool, where: str) -> Arg:

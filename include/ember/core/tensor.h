@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/core/generator.h"
 #include "ember/core/scalar.h"
 #include "ember/core/tensor_impl.h"
 #include "ember/core/tensor_options.h"

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "ember/core/generator.h"
 #include "ember/core/tensor.h"
 
 namespace ember {
@@ -26,6 +27,7 @@ class EMBER_API IValue {
   IValue(const char* s) : v_(std::string(s)) {}  // NOLINT
   IValue(ScalarType t) : v_(t) {}  // NOLINT
   IValue(Device d) : v_(d) {}  // NOLINT
+  IValue(Generator g) : v_(std::move(g)) {}  // NOLINT
 
   bool isNone() const { return v_.index() == 0; }
   bool isTensor() const { return std::holds_alternative<Tensor>(v_); }
@@ -37,6 +39,7 @@ class EMBER_API IValue {
   bool isString() const { return std::holds_alternative<std::string>(v_); }
   bool isScalarType() const { return std::holds_alternative<ScalarType>(v_); }
   bool isDevice() const { return std::holds_alternative<Device>(v_); }
+  bool isGenerator() const { return std::holds_alternative<Generator>(v_); }
   /// Name of the held kind, for error messages ("Tensor", "int", "None", ...).
   const char* tagName() const;
 
@@ -58,11 +61,12 @@ class EMBER_API IValue {
   std::optional<ScalarType> toOptionalScalarType() const;
   Device toDevice() const;
   std::optional<Device> toOptionalDevice() const;
+  std::optional<Generator> toOptionalGenerator() const;
 
  private:
   [[noreturn]] void bad(const char* want) const;
   std::variant<std::monostate, Tensor, double, int64_t, bool, std::vector<int64_t>, std::vector<Tensor>,
-               std::string, ScalarType, Device>
+               std::string, ScalarType, Device, Generator>
       v_;
 };
 

@@ -1,0 +1,154 @@
+// Random sampling ops (natives). Kernels in src/kernels/<device>/random.cpp; the counter-based
+// generator in include/ember/core/generator.h, its algorithm in src/kernels/common/philox.h.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "ember/dispatch/dispatch.h"
+#include "ember/gen/native.h"
+#include "kernels/common/philox.h"
+
+namespace ember::native {
+
+static Generator pick(const std::optional<Generator>& g) { return g ? *g : default_generator(); }
+
+Tensor rand(IntArrayRef size, const std::optional<Generator>& generator, const TensorOptions& options) {
+  EMBER_CHECK(is_floating_point(options.dtype()), "\"check_uniform_bounds\" not implemented for '",
+              options.dtype(), "' (rand needs a floating dtype)");
+  Tensor t = ember::empty(size, options);
+  t.uniform_(0, 1, generator);
+  return t;
+}
+
+Tensor randn(IntArrayRef size, const std::optional<Generator>& generator, const TensorOptions& options) {
+  EMBER_CHECK(is_floating_point(options.dtype()), "\"normal_kernel_cpu\" not implemented for '", options.dtype(),
+              "' (randn needs a floating dtype)");
+  Tensor t = ember::empty(size, options);
+  t.normal_(0, 1, generator);
+  return t;
+}
+
+Tensor randint(int64_t low, int64_t high, IntArrayRef size, const std::optional<Generator>& generator,
+               const TensorOptions& options) {
+  TensorOptions o = options.dtype_opt() ? options : options.dtype(kInt64);
+  Tensor t = ember::empty(size, o);
+  t.random_(low, high, generator);
+  return t;
+}
+
+Tensor randperm(int64_t n, const std::optional<Generator>& generator, const TensorOptions& options) {
+  EMBER_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
+  TensorOptions o = options.dtype_opt() ? options : options.dtype(kInt64);
+  EMBER_CHECK(o.device().is_cpu(), "randperm: only CPU is supported so far");
+  Generator g = pick(generator);
+  uint64_t seed = g->seed(), off = g->reserve(static_cast<uint64_t>(n));
+  // Sort indices by a random 64-bit key per index: a uniform permutation, independent of threads.
+  std::vector<std::pair<uint64_t, int64_t>> keys(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    auto r = rng::philox(seed, off + static_cast<uint64_t>(i));
+    keys[i] = {(static_cast<uint64_t>(r.v[0]) << 32) | r.v[1], i};
+  }
+  std::sort(keys.begin(), keys.end());
+  Tensor idx = ember::empty({n}, TensorOptions(kInt64));
+  int64_t* p = idx.data_ptr<int64_t>();
+  for (int64_t i = 0; i < n; ++i) p[i] = keys[i].second;
+  return o.dtype() == kInt64 ? idx : idx.to(std::nullopt, o.dtype());
+}
+
+Tensor uniform_(const Tensor& self, double from, double to, const std::optional<Generator>& generator) {
+  self.check_defined("uniform_");
+  EMBER_CHECK(from <= to, "uniform_ expects to return a [from, to) range, but found from=", from, " > to=", to);
+  EMBER_CHECK(std::isfinite(from) && std::isfinite(to), "uniform_: from and to must be finite");
+  dispatch::kernel<OpId::uniform_>(self.device().type(), self.dtype())(self, from, to, generator);
+  self.unsafeGetTensorImpl()->bump_version();
+  return self;
+}
+
+Tensor normal_(const Tensor& self, double mean, double std, const std::optional<Generator>& generator) {
+  self.check_defined("normal_");
+  EMBER_CHECK(std >= 0.0, "normal expects std >= 0.0, but found std ", std);
+  dispatch::kernel<OpId::normal_>(self.device().type(), self.dtype())(self, mean, std, generator);
+  self.unsafeGetTensorImpl()->bump_version();
+  return self;
+}
+
+Tensor random_(const Tensor& self, int64_t from, std::optional<int64_t> to, const std::optional<Generator>& generator) {
+  self.check_defined("random_");
+  int64_t lo = to ? from : 0, hi = to ? *to : from;
+  EMBER_CHECK(lo < hi, "random_ expects 'from' to be less than 'to', but got from=", lo, " >= to=", hi);
+  dispatch::kernel<OpId::random_>(self.device().type(), self.dtype())(self, lo, hi, generator);
+  self.unsafeGetTensorImpl()->bump_version();
+  return self;
+}
+
+Tensor bernoulli(const Tensor& self, const std::optional<Generator>& generator) {
+  self.check_defined("bernoulli");
+  EMBER_CHECK(is_floating_point(self.dtype()), "bernoulli: expected a floating-point tensor of probabilities, got ",
+              self.dtype());
+  Tensor p = self.to(std::nullopt, kFloat64).contiguous();
+  const double* pp = p.data_ptr<double>();
+  for (int64_t i = 0; i < p.numel(); ++i)
+    EMBER_CHECK(pp[i] >= 0 && pp[i] <= 1, "Expected p_in >= 0 && p_in <= 1 to be true, but got ", pp[i]);
+  Tensor out = ember::empty(self.sizes(), self.options());
+  dispatch::kernel<OpId::bernoulli>(self.device().type(), self.dtype())(out, self, generator);
+  return out;
+}
+
+Tensor multinomial(const Tensor& self, int64_t num_samples, bool replacement, const std::optional<Generator>& generator) {
+  self.check_defined("multinomial");
+  EMBER_CHECK(self.dim() == 1 || self.dim() == 2, "prob_dist must be 1 or 2 dim (got ", self.dim(), "-d)");
+  EMBER_CHECK(is_floating_point(self.dtype()), "multinomial only supports floating-point dtypes for input, got ",
+              self.dtype());
+  EMBER_CHECK(num_samples > 0, "cannot sample n_sample <= 0 samples");
+  int64_t rows = self.dim() == 1 ? 1 : self.sizes()[0], cats = self.sizes()[self.dim() - 1];
+  EMBER_CHECK(cats > 0, "multinomial: the distribution has no categories");
+  EMBER_CHECK(replacement || num_samples <= cats, "cannot sample n_sample > prob_dist.size(-1) samples without "
+              "replacement");
+  Tensor w = self.to(std::nullopt, kFloat64).contiguous();
+  const double* pw = w.data_ptr<double>();
+  Generator g = pick(generator);
+  uint64_t seed = g->seed(), off = g->reserve(static_cast<uint64_t>(rows * (replacement ? num_samples : cats)));
+  Tensor out = ember::empty(self.dim() == 1 ? DimVector{num_samples} : DimVector{rows, num_samples},
+                            TensorOptions(kInt64));
+  int64_t* po = out.data_ptr<int64_t>();
+  for (int64_t r = 0; r < rows; ++r) {
+    const double* row = pw + r * cats;
+    double total = 0;
+    int64_t positive = 0;
+    for (int64_t c = 0; c < cats; ++c) {
+      EMBER_CHECK(std::isfinite(row[c]) && row[c] >= 0, "probability tensor contains either `inf`, `nan` or "
+                  "element < 0");
+      total += row[c];
+      positive += row[c] > 0;
+    }
+    EMBER_CHECK(total > 0, "invalid multinomial distribution (sum of probabilities <= 0)");
+    if (replacement) {
+      std::vector<double> cdf(static_cast<size_t>(cats));
+      std::partial_sum(row, row + cats, cdf.begin());
+      for (int64_t s = 0; s < num_samples; ++s) {
+        auto rr = rng::philox(seed, off + static_cast<uint64_t>(r * num_samples + s));
+        double u = rng::uniform_double(rr.v[0], rr.v[1]) * total;
+        int64_t c = std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin();
+        while (c >= cats || row[std::min(c, cats - 1)] == 0) c = std::min(c, cats - 1) - 1;  // never a zero weight
+        po[r * num_samples + s] = c;
+      }
+    } else {
+      EMBER_CHECK(num_samples <= positive, "invalid multinomial distribution (with replacement=False, not enough "
+                  "non-negative category to sample)");
+      // Gumbel-top-k: the k largest log(u)/w keys are a weighted sample without replacement.
+      std::vector<std::pair<double, int64_t>> keys;
+      for (int64_t c = 0; c < cats; ++c) {
+        auto rr = rng::philox(seed, off + static_cast<uint64_t>(r * cats + c));
+        double u = std::max(rng::uniform_double(rr.v[0], rr.v[1]), 1e-300);
+        keys.push_back({row[c] > 0 ? std::log(u) / row[c] : -INFINITY, c});
+      }
+      std::partial_sort(keys.begin(), keys.begin() + num_samples, keys.end(),
+                        [](const auto& a, const auto& b) { return a.first > b.first; });
+      for (int64_t s = 0; s < num_samples; ++s) po[r * num_samples + s] = keys[s].second;
+    }
+  }
+  return out;
+}
+
+}  // namespace ember::native
