@@ -80,6 +80,27 @@ def randint(*args, **kwargs):
     return _C.randint(*args, **kwargs)
 
 
+def einsum(equation, *operands):
+    """einsum("ij,jk->ik", a, b): Einstein summation (operands may also be given as one list)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return _C.einsum(equation, operands)
+
+
+def tensordot(a, b, dims=2):
+    """Contracts the last `dims` dims of a with the first of b, or the dims listed in dims=(da, db)."""
+    if isinstance(dims, _builtins.int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da = list(range(a.dim() - dims, a.dim()))
+        db = list(range(dims))
+    else:
+        da, db = dims
+        da = [da] if isinstance(da, _builtins.int) else list(da)
+        db = [db] if isinstance(db, _builtins.int) else list(db)
+    return _C.tensordot(a, b, da, db)
+
+
 def get_default_dtype():
     """The dtype that floating-point factories and Python floats default to (float32 at start)."""
     return _C._get_default_dtype()
