@@ -91,3 +91,22 @@ def test_repr_like_pytorch():
     assert repr(ember.tensor([True, False])) == "tensor([ True, False])"
     assert repr(ember.zeros(0)) == "tensor([])"
     assert ember.ones(2, 2)._cpp_str() == " 1  1\n 1  1\n[ CPUFloatType{2,2} ]"
+
+
+def test_repr_wrapping_summarization_and_printoptions():
+    assert repr(ember.arange(30.0)).splitlines()[1].startswith("        14., 15.")
+    assert repr(ember.arange(2000.0)) == ("tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n"
+                                          "        1.9990e+03])")  # PyTorch 2.13's exact output
+    assert repr(ember.tensor([1.0, 1e9])) == "tensor([1.0000e+00, 1.0000e+09])"
+    assert repr(ember.tensor([1e-5, 1.0])) == "tensor([1.0000e-05, 1.0000e+00])"
+    assert repr(ember.zeros(2, 0)) == "tensor([], size=(2, 0))"
+    try:
+        ember.set_printoptions(precision=2)
+        assert repr(ember.tensor([1.23456, 2.0])) == "tensor([1.23, 2.00])"
+        ember.set_printoptions(threshold=5, edgeitems=1)
+        assert repr(ember.arange(10)) == "tensor([0,  ..., 9])"
+        ember.set_printoptions(sci_mode=False)
+        assert repr(ember.tensor([1e-5, 1.0])) == "tensor([0.00, 1.00])"
+    finally:
+        ember.set_printoptions(profile="default")
+    assert repr(ember.tensor([1.5, 2.0])) == "tensor([1.5000, 2.0000])"

@@ -7,9 +7,40 @@ import numpy as np
 import ember
 
 _DEFAULT_INT = "int64"
-PRECISION = 4
-THRESHOLD = 1000
-EDGEITEMS = 3
+
+
+class _PrintOptions:
+    precision = 4
+    threshold = 1000
+    edgeitems = 3
+    linewidth = 80
+    sci_mode = None
+
+
+PRINT_OPTS = _PrintOptions()
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    """Sets how tensors print, as torch.set_printoptions: digits after the point, the element count
+    above which printing is summarized, items shown at each edge when summarized, characters per line,
+    a profile ("default", "short", "full"), and sci_mode (None: automatic)."""
+    if profile == "default":
+        PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = 4, 1000, 3, 80
+    elif profile == "short":
+        PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = 2, 1000, 2, 80
+    elif profile == "full":
+        PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = 4, math.inf, 3, 80
+    elif profile is not None:
+        raise ValueError(f"unknown print profile {profile!r}")
+    if precision is not None:
+        PRINT_OPTS.precision = precision
+    if threshold is not None:
+        PRINT_OPTS.threshold = threshold
+    if edgeitems is not None:
+        PRINT_OPTS.edgeitems = edgeitems
+    if linewidth is not None:
+        PRINT_OPTS.linewidth = linewidth
+    PRINT_OPTS.sci_mode = sci_mode
 
 
 class _Formatter:
@@ -24,14 +55,19 @@ class _Formatter:
         nonzero = np.abs(finite[finite != 0]) if finite.size else finite
         self.int_mode = bool(finite.size == 0 or np.all(finite == np.round(finite)))
         if self.int_mode:
-            if nonzero.size and (nonzero.max() > 1e8):
+            if nonzero.size and (nonzero.max() / max(nonzero.min(), 1e-300) > 1000.0 or nonzero.max() > 1e8):
                 self.sci_mode = True
                 self.int_mode = False
-            strs = [self._fmt_int(v) for v in values]
+            strs = [self.raw(v) for v in values]
         else:
             if nonzero.size and (nonzero.max() / max(nonzero.min(), 1e-300) > 1000.0 or nonzero.max() > 1e8
                                  or nonzero.min() < 1e-4):
                 self.sci_mode = True
+            strs = [self.raw(v) for v in values]
+        if PRINT_OPTS.sci_mode is not None:
+            self.sci_mode = PRINT_OPTS.sci_mode
+            if self.sci_mode:
+                self.int_mode = False
             strs = [self.raw(v) for v in values]
         self.width = max((len(s) for s in strs), default=1)
 
@@ -48,31 +84,34 @@ class _Formatter:
         if math.isinf(v):
             return "inf" if v > 0 else "-inf"
         if self.sci_mode:
-            return f"{v:.{PRECISION}e}"
+            return f"{v:.{PRINT_OPTS.precision}e}"
         if self.int_mode:
             return self._fmt_int(v)
-        return f"{v:.{PRECISION}f}"
+        return f"{v:.{PRINT_OPTS.precision}f}"
 
     def format(self, v):
         return self.raw(v).rjust(self.width)
 
 
 def _summarize(a):
-    return a.size > THRESHOLD
+    return a.size > PRINT_OPTS.threshold
 
 
 def _fmt(a, fmt, indent, summarize):
+    E = PRINT_OPTS.edgeitems
     if a.ndim == 0:
         return fmt.format(a.item())
     if a.ndim == 1:
-        if summarize and a.shape[0] > 2 * EDGEITEMS:
-            items = [fmt.format(v) for v in a[:EDGEITEMS]] + ["..."] + [fmt.format(v) for v in a[-EDGEITEMS:]]
+        if summarize and a.shape[0] > 2 * E:
+            items = [fmt.format(v) for v in a[:E]] + [" ..."] + [fmt.format(v) for v in a[-E:]]
         else:
             items = [fmt.format(v) for v in a]
-        return "[" + ", ".join(items) + "]"
+        per_line = max(1, int(math.floor((PRINT_OPTS.linewidth - indent) / (fmt.width + 2))))
+        lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+        return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
     rows = list(range(a.shape[0]))
-    if summarize and a.shape[0] > 2 * EDGEITEMS:
-        rows = rows[:EDGEITEMS] + [None] + rows[-EDGEITEMS:]
+    if summarize and a.shape[0] > 2 * E:
+        rows = rows[:E] + [None] + rows[-E:]
     parts = [("..." if r is None else _fmt(a[r], fmt, indent + 1, summarize)) for r in rows]
     sep = "," + "\n" * (a.ndim - 1) + " " * (indent + 1)
     return "[" + sep.join(parts) + "]"
@@ -121,8 +160,9 @@ def _fmt_bool(a, indent):
 
 
 def _edge_values(a):
+    E = PRINT_OPTS.edgeitems
     if a.ndim == 0:
         return a.reshape(1)
-    if a.shape[0] > 2 * EDGEITEMS:
-        a = np.concatenate([a[:EDGEITEMS], a[-EDGEITEMS:]])
+    if a.shape[0] > 2 * E:
+        a = np.concatenate([a[:E], a[-E:]])
     return np.concatenate([_edge_values(x) for x in a]) if a.ndim > 1 else a
