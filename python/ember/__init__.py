@@ -102,6 +102,36 @@ def tensordot(a, b, dims=2):
     return _C.tensordot(a, b, da, db)
 
 
+def meshgrid(*tensors, indexing="ij"):
+    """Coordinate grids from 1-D tensors (views: expanded, no copies); indexing "ij" (matrix) or "xy"
+    (Cartesian: the first two outputs' dims swapped, as numpy.meshgrid)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be one of 'xy' or 'ij', got {indexing!r}")
+    ts = list(tensors)
+    for t in ts:
+        if t.dim() > 1:
+            raise RuntimeError(f"meshgrid expects all tensors to have 0 or 1 dimensions, got {t.dim()}")
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    shape = [t.numel() for t in ts]
+    n = len(ts)
+    out = [t.reshape([-1 if j == i else 1 for j in range(n)]).expand(shape) for i, t in enumerate(ts)]
+    if swap:
+        out[0], out[1] = out[1], out[0]
+    return tuple(out)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """randint_like(input, high) or randint_like(input, low, high): integers in [low, high), input's shape."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=device or input.device,
+                   requires_grad=requires_grad)
+
+
 def get_default_dtype():
     """The dtype that floating-point factories and Python floats default to (float32 at start)."""
     return _C._get_default_dtype()

@@ -205,5 +205,10 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     return fn(*args)
 
 
-for _name, _fn in {"__reduce_ex__": _reduce_ex, "__deepcopy__": _deepcopy, "__array_ufunc__": _array_ufunc}.items():
+def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    """A new tensor copying data, with this tensor's dtype and device unless given."""
+    return ember.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+for _name, _fn in {"new_tensor": _new_tensor, "__reduce_ex__": _reduce_ex, "__deepcopy__": _deepcopy, "__array_ufunc__": _array_ufunc}.items():
     setattr(Tensor, _name, _fn)

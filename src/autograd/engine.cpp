@@ -181,7 +181,7 @@ variable_list run_backward(const variable_list& outputs, const variable_list& gr
     if (!g.defined()) {
       EMBER_CHECK(out.numel() == 1, "grad can be implicitly created only for scalar outputs (got a tensor of shape ",
                   out.sizes(), ")");
-      g = ones_like(out);
+      g = ember::ones_like(out);
     } else {
       EMBER_CHECK(g.sizes().equals(out.sizes()), "Mismatch in shape: grad_output[", i, "] has a shape of ",
                   g.sizes(), " and output[", i, "] has a shape of ", out.sizes(), ".");

@@ -24,8 +24,6 @@ Tensor reduce_grad(const Tensor& g, IntArrayRef shape, ScalarType dtype) {
   return r.dtype() == dtype ? r : r.to(std::nullopt, dtype);
 }
 
-Tensor zeros_like(const Tensor& t) { return zeros(t.sizes(), t.options()); }
-Tensor ones_like(const Tensor& t) { return ones(t.sizes(), t.options()); }
 
 /// grad with the reduced dims put back (as size 1) when keepdim was false, then expanded to sizes.
 static Tensor unreduce(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim) {

@@ -41,7 +41,7 @@ PY_TYPE = {
 # Functions a backward formula may call besides the schema's own ops (defined by the autograd layer).
 BACKWARD_HELPERS = {
     "sum_to", "sum_backward", "mean_backward", "softmax_backward", "log_softmax_backward",
-    "matmul_backward_self", "matmul_backward_other", "permute_backward", "zeros_like", "ones_like",
+    "matmul_backward_self", "matmul_backward_other", "permute_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}

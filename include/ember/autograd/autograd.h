@@ -81,8 +81,6 @@ EMBER_API std::string current_trace();
 EMBER_API Tensor sum_to(const Tensor& t, IntArrayRef shape);
 /// Shapes and casts a computed input gradient to the input's metadata (sum_to, then dtype).
 EMBER_API Tensor reduce_grad(const Tensor& g, IntArrayRef shape, ScalarType dtype);
-EMBER_API Tensor zeros_like(const Tensor& t);
-EMBER_API Tensor ones_like(const Tensor& t);
 EMBER_API Tensor sum_backward(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim);
 EMBER_API Tensor mean_backward(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim);
 EMBER_API Tensor softmax_backward(const Tensor& grad, const Tensor& result, int64_t dim);
