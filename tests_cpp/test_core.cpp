@@ -94,3 +94,18 @@ TEST_CASE("op registry calls ops by name") {
   REQUIRE(s[0].toTensor().sum().item<double>() == 14.0);
   REQUIRE(find_op("no_such_op") == nullptr);
 }
+
+TEST_CASE("accessor, item, data_ptr and options as in libtorch") {
+  auto t = zeros({2, 3}, kFloat64);
+  auto a = t.accessor<double, 2>();
+  a[1][2] = 5.0;
+  REQUIRE(t.data_ptr<double>()[5] == 5.0);
+  auto tt = t.transpose(0, 1);
+  REQUIRE(tt.accessor<double, 2>()[2][1] == 5.0);  // strides respected
+  REQUIRE_THROWS_AS((t.accessor<double, 3>()), Error);
+  REQUIRE_THROWS_AS((t.accessor<float, 2>()), TypeError);
+  REQUIRE(t.sum().item<double>() == 5.0);
+  REQUIRE(t.options().dtype() == kFloat64);
+  REQUIRE_FALSE(Tensor().defined());
+  REQUIRE(t.scalar_type() == kDouble);
+}

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/core/accessor.h"
 #include "ember/core/generator.h"
 #include "ember/core/scalar.h"
 #include "ember/core/tensor_impl.h"
@@ -62,6 +63,15 @@ class EMBER_API Tensor {
                      CppToScalarType<std::remove_const_t<T>>::value, " but the tensor is ", dtype());
     return static_cast<T*>(impl_->data());
   }
+  /// Indexed access to a CPU tensor of N dims and element type T (checked); keep the tensor alive.
+  template <class T, size_t N>
+  TensorAccessor<T, N> accessor() const& {
+    EMBER_CHECK(dim() == static_cast<int64_t>(N), "TensorAccessor expected ", N, " dims but tensor has ", dim());
+    EMBER_CHECK(is_cpu(), "accessor() is for CPU tensors, got one on ", device());
+    return TensorAccessor<T, N>(data_ptr<T>(), impl_->sizes().data(), impl_->strides().data());
+  }
+  template <class T, size_t N>
+  TensorAccessor<T, N> accessor() && = delete;  // the accessor would outlive its tensor
   /// The value of a one-element tensor.
   Scalar item() const;
   template <class T>
