@@ -6,4 +6,5 @@
 #include "ember/core/tensor_new.h"
 #include "ember/dispatch/registry.h"
 #include "ember/gen/functions.h"
+#include "ember/indexing.h"
 #include "ember/util/error.h"
