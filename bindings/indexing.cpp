@@ -30,12 +30,12 @@ static TensorIndex to_index(PyObject* o) {
     if (step && *step == 0) throw ValueError("slice step cannot be zero");
     return TensorIndex(indexing::Slice(slice_part(s->start), slice_part(s->stop), step));
   }
-  if (PyLong_Check(o) || PyIndex_Check(o)) {
+  if (PyLong_Check(o) || (PyIndex_Check(o) && !PySequence_Check(o))) {  // ints, numpy integer scalars
     Py_ssize_t v = PyNumber_AsSsize_t(o, PyExc_IndexError);
     if (v == -1 && PyErr_Occurred()) throw PythonError();
     return TensorIndex(static_cast<int64_t>(v));
   }
-  if (PyList_Check(o) || PySequence_Check(o) || PyObject_HasAttrString(o, "__array__")) {
+  if (!PyUnicode_Check(o) && !PyBytes_Check(o) && (PySequence_Check(o) || PyObject_HasAttrString(o, "__array__"))) {
     PyErr_Format(PyExc_NotImplementedError, "advanced indexing (indexing with a %s) is not implemented yet: only "
                  "integers, slices, None and Ellipsis are supported", Py_TYPE(o)->tp_name);
     throw PythonError();

@@ -10,41 +10,71 @@
 
 namespace ember::autograd {
 
-Tensor select_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t index) {
+namespace {
+
+/// Makes the scatter differentiable under create_graph: its adjoint is the view itself.
+struct ViewScatterBackward final : Node {
+  std::function<Tensor(const Tensor&)> view_fn;
+  std::string name() const override { return "ViewScatterBackward"; }
+  variable_list apply(variable_list&& grads) override {
+    variable_list out(1);
+    if (grads[0].defined() && should_compute_output(0)) out[0] = view_fn(grads[0]);
+    return out;
+  }
+};
+
+/// zeros(sizes) with grad written (or, for overlapping views, added) through view_fn.
+Tensor scatter(const Tensor& grad, IntArrayRef sizes, std::function<Tensor(const Tensor&)> view_fn,
+               const std::function<void(const Tensor&, const Tensor&)>& write) {
   Tensor z = zeros(sizes, grad.options());
-  z.select(dim, index).copy_(grad);
+  {
+    NoGradGuard no_grad;
+    write(z, grad);
+  }
+  if (GradMode::is_enabled() && grad.requires_grad()) {
+    auto node = make_node<ViewScatterBackward>();
+    node->view_fn = std::move(view_fn);
+    node->add_next_edge(gradient_edge(grad));
+    set_history(z, node);
+  }
   return z;
+}
+
+Tensor scatter_copy(const Tensor& grad, IntArrayRef sizes, std::function<Tensor(const Tensor&)> view_fn) {
+  auto write = [&](const Tensor& z, const Tensor& g) { view_fn(z).copy_(g); };
+  return scatter(grad, sizes, view_fn, write);
+}
+
+}  // namespace
+
+Tensor select_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t index) {
+  return scatter_copy(grad, sizes, [=](const Tensor& t) { return t.select(dim, index); });
 }
 
 Tensor narrow_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t start, int64_t length) {
-  Tensor z = zeros(sizes, grad.options());
-  z.narrow(dim, start, length).copy_(grad);
-  return z;
+  return scatter_copy(grad, sizes, [=](const Tensor& t) { return t.narrow(dim, start, length); });
 }
 
 Tensor diagonal_backward(const Tensor& grad, IntArrayRef sizes, int64_t offset, int64_t dim1, int64_t dim2) {
-  Tensor z = zeros(sizes, grad.options());
-  z.diagonal(offset, dim1, dim2).copy_(grad);
-  return z;
+  return scatter_copy(grad, sizes, [=](const Tensor& t) { return t.diagonal(offset, dim1, dim2); });
 }
 
 Tensor slice_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, std::optional<int64_t> start,
                       std::optional<int64_t> end, int64_t step) {
-  Tensor z = zeros(sizes, grad.options());
-  slice(z, dim, start, end, step).copy_(grad);
-  return z;
+  return scatter_copy(grad, sizes, [=](const Tensor& t) { return slice(t, dim, start, end, step); });
 }
 
 Tensor unfold_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t size, int64_t step) {
   if (sizes.empty()) return grad.sum();
   int64_t n = static_cast<int64_t>(sizes.size());
   int64_t d = dim < 0 ? dim + n : dim;
-  Tensor z = zeros(sizes, grad.options());
-  for (int64_t i = 0; i < grad.sizes()[d]; ++i) {
-    DimVector src{-1}, dst{d};
-    z.narrow(d, i * step, size).add_(grad.select(d, i).movedim(src, dst));
-  }
-  return z;
+  auto write = [&](const Tensor& z, const Tensor& g) {  // windows may overlap: accumulate
+    for (int64_t i = 0; i < g.sizes()[d]; ++i) {
+      DimVector src{-1}, dst{d};
+      z.narrow(d, i * step, size).add_(g.select(d, i).movedim(src, dst));
+    }
+  };
+  return scatter(grad, sizes, [=](const Tensor& t) { return t.unfold(d, size, step); }, write);
 }
 
 static void for_each_offset(IntArrayRef sizes, IntArrayRef strides, int64_t off,
