@@ -58,3 +58,24 @@ TEST_CASE("index_put_ is recorded by autograd") {
   REQUIRE(values(x.grad()) == std::vector<double>{2, 2, 2, 0, 0, 0});
   REQUIRE(values(w.grad()) == std::vector<double>{5, 5, 5});
 }
+
+TEST_CASE("split, chunk and unbind return views") {
+  auto x = arange(10, kFloat64).view({5, 2});
+  auto parts = split(x, 2);
+  REQUIRE(parts.size() == 3);
+  REQUIRE(parts[2].sizes().vec() == std::vector<int64_t>{1, 2});
+  REQUIRE(values(parts[1]) == std::vector<double>{4, 5, 6, 7});
+  REQUIRE(parts[1].impl()->storage() == x.impl()->storage());
+  DimVector sizes{1, 4};
+  REQUIRE(split_with_sizes(x, sizes)[1].sizes().vec() == std::vector<int64_t>{4, 2});
+  REQUIRE_THROWS_WITH(split_with_sizes(x, IntArrayRef(sizes.data(), 1)),
+                      "split_with_sizes expects split_sizes to sum exactly to 5 (input tensor's size at dimension 0), "
+                      "but got split_sizes=[1]");
+  REQUIRE(chunk(x, 2, 1).size() == 2);
+  REQUIRE(values(chunk(x, 2, 1)[1]) == std::vector<double>{1, 3, 5, 7, 9});
+  REQUIRE(chunk(zeros({0}), 3).size() == 3);
+  auto rows = unbind(x, 1);
+  REQUIRE(rows.size() == 2);
+  REQUIRE(values(rows[0]) == std::vector<double>{0, 2, 4, 6, 8});
+  REQUIRE_THROWS_AS(unbind(tensor({1.0}).view({})), IndexError);
+}
