@@ -174,3 +174,40 @@ def test_getitem_autograd_records_views():
     ref[1:, ::-2] = 1
     np.testing.assert_array_equal(x.grad.numpy(), ref)
     assert x[0].grad_fn.name() == "SelectBackward0" and x[:, 1:].grad_fn.name() == "SliceBackward0"
+
+
+def test_random_keys_match_numpy():
+    rng = np.random.default_rng(1)
+
+    def rand_part():
+        k = rng.integers(0, 5)
+        if k == 0:
+            return int(rng.integers(-3, 3))
+        if k == 1:
+            return None
+        parts = [None if rng.random() < 0.3 else int(rng.integers(-6, 7)) for _ in range(2)]
+        step = [None, 1, 2, 3, -1, -2, -3][rng.integers(0, 7)]
+        return slice(parts[0], parts[1], step)
+
+    base = np.arange(3 * 4 * 5, dtype=np.float64).reshape(3, 4, 5)
+    for _ in range(400):
+        a = [base, base[::-1, :, ::-2], base.transpose(2, 0, 1)][rng.integers(0, 3)]
+        key = [rand_part() for _ in range(rng.integers(0, 4))]
+        if rng.random() < 0.3:
+            key.insert(int(rng.integers(0, len(key) + 1)), Ellipsis)
+        key = tuple(key)
+        t = ember.from_numpy(a)
+        try:
+            e = a[key]
+        except IndexError:
+            with pytest.raises(IndexError):
+                t[key]
+            continue
+        r = t[key]
+        assert r.shape == e.shape, key
+        np.testing.assert_array_equal(r.numpy(), e)
+        ref = np.array(a)
+        ref[key] = -1.0
+        c = ember.from_numpy(np.array(a))
+        c[key] = -1.0
+        np.testing.assert_array_equal(c.numpy(), ref)
