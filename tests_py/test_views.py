@@ -232,6 +232,8 @@ def test_0d_errors():
         s.narrow(0, 0, 1)
     with pytest.raises(IndexError, match="Dimension specified as 0 but tensor has no dimensions"):
         s.unbind()
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-1, 0\], but got 1\)"):
+        ember.ones(3).diagonal()
 
 
 # ---- flip / roll: copies ----

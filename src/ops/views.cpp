@@ -200,7 +200,6 @@ Tensor expand_as(const Tensor& self, const Tensor& other) {
 Tensor diagonal(const Tensor& self, int64_t offset, int64_t dim1, int64_t dim2) {
   self.check_defined("diagonal");
   int64_t n = self.dim();
-  EMBER_CHECK(n >= 2, "diagonal(): expected a tensor with at least 2 dimensions, but got ", n);
   int64_t a = wrap_dim(dim1, n), b = wrap_dim(dim2, n);
   EMBER_CHECK(a != b, "diagonal dimensions cannot be identical ", dim1, ", ", dim2);
   int64_t off = self.storage_offset(), len;
