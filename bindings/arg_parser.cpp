@@ -69,7 +69,9 @@ ArgParser::ArgParser(const char* signature) : max_positional_(0), varargs_intlis
     if (!kw) ++max_positional_;
     params_.push_back(p);
   }
-  varargs_intlist_ = !params_.empty() && params_[0].type == "int[]" && !params_[0].kwarg_only;
+  // Not when a second int list follows (movedim(0, 1), roll(1, 0)): the ints are separate arguments.
+  varargs_intlist_ = !params_.empty() && params_[0].type == "int[]" && !params_[0].kwarg_only &&
+                     !(params_.size() > 1 && params_[1].type.rfind("int[]", 0) == 0 && !params_[1].kwarg_only);
 }
 
 bool ArgParser::type_ok(const Param& p, PyObject* o) const {

@@ -263,6 +263,14 @@ GETTER(get_T) {
   return wrap(t.permute(perm));
   EMBER_PY_CATCH
 }
+GETTER(get_mT) {
+  EMBER_PY_TRY
+  const Tensor& t = tensor_of(o);
+  EMBER_CHECK(t.dim() >= 2, "tensor.mT is only supported on matrices or batches of matrices. Got ", t.dim(),
+              "-D tensor.");
+  return wrap(t.transpose(-2, -1));
+  EMBER_PY_CATCH
+}
 #undef GETTER
 
 static PyGetSetDef tensor_getset_base[] = {
@@ -274,6 +282,7 @@ static PyGetSetDef tensor_getset_base[] = {
     {"is_cpu", get_is_cpu, nullptr, "Whether the tensor is on the CPU.", nullptr},
     {"_version", get_version, nullptr, "The version counter shared with views.", nullptr},
     {"T", get_T, nullptr, "The tensor with its dims reversed (a view).", nullptr},
+    {"mT", get_mT, nullptr, "The tensor with its last two dims swapped (a view).", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr}};
 
 static PyObject* optional_dim_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames,
@@ -328,6 +337,8 @@ NOARGS(meth_cpp_str) {
 #undef NOARGS
 
 PyObject* tensor_numpy(PyObject* self, PyObject*);  // numpy.cpp
+PyObject* tensor_getitem(PyObject* self, PyObject* key);  // indexing.cpp
+int tensor_setitem(PyObject* self, PyObject* key, PyObject* value);
 
 void add_tensor_methods(Registrations& r) {
   auto fast = [](PyObject* (*f)(PyObject*, PyObject* const*, Py_ssize_t, PyObject*)) {
@@ -414,6 +425,8 @@ void init_types(Registrations& r) {
   slots.push_back({Py_nb_float, reinterpret_cast<void*>(tensor_float)});
   slots.push_back({Py_nb_int, reinterpret_cast<void*>(tensor_int)});
   slots.push_back({Py_nb_index, reinterpret_cast<void*>(tensor_index)});
+  slots.push_back({Py_mp_subscript, reinterpret_cast<void*>(tensor_getitem)});
+  slots.push_back({Py_mp_ass_subscript, reinterpret_cast<void*>(tensor_setitem)});
   slots.push_back({Py_tp_doc, const_cast<char*>("A multi-dimensional array on a device (ember.Tensor).")});
   slots.push_back({0, nullptr});
   static PyType_Spec spec = {"ember.Tensor", sizeof(PyTensor), 0,

@@ -100,6 +100,51 @@ def test_gradcheck_matmul_shapes(sa, sb):
         assert gradcheck(lambda a, b: a @ b, (leaf(*sa), leaf(*sb)))
 
 
+VIEW_OPS = {  # inputs are (3, 4)
+    "unsqueeze": lambda x: x.unsqueeze(1), "squeeze": lambda x: x.view(3, 1, 4, 1).squeeze(),
+    "squeeze_dims": lambda x: x.view(1, 3, 1, 4).squeeze((0, 2)), "flatten": lambda x: x.flatten(),
+    "unflatten": lambda x: x.unflatten(1, (2, 2)), "narrow": lambda x: x.narrow(1, 1, 2),
+    "select": lambda x: x.select(0, -1), "movedim": lambda x: x.unsqueeze(0).movedim((0, 2), (2, 0)),
+    "expand_as": lambda x: x[:, :1].expand_as(x), "diagonal": lambda x: x.diagonal(1),
+    "diagonal_neg": lambda x: x.diagonal(-1, 1, 0), "as_strided": lambda x: x.as_strided((3, 3), (1, 1)),
+    "as_strided_offset": lambda x: x.as_strided((2, 2), (2, 1), x.storage_offset() + 1),
+    "unfold": lambda x: x.unfold(1, 2, 1), "unfold_step": lambda x: x.unfold(0, 2, 2), "t": lambda x: x.t(),
+    "mT": lambda x: x.mT, "view_as": lambda x: x.contiguous().view_as(ember.empty(4, 3)),
+    "reshape_as": lambda x: x.reshape_as(x.view(2, 6) if x.is_contiguous() else x.T), "split": lambda x: x.split(3, 1)[0] * x.split([1, 3], 1)[1].sum(1, keepdim=True),
+    "chunk": lambda x: x.chunk(2, 1)[1], "unbind": lambda x: x.unbind(1)[2] * x.unbind()[0].sum(),
+    "flip": lambda x: x.flip((0, 1)), "flip1": lambda x: x.flip(-1), "roll": lambda x: x.roll((1, -2), (0, 1)),
+    "roll_flat": lambda x: x.roll(5), "slice": lambda x: ember._C._slice(x, 1, None, None, -2),
+    "getitem": lambda x: x[1:, None, ::-2], "getitem_int": lambda x: x[-1, ...],
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("name", sorted(VIEW_OPS))
+def test_gradcheck_views(name, layout):
+    x = leaf(3, 4, layout=layout)
+    if name == "as_strided_offset" or name == "as_strided":
+        x = leaf(3, 4)  # as_strided addresses storage: use a contiguous input
+    assert gradcheck(VIEW_OPS[name], (x,))
+
+
+@pytest.mark.parametrize("name", ["unsqueeze", "squeeze", "flatten", "movedim", "t", "mT", "flip", "roll", "expand_as",
+                                  "narrow", "select", "diagonal", "unfold", "slice", "getitem", "split", "unbind"])
+def test_gradgradcheck_views(name):
+    assert gradgradcheck(lambda x: VIEW_OPS[name](x * x), (leaf(3, 4),))
+
+
+def test_gradcheck_setitem():
+    def f(x, v):
+        y = x * 1
+        y[1:, ::-2] = v * 2
+        y[0] = 3.0
+        return y * y
+    assert gradcheck(f, (leaf(3, 4), leaf(2, 2)))
+    assert gradcheck(f, (leaf(3, 4), leaf(1, 2)))  # broadcast value
+    assert gradcheck(f, (leaf(3, 4), leaf(1, 1, 2)))  # leading 1s dropped
+    assert gradgradcheck(f, (leaf(3, 4), leaf(2, 2)))
+
+
 def test_gradcheck_inplace_and_copy():
     a = leaf(3, 4)
     b = leaf(3, 4)

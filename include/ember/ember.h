@@ -6,4 +6,6 @@
 #include "ember/core/tensor_new.h"
 #include "ember/dispatch/registry.h"
 #include "ember/gen/functions.h"
+#include "ember/indexing.h"
+#include "ember/split.h"
 #include "ember/util/error.h"

@@ -212,3 +212,83 @@ def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
 for _name, _fn in {"new_tensor": _new_tensor, "__reduce_ex__": _reduce_ex, "__deepcopy__": _deepcopy, "__array_ufunc__": _array_ufunc}.items():
     setattr(Tensor, _name, _fn)
+# ---- split / chunk / unbind: tuples of views built on narrow/select (autograd records those) ----
+def _wrap_dim(dim, ndim):
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def _split(self, split_size_or_sections, dim=0):
+    """split(split_size_or_sections, dim=0): views of self, split_size long each (the last may be
+    shorter), or with the given list of sizes."""
+    if self.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = _wrap_dim(dim, self.dim())
+    n = self.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [builtins.int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes) or sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                               f"at dimension {d}), but got split_sizes={sizes}")
+    else:
+        size = builtins.int(split_size_or_sections)
+        if size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+        if size == 0 and n != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        count = max((n + size - 1) // size, 1) if size > 0 else 1
+        sizes = [min(size, n - i * size) for i in range(count)]
+    out, start = [], 0
+    for s in sizes:
+        out.append(self.narrow(d, start, s))
+        start += s
+    return tuple(out)
+
+
+def _chunk(self, chunks, dim=0):
+    """chunk(chunks, dim=0): at most chunks views of self of (nearly) equal size along dim."""
+    if self.dim() == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = _wrap_dim(dim, self.dim())
+    n = self.shape[d]
+    size = (n + chunks - 1) // chunks
+    if size == 0 and n == 0:  # as PyTorch: chunks empty pieces
+        return tuple(self.narrow(d, 0, 0) for _ in range(chunks))
+    return _split(self, size, d)
+
+
+def _unbind(self, dim=0):
+    """unbind(dim=0): the views self.select(dim, i) for every i."""
+    if self.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = _wrap_dim(dim, self.dim())
+    return tuple(self.select(d, i) for i in range(self.shape[d]))
+
+
+def _iter(self):
+    if self.dim() == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(_unbind(self, 0))
+
+
+for _name, _fn in {"split": _split, "chunk": _chunk, "unbind": _unbind, "__iter__": _iter}.items():
+    setattr(Tensor, _name, _fn)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Splits tensor into views (see Tensor.split)."""
+    return _split(tensor, split_size_or_sections, dim)
+
+
+def chunk(input, chunks, dim=0):
+    """Splits input into at most chunks views (see Tensor.chunk)."""
+    return _chunk(input, chunks, dim)
+
+
+def unbind(input, dim=0):
+    """The slices of input along dim, as views (see Tensor.unbind)."""
+    return _unbind(input, dim)

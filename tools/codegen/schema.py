@@ -42,6 +42,8 @@ PY_TYPE = {
 BACKWARD_HELPERS = {
     "sum_to", "sum_backward", "mean_backward", "softmax_backward", "log_softmax_backward",
     "matmul_backward_self", "matmul_backward_other", "permute_backward",
+    "select_backward", "narrow_backward", "diagonal_backward", "unfold_backward", "as_strided_backward",
+    "roll_backward", "slice_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}

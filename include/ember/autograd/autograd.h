@@ -88,5 +88,15 @@ EMBER_API Tensor log_softmax_backward(const Tensor& grad, const Tensor& result, 
 EMBER_API Tensor matmul_backward_self(const Tensor& grad, const Tensor& self, const Tensor& other);
 EMBER_API Tensor matmul_backward_other(const Tensor& grad, const Tensor& self, const Tensor& other);
 EMBER_API Tensor permute_backward(const Tensor& grad, IntArrayRef dims);
+// View ops' backward formulas (src/autograd/view_backward.cpp).
+EMBER_API Tensor select_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t index);
+EMBER_API Tensor narrow_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t start, int64_t length);
+EMBER_API Tensor diagonal_backward(const Tensor& grad, IntArrayRef sizes, int64_t offset, int64_t dim1, int64_t dim2);
+EMBER_API Tensor unfold_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t size, int64_t step);
+EMBER_API Tensor as_strided_backward(const Tensor& grad, const Tensor& self, IntArrayRef size, IntArrayRef stride,
+                                     std::optional<int64_t> storage_offset);
+EMBER_API Tensor slice_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, std::optional<int64_t> start,
+                                std::optional<int64_t> end, int64_t step);
+EMBER_API Tensor roll_backward(const Tensor& grad, IntArrayRef shifts, std::optional<IntArrayRef> dims);
 
 }  // namespace ember::autograd

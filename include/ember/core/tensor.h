@@ -21,6 +21,9 @@ using TensorList = ArrayRef<Tensor>;
 namespace autograd {
 class Node;
 }
+namespace indexing {
+class TensorIndex;
+}
 
 class EMBER_API Tensor {
  public:
@@ -114,6 +117,16 @@ class EMBER_API Tensor {
   unsigned register_hook(std::function<Tensor(const Tensor&)> hook) const;
   /// Registers hook(tensor) called after .grad of this leaf was accumulated.
   void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
+
+  /// Basic indexing, as libtorch's: `t.index({Slice(1, None, 2), 0, None, Ellipsis})` is a view
+  /// (ember/indexing.h; any slice step, negative ones included).
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
+  /// `t[indices] = value`: copies value (broadcast, converted) into the indexed view; recorded by autograd.
+  const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value) const;
+  const Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& value) const;
+  const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value) const;
+  const Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& value) const;
 
 #include "ember/gen/tensor_methods.h"
 
