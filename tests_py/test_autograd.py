@@ -241,9 +241,15 @@ def test_errors():
         ember.add(x, x, out=ember.zeros(3))
     v = (x * 1).view(3)
     base_saved = (v * v).sum()
-    v.view(3).mul_(2)  # in-place through another view bumps the shared version counter
+    with pytest.raises(NotImplementedError, match="in-place operation on a view of a tensor, recorded by autograd"):
+        v.view(3).mul_(2)  # ember cannot rebase the base's history yet: refused, never silently wrong
+    with ember.no_grad():
+        v.view(3).mul_(2)  # unrecorded, but it still bumps the version counter shared by all views
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         base_saved.backward()
+    y = x * 1
+    with pytest.raises(NotImplementedError, match="index_put_: an in-place operation on a view"):
+        y[1:][0] = ember.tensor(5.0, requires_grad=True)
 
 
 def test_integer_results_never_require_grad():

@@ -43,6 +43,14 @@ void check_inplace(const Tensor& t, const char* op) {
     throw Error(detail::str(op, ": a leaf Variable that requires grad is being used in an in-place operation."));
 }
 
+void check_inplace_view(const Tensor& t, const char* op) {
+  if (t.unsafeGetTensorImpl()->view_base())
+    throw NotImplementedError(detail::str(
+        op, ": an in-place operation on a view of a tensor, recorded by autograd, is not supported yet (ember does "
+        "not rebase the base tensor's gradient history, so gradients would be wrong). clone() the view first, or "
+        "write through indexing on the base (base[...] = value)."));
+}
+
 void check_out_no_grad(const char* op, std::initializer_list<const Tensor*> inputs) {
   if (!GradMode::is_enabled()) return;
   for (const Tensor* t : inputs)

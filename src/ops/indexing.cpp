@@ -119,6 +119,7 @@ void write(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* valu
                 (self.requires_grad() || (value && value->defined() && value->requires_grad()));
   if (record && self.requires_grad() && !self.unsafeGetTensorImpl()->grad_fn())
     throw Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  if (record) autograd::check_inplace_view(self, "index_put_");
   Tensor view;
   Tensor v;
   {

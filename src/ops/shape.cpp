@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "ember/gen/native.h"
+#include "ops/view_utils.h"
 
 namespace ember::native {
 
@@ -12,12 +13,6 @@ static int64_t wrap(const char* op, int64_t dim, int64_t ndim) {
   return dim < 0 ? dim + n : dim;
 }
 
-static Tensor make_view(const Tensor& self, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>(self.impl()->storage(), self.dtype(), DimVector(sizes),
-                                           DimVector(strides), offset);
-  impl->set_version_counter(self.impl()->shared_version_counter());
-  return Tensor(std::move(impl));
-}
 
 /// Resolves one -1 in a requested shape against numel.
 static DimVector infer_size(const char* op, IntArrayRef shape, int64_t numel) {

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "ember/gen/native.h"
+#include "ops/view_utils.h"
 
 namespace ember::native {
 
@@ -16,14 +17,16 @@ int64_t wrap_dim(int64_t dim, int64_t ndim) {
   return dim < 0 ? dim + n : dim;
 }
 
+}  // namespace
+
 Tensor make_view(const Tensor& self, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
   auto impl = std::make_shared<TensorImpl>(self.impl()->storage(), self.dtype(), DimVector(sizes),
                                            DimVector(strides), offset);
   impl->set_version_counter(self.impl()->shared_version_counter());
+  const auto& base = self.impl()->view_base();
+  impl->set_view_base(base ? base : self.impl());
   return Tensor(std::move(impl));
 }
-
-}  // namespace
 
 Tensor unsqueeze(const Tensor& self, int64_t dim) {
   self.check_defined("unsqueeze");

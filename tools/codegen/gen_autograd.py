@@ -161,6 +161,8 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
     ptrs = ", ".join(f"&{names[n]}" for n in ins)
     L = [f"  std::shared_ptr<autograd::generated::{node_name(op)}> grad_node;",
          f"  if (autograd::GradMode::is_enabled() && autograd::any_requires_grad({{{ptrs}}})) {{",
+         *([f'    autograd::check_inplace_view({self_expr}, "{op.name}{"" if op.name.endswith("_") else "_"}");']
+           if inplace else []),
          f"    grad_node = autograd::make_node<autograd::generated::{node_name(op)}>();",
          f"    grad_node->reserve_next_edges({len(ins)});"]
     for n in ins:

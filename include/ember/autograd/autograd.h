@@ -34,6 +34,9 @@ EMBER_API std::shared_ptr<Node> grad_accumulator(const Tensor& t);
 EMBER_API void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr = 0);
 /// Refuses in-place writes that autograd cannot track (leaf requiring grad under grad mode).
 EMBER_API void check_inplace(const Tensor& t, const char* op);
+/// Refuses recording an in-place op on a view: ember does not yet rebase the base tensor's history
+/// (PyTorch's CopySlices), so the gradient would silently miss the write.
+EMBER_API void check_inplace_view(const Tensor& t, const char* op);
 /// Refuses out= when recording would be needed (PyTorch doesn't differentiate out= functions).
 EMBER_API void check_out_no_grad(const char* op, std::initializer_list<const Tensor*> inputs);
 

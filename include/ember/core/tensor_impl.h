@@ -63,6 +63,10 @@ class EMBER_API TensorImpl {
     output_nr_ = output_nr;
   }
 
+  /// For a view: the tensor it ultimately views (its base's base, ...); null for a non-view.
+  const std::shared_ptr<TensorImpl>& view_base() const { return view_base_; }
+  void set_view_base(std::shared_ptr<TensorImpl> base) { view_base_ = std::move(base); }
+
   autograd::AutogradMetaBase* autograd_meta() const { return autograd_.get(); }
   void set_autograd_meta(std::unique_ptr<autograd::AutogradMetaBase> m);
 
@@ -80,6 +84,7 @@ class EMBER_API TensorImpl {
   std::shared_ptr<VersionCounter> version_;
   std::unique_ptr<autograd::AutogradMetaBase> autograd_;
   std::shared_ptr<autograd::Node> grad_fn_;
+  std::shared_ptr<TensorImpl> view_base_;
   void* pyobj_ = nullptr;
   uint32_t output_nr_ = 0;
   bool requires_grad_ = false;
