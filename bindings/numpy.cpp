@@ -203,6 +203,7 @@ static PyObject* py_tensor(PyObject*, PyObject* const* args, Py_ssize_t nargs, P
     bool any_float = false, all_bool = true;
     collect(data, shape, 0, values, any_float, all_bool);
     ScalarType dt = any_float || values.empty() ? get_default_dtype() : all_bool ? kBool : kInt64;
+    if (opt.dtype_opt()) dt = *opt.dtype_opt();  // build in the requested dtype: no detour through float32
     t = empty(shape, TensorOptions(dt));
     visit_dtype(dt, [&](auto tag) {
       using T = typename decltype(tag)::type;

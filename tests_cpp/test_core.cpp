@@ -109,3 +109,11 @@ TEST_CASE("accessor, item, data_ptr and options as in libtorch") {
   REQUIRE_FALSE(Tensor().defined());
   REQUIRE(t.scalar_type() == kDouble);
 }
+
+TEST_CASE("int[]? arguments own their values: an int or a braced list never dangles") {
+  auto t = arange(6, kFloat64).reshape({2, 3});
+  REQUIRE(t.sum(1).data_ptr<double>()[1] == 12.0);
+  REQUIRE(t.sum({1}).data_ptr<double>()[0] == 3.0);
+  REQUIRE(t.sum({0, 1}).item<double>() == 15.0);
+  REQUIRE(t.mean(-1, true).sizes().vec() == std::vector<int64_t>{2, 1});
+}

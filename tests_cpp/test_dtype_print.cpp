@@ -44,6 +44,8 @@ TEST_CASE("tensors print as libtorch prints them") {
   REQUIRE(tensor(true).dtype() == kBool);
   REQUIRE(show(zeros({0, 3})) == "[ CPUFloatType{0,3} ]");
   REQUIRE(show(Tensor()) == "[ Tensor (undefined) ]");
+  REQUIRE(show(arange(6, kFloat64).sum()) == "15\n[ CPUDoubleType{} ]");
+  REQUIRE(show(tensor(3.5)) == "3.5\n[ CPUFloatType{} ]");
   std::string three = show(arange(8).reshape({2, 2, 2}));
   REQUIRE(three.find("(1,.,.) = \n 0  1\n 2  3\n") == 0);
   REQUIRE(three.find("(2,.,.) = \n 4  5\n 6  7\n[ CPULongType{2,2,2} ]") != std::string::npos);

@@ -75,6 +75,7 @@ void print_matrix(std::ostream& os, const std::vector<double>& v, size_t off, in
 std::ostream& operator<<(std::ostream& os, const Tensor& t) {
   if (!t.defined()) return os << "[ Tensor (undefined) ]";
   std::ios_base::fmtflags flags = os.flags();
+  std::streamsize precision = os.precision();
   Tensor c = t.to(Device(kCPU), kFloat64).contiguous();
   const double* p = c.data_ptr<double>();
   std::vector<double> v(p, p + c.numel());
@@ -85,11 +86,12 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
   if (t.numel() == 0) {
     os << "[ " << type << "{" << shape.str() << "} ]";
     os.flags(flags);
+    os.precision(precision);
     return os;
   }
   if (f.scale != 1) os << std::scientific << std::setprecision(0) << f.scale << " *\n";
   if (t.dim() == 0) {
-    os << std::defaultfloat << (f.integral ? v[0] : v[0]) << "\n";
+    os << std::defaultfloat << std::setprecision(f.integral ? 17 : 6) << v[0] / f.scale << "\n";
   } else if (t.dim() == 1) {
     print_matrix(os, v, 0, t.sizes()[0], 1, f);
   } else if (t.dim() == 2) {
@@ -113,6 +115,7 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
   }
   os << "[ " << type << "{" << shape.str() << "} ]";
   os.flags(flags);
+  os.precision(precision);
   return os;
 }
 

@@ -44,7 +44,7 @@ DimVector reduced_shape(const Tensor& self, const DimVector& dims, bool keepdim)
 }
 }  // namespace
 
-Tensor sum(const Tensor& self, std::optional<IntArrayRef> dim, bool keepdim, std::optional<ScalarType> dtype) {
+Tensor sum(const Tensor& self, const OptionalIntArrayRef& dim, bool keepdim, std::optional<ScalarType> dtype) {
   self.check_defined("sum");
   ScalarType out_dt = dtype.value_or(is_integral(self.dtype(), true) ? kInt64 : self.dtype());
   DimVector dims = reduce_dims("sum", self, dim);
@@ -54,7 +54,7 @@ Tensor sum(const Tensor& self, std::optional<IntArrayRef> dim, bool keepdim, std
   return out;
 }
 
-Tensor mean(const Tensor& self, std::optional<IntArrayRef> dim, bool keepdim, std::optional<ScalarType> dtype) {
+Tensor mean(const Tensor& self, const OptionalIntArrayRef& dim, bool keepdim, std::optional<ScalarType> dtype) {
   self.check_defined("mean");
   ScalarType dt = dtype.value_or(self.dtype());
   EMBER_CHECK(is_floating_point(dt), "mean(): could not infer output dtype. Input dtype must be either a floating "

@@ -38,7 +38,7 @@ Tensor unsqueeze(const Tensor& self, int64_t dim) {
   return make_view(self, sizes, strides, self.storage_offset());
 }
 
-Tensor squeeze(const Tensor& self, std::optional<IntArrayRef> dim) {
+Tensor squeeze(const Tensor& self, const OptionalIntArrayRef& dim) {
   self.check_defined("squeeze");
   int64_t n = self.dim();
   std::vector<bool> drop(n, false);
@@ -306,7 +306,7 @@ static void roll_into(const Tensor& out, const Tensor& src, int64_t d, int64_t s
   if (s > 0) out.narrow(d, 0, s).copy_(src.narrow(d, size - s, s));
 }
 
-Tensor roll(const Tensor& self, IntArrayRef shifts, std::optional<IntArrayRef> dims) {
+Tensor roll(const Tensor& self, IntArrayRef shifts, const OptionalIntArrayRef& dims) {
   self.check_defined("roll");
   EMBER_CHECK(!shifts.empty(), "`shifts` required");
   if (!dims || dims->empty()) {

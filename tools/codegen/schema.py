@@ -18,7 +18,7 @@ CPP_PARAM = {
     "int": "int64_t",
     "int?": "std::optional<int64_t>",
     "int[]": "IntArrayRef",
-    "int[]?": "std::optional<IntArrayRef>",
+    "int[]?": "const OptionalIntArrayRef&",
     "float": "double",
     "float?": "std::optional<double>",
     "bool": "bool",

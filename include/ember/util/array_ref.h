@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -151,5 +152,34 @@ class DimVector {
 };
 
 inline std::ostream& operator<<(std::ostream& os, const DimVector& v) { return os << v.ref(); }
+
+/// An optional list of dims that OWNS its values, so an int or a braced list passed for an `int[]?`
+/// argument (`t.sum(1)`, `t.sum({0, 1})`) cannot dangle; converts to std::optional<IntArrayRef>.
+class OptionalIntArrayRef {
+ public:
+  OptionalIntArrayRef() = default;
+  OptionalIntArrayRef(std::nullopt_t) {}  // NOLINT: implicit by design
+  OptionalIntArrayRef(int64_t d) : has_(true) { v_.push_back(d); }  // NOLINT
+  OptionalIntArrayRef(std::initializer_list<int64_t> l) : v_(IntArrayRef(l)), has_(true) {}
+  OptionalIntArrayRef(IntArrayRef a) : v_(a), has_(true) {}  // NOLINT
+  OptionalIntArrayRef(const DimVector& a) : v_(a), has_(true) {}  // NOLINT
+  OptionalIntArrayRef(const std::vector<int64_t>& a) : v_(IntArrayRef(a)), has_(true) {}  // NOLINT
+  OptionalIntArrayRef(const std::optional<IntArrayRef>& o) : has_(o.has_value()) {  // NOLINT
+    if (o) v_.assign(*o);
+  }
+  bool has_value() const { return has_; }
+  explicit operator bool() const { return has_; }
+  IntArrayRef operator*() const { return v_.ref(); }
+  IntArrayRef value() const { return v_.ref(); }
+  const DimVector* operator->() const { return &v_; }
+  operator std::optional<IntArrayRef>() const {  // NOLINT
+    if (!has_) return std::nullopt;
+    return v_.ref();
+  }
+
+ private:
+  DimVector v_;
+  bool has_ = false;
+};
 
 }  // namespace ember

@@ -62,11 +62,11 @@ void reduce_sum(const Tensor& out, const Tensor& self, IntArrayRef dims, bool me
 }
 
 template <class T>
-void sum_k(const Tensor& out, const Tensor& self, std::optional<IntArrayRef> dim, bool, std::optional<ScalarType>) {
+void sum_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool, std::optional<ScalarType>) {
   reduce_sum<T>(out, self, *dim, false);
 }
 template <class T>
-void mean_k(const Tensor& out, const Tensor& self, std::optional<IntArrayRef> dim, bool, std::optional<ScalarType>) {
+void mean_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool, std::optional<ScalarType>) {
   reduce_sum<T>(out, self, *dim, true);
 }
 
