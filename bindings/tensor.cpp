@@ -189,6 +189,22 @@ static Py_ssize_t tensor_len(PyObject* o) {
   return static_cast<Py_ssize_t>(t.sizes()[0]);
 }
 
+// Tensors compare elementwise (tp_richcompare, generated from the schema's __eq__ / __lt__ / ...), so
+// hashing must be set explicitly (Python drops an inherited hash once a type defines __eq__): by
+// identity, as in PyTorch. bool(t) is the truth value of a one-element tensor.
+static Py_hash_t tensor_hash(PyObject* o) { return PyBaseObject_Type.tp_hash(o); }
+static int tensor_bool(PyObject* o) {
+  EMBER_PY_TRY
+  const Tensor& t = tensor_of(o);
+  EMBER_CHECK(t.numel() == 1, "Boolean value of Tensor with ", t.numel() == 0 ? "no values" : "more than one value",
+              " is ambiguous");
+  return t.item().to_bool() ? 1 : 0;
+  } catch (...) {
+    translate_exception();
+    return -1;
+  }
+}
+
 #define GETTER(name) static PyObject* name(PyObject* o, void*)
 GETTER(get_shape) {
   EMBER_PY_TRY
@@ -363,6 +379,8 @@ void init_types(Registrations& r) {
   slots.push_back({Py_tp_getset, getset.data()});
   slots.push_back({Py_tp_members, members});
   slots.push_back({Py_mp_length, reinterpret_cast<void*>(tensor_len)});
+  slots.push_back({Py_tp_hash, reinterpret_cast<void*>(tensor_hash)});
+  slots.push_back({Py_nb_bool, reinterpret_cast<void*>(tensor_bool)});
   slots.push_back({Py_tp_doc, const_cast<char*>("A multi-dimensional array on a device (ember.Tensor).")});
   slots.push_back({0, nullptr});
   static PyType_Spec spec = {"ember.Tensor", sizeof(PyTensor), 0,

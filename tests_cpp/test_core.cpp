@@ -94,3 +94,26 @@ TEST_CASE("op registry calls ops by name") {
   REQUIRE(s[0].toTensor().sum().item<double>() == 14.0);
   REQUIRE(find_op("no_such_op") == nullptr);
 }
+
+TEST_CASE("comparison operators and unary math give libtorch's results") {
+  auto a = arange(4, kInt64);  // [0, 1, 2, 3]
+  auto b = tensor({0.f, 2.f, 2.f, 1.f});
+  auto eq = a == b;
+  REQUIRE(eq.dtype() == kBool);
+  REQUIRE(eq.data_ptr<bool>()[0]);
+  REQUIRE(!eq.data_ptr<bool>()[1]);
+  REQUIRE((a < b).data_ptr<bool>()[1]);
+  REQUIRE((a >= 2).data_ptr<bool>()[2]);
+  REQUIRE(!(1 > a).data_ptr<bool>()[1]);
+  REQUIRE((a != b).data_ptr<bool>()[3]);
+  REQUIRE(a.le(b).data_ptr<bool>()[2]);
+  auto s = sqrt(a);  // integers give the default float dtype
+  REQUIRE(s.dtype() == kFloat32);
+  REQUIRE(s.data_ptr<float>()[1] == 1.f);
+  REQUIRE(floor(a).dtype() == kInt64);
+  auto x = tensor({-1.5, 0.5, 2.5}, kFloat64);
+  REQUIRE(round(x).data_ptr<double>()[2] == 2.0);  // half to even
+  REQUIRE(abs(x).data_ptr<double>()[0] == 1.5);
+  REQUIRE(sign(x).data_ptr<double>()[0] == -1.0);
+  REQUIRE_THROWS(gelu(a));  // no integer kernel, as in PyTorch
+}

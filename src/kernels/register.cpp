@@ -5,6 +5,8 @@ void register_pointwise();
 void register_copy_fill();
 void register_reduce();
 void register_matmul();
+void register_compare();
+void register_unary_math();
 }  // namespace cpu
 
 namespace kernels {
@@ -13,6 +15,8 @@ void register_all() {
   cpu::register_copy_fill();
   cpu::register_reduce();
   cpu::register_matmul();
+  cpu::register_compare();
+  cpu::register_unary_math();
 }
 }  // namespace kernels
 }  // namespace ember

@@ -92,6 +92,12 @@ MetaResult meta_binary_float(const char* op, const Tensor& a, const Tensor& b) {
   return m;
 }
 
+MetaResult meta_compare(const char* op, const Tensor& a, const Tensor& b) {
+  MetaResult m = meta_binary(op, a, b);  // the kernel compares in the promoted dtype
+  m.out_dtype = kBool;
+  return m;
+}
+
 MetaResult meta_unary(const char* op, const Tensor& a) {
   check_defined(op, a);
   return {DimVector(a.sizes()), a.dtype(), a.dtype(), a.device()};

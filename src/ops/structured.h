@@ -22,6 +22,8 @@ ScalarType result_type(const Tensor& a, const Tensor& b);
 MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_binary_nobool(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_binary_float(const char* op, const Tensor& a, const Tensor& b);
+/// Comparisons (eq, lt, ...): broadcast shape, bool result, computed in the promoted dtype.
+MetaResult meta_compare(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_unary(const char* op, const Tensor& a);
 MetaResult meta_unary_nobool(const char* op, const Tensor& a);
 MetaResult meta_unary_float(const char* op, const Tensor& a);

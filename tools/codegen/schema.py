@@ -40,11 +40,12 @@ PY_TYPE = {
 BACKWARD_HELPERS = {
     "sum_to", "sum_backward", "mean_backward", "softmax_backward", "log_softmax_backward",
     "matmul_backward_self", "matmul_backward_other", "permute_backward", "zeros_like", "ones_like",
+    "gelu_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}
 FACTORY_GROUP = ("dtype", "device", "requires_grad")
-META_KINDS = {"binary", "binary_nobool", "binary_float", "unary", "unary_nobool", "unary_float"}
+META_KINDS = {"binary", "binary_nobool", "binary_float", "unary", "unary_nobool", "unary_float", "compare"}
 KEYS = {"op", "variants", "scalar_args", "operators", "inplace", "out", "meta", "native", "dispatch",
         "composite", "backward", "doc", "python_name"}
 PY_OPERATORS = {  # python dunder -> (number slot, kind)
@@ -56,7 +57,17 @@ PY_OPERATORS = {  # python dunder -> (number slot, kind)
     "__pow__": "nb_power", "__rpow__": "nb_power", "__ipow__": "nb_inplace_power",
     "__matmul__": "nb_matrix_multiply", "__rmatmul__": "nb_matrix_multiply",
     "__neg__": "nb_negative",
+    "__and__": "nb_and", "__rand__": "nb_and", "__iand__": "nb_inplace_and",
+    "__or__": "nb_or", "__ror__": "nb_or", "__ior__": "nb_inplace_or",
+    "__xor__": "nb_xor", "__rxor__": "nb_xor", "__ixor__": "nb_inplace_xor",
+    "__invert__": "nb_invert",
+    # Rich comparisons share one tp_richcompare slot (generated once, over all ops naming them).
+    "__eq__": "tp_richcompare", "__ne__": "tp_richcompare", "__lt__": "tp_richcompare",
+    "__le__": "tp_richcompare", "__gt__": "tp_richcompare", "__ge__": "tp_richcompare",
 }
+UNARY_SLOTS = {"nb_negative", "nb_invert"}
+RICHCOMPARE_OPS = {"__eq__": "Py_EQ", "__ne__": "Py_NE", "__lt__": "Py_LT", "__le__": "Py_LE",
+                   "__gt__": "Py_GT", "__ge__": "Py_GE"}
 
 
 class SchemaError(Exception):

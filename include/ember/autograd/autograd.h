@@ -2,6 +2,7 @@
 // generated op bodies, and the engine entry points (ember::autograd::backward / grad).
 #pragma once
 #include <optional>
+#include <string>
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
@@ -90,5 +91,8 @@ EMBER_API Tensor log_softmax_backward(const Tensor& grad, const Tensor& result, 
 EMBER_API Tensor matmul_backward_self(const Tensor& grad, const Tensor& self, const Tensor& other);
 EMBER_API Tensor matmul_backward_other(const Tensor& grad, const Tensor& self, const Tensor& other);
 EMBER_API Tensor permute_backward(const Tensor& grad, IntArrayRef dims);
+/// The gradient of gelu(self, approximate) ("none": the erf form; "tanh"), built from ops (twice
+/// differentiable).
+EMBER_API Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate);
 
 }  // namespace ember::autograd

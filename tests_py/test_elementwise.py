@@ -1,0 +1,246 @@
+"""Elementwise ops of src/ops/elementwise.yaml against numpy with check_op: comparisons (bool results,
+Python rich comparisons), unary math, rounding, sign, gelu / silu; in-place and out= variants."""
+import math
+import operator
+
+import numpy as np
+import pytest
+
+import ember
+from op_check import (ALL_DTYPES, FLOAT_DTYPES, NUMERIC_DTYPES, T, check_op, float_result_type, pairs,
+                      result_type, returns)
+
+MIXED_SHAPES = [((3, 4), (4,)), ((), (3,)), ((2,), ())]
+BOOL = returns(ember.bool)
+
+# ---------------------------------------------------------------- comparisons
+COMPARE = {"eq": (np.equal, operator.eq), "ne": (np.not_equal, operator.ne), "lt": (np.less, operator.lt),
+           "le": (np.less_equal, operator.le), "gt": (np.greater, operator.gt),
+           "ge": (np.greater_equal, operator.ge)}
+# small ranges so that integer operands are often equal
+CMP_SPEC = (T(-2, 2), T(-2, 2))
+# mixed dtypes compare in the promoted dtype, where (as in PyTorch) a negative 0-d int32 next to a
+# uint8 tensor wraps to a large uint8: non-negative values keep numpy's int64 oracle exact
+MIXED_SPEC = (T(0, 2), T(0, 2))
+
+
+@pytest.mark.parametrize("name", COMPARE)
+def test_compare_same_dtype(name):
+    ref, _ = COMPARE[name]
+    check_op(getattr(ember, name), ref, *CMP_SPEC, dtypes=ALL_DTYPES, result=BOOL, name=name)
+
+
+@pytest.mark.parametrize("name", COMPARE)
+def test_compare_mixed_dtypes(name):
+    ref, _ = COMPARE[name]
+    check_op(getattr(ember, name), ref, *MIXED_SPEC, dtypes=pairs(), shapes=MIXED_SHAPES,
+             layouts=("contiguous", "negative"), result=BOOL, name=name)
+
+
+def test_compare_ties_and_promotion():
+    # equal values in different dtypes compare in the promoted dtype
+    a = ember.from_numpy(np.array([-1, 0, 1, 2, 255], np.int64))
+    b = ember.from_numpy(np.array([-1.0, 0.0, 1.5, 2.0, 255.0], np.float32))
+    np.testing.assert_array_equal(ember.eq(a, b).numpy(), [True, True, False, True, True])
+    np.testing.assert_array_equal((a <= b).numpy(), [True] * 5)
+    np.testing.assert_array_equal((a < b).numpy(), [False, False, True, False, False])
+    u = ember.from_numpy(np.array([0, 200], np.uint8))
+    i = ember.from_numpy(np.array([0, -56], np.int8))  # uint8 vs int8 compares in int16: 200 != -56
+    np.testing.assert_array_equal((u == i).numpy(), [True, False])
+    # a 0-d tensor doesn't widen the compute dtype: -2 (int32, 0-d) becomes 254 next to uint8, as in PyTorch
+    np.testing.assert_array_equal((u < ember.tensor(-2, dtype=ember.int32)).numpy(), [True, True])
+    nan = ember.from_numpy(np.array([np.nan, 1.0]))
+    np.testing.assert_array_equal((nan == nan).numpy(), [False, True])
+    np.testing.assert_array_equal((nan != nan).numpy(), [True, False])
+    np.testing.assert_array_equal((nan < 2).numpy(), [False, True])
+    assert (ember.ones(2, dtype=ember.float16) == 1.5).dtype == ember.bool
+
+
+@pytest.mark.parametrize("name", COMPARE)
+@pytest.mark.parametrize("scalar", [True, 1, 0.5, -1.5])
+def test_compare_python_operators_and_scalars(name, scalar):
+    ref, op = COMPARE[name]
+    shapes = [((),), ((3, 4),), ((0,),)]
+    for f, label in ((getattr(ember, name), f"ember.{name}(t, {scalar!r})"), (op, f"t {op.__name__} {scalar!r}"),
+                     (lambda t, s: getattr(t, name)(s), f"t.{name}({scalar!r})")):
+        check_op(f, ref, T(-2, 2), scalar, dtypes=ALL_DTYPES, shapes=shapes, layouts=("contiguous", "strided"),
+                 result=BOOL, name=label)
+    # the reflected form: scalar <op> t (Python swaps to t's reflected comparison)
+    check_op(op, ref, scalar, T(-2, 2), dtypes=ALL_DTYPES, shapes=shapes, layouts=("contiguous",), result=BOOL,
+             name=f"{scalar!r} {op.__name__} t")
+    check_op(op, ref, *CMP_SPEC, dtypes=(ember.int32, ember.float32), shapes=[((3, 4), (4,))],
+             layouts=("contiguous", "transposed"), result=BOOL, name=f"t {op.__name__} t")
+
+
+@pytest.mark.parametrize("name", COMPARE)
+def test_compare_inplace_and_out(name):
+    ref, _ = COMPARE[name]
+    check_op(lambda a, b: getattr(a, name + "_")(b), ref, *MIXED_SPEC,
+             dtypes=[p for p in pairs() if p[0] != ember.bool or p[1] == ember.bool],
+             shapes=[((3, 4), (4,)), ((3, 4), ()), ((2, 3), (2, 3))],
+             layouts=("contiguous", "transposed", "negative"), result=BOOL, mode="inplace", name=name + "_")
+    check_op(getattr(ember, name), ref, *CMP_SPEC, dtypes=ALL_DTYPES, shapes=[((3, 4), (4,)), ((), ()), ((0, 2), (2,))],
+             layouts=("contiguous", "negative"), result=BOOL, mode="out", name=name + " out=")
+    check_op(getattr(ember, name), ref, *CMP_SPEC, dtypes=[ember.float32], shapes=[((3, 4), (4,))], result=BOOL,
+             mode="out", out_dtype=ember.float32, name=name + " out=float32")
+
+
+def test_rich_comparison_with_other_objects():
+    t = ember.arange(3)
+    assert (t == None) is False and (t != None) is True  # noqa: E711
+    assert (t == "a") is False and (t != "a") is True
+    assert t.__eq__("a") is NotImplemented and t.__lt__(None) is NotImplemented
+    with pytest.raises(TypeError):
+        t < "a"
+    with pytest.raises(TypeError):
+        t >= None
+    assert (t == t).dtype == ember.bool and (t == t).numpy().all()
+    np.testing.assert_array_equal((1 < t).numpy(), [False, False, True])
+    np.testing.assert_array_equal((1 >= t).numpy(), [True, True, False])
+    with pytest.raises(RuntimeError, match="size of tensor a"):
+        ember.ones(3) == ember.ones(4)
+
+
+def test_tensors_stay_hashable_and_bool_of_one_element():
+    a, b = ember.ones(2), ember.ones(2)
+    d = {a: 1, b: 2}
+    assert d[a] == 1 and d[b] == 2 and hash(a) != hash(b) and a in {a}
+    assert bool(ember.tensor(3) == 3) is True and bool(ember.tensor([2.0]) > 5) is False
+    assert ember.tensor(1.5) and not ember.tensor(0)
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        bool(a == b)
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        bool(ember.ones(0))
+
+
+def test_compare_not_differentiable():
+    x = ember.ones(3, requires_grad=True)
+    r = x > 0
+    assert r.dtype == ember.bool and not r.requires_grad and r.grad_fn is None
+
+
+# ---------------------------------------------------------------- unary math
+def _np_erf(x):
+    return np.vectorize(math.erf, otypes=[np.float64])(x)
+
+
+def _gelu(x):
+    return x * 0.5 * (1 + _np_erf(x / math.sqrt(2)))
+
+
+def _gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
+
+
+def _sign(x):
+    return np.sign(x)
+
+
+# name -> (numpy fn, spec, dtypes, result rule)
+UNARY = {
+    "abs": (np.abs, T(), NUMERIC_DTYPES, result_type),
+    "reciprocal": (np.reciprocal, T(nonzero=True), ALL_DTYPES, float_result_type),
+    "square": (np.square, T(), NUMERIC_DTYPES, result_type),
+    "sqrt": (np.sqrt, T(0.1, 5), ALL_DTYPES, float_result_type),
+    "rsqrt": (lambda x: 1 / np.sqrt(x), T(0.1, 5, nonzero=True), ALL_DTYPES, float_result_type),
+    "exp2": (np.exp2, T(), ALL_DTYPES, float_result_type),
+    "expm1": (np.expm1, T(), ALL_DTYPES, float_result_type),
+    "log2": (np.log2, T(0.1, 5, nonzero=True), ALL_DTYPES, float_result_type),
+    "log10": (np.log10, T(0.1, 5, nonzero=True), ALL_DTYPES, float_result_type),
+    "log1p": (np.log1p, T(-0.5, 5), ALL_DTYPES, float_result_type),
+    "sin": (np.sin, T(), ALL_DTYPES, float_result_type),
+    "cos": (np.cos, T(), ALL_DTYPES, float_result_type),
+    "tan": (np.tan, T(-1.2, 1.2), ALL_DTYPES, float_result_type),
+    "asin": (np.arcsin, T(-0.9, 0.9), ALL_DTYPES, float_result_type),
+    "acos": (np.arccos, T(-0.9, 0.9), ALL_DTYPES, float_result_type),
+    "atan": (np.arctan, T(), ALL_DTYPES, float_result_type),
+    "sinh": (np.sinh, T(), ALL_DTYPES, float_result_type),
+    "cosh": (np.cosh, T(), ALL_DTYPES, float_result_type),
+    "erf": (_np_erf, T(), ALL_DTYPES, float_result_type),
+    "floor": (np.floor, T(), NUMERIC_DTYPES, result_type),
+    "ceil": (np.ceil, T(), NUMERIC_DTYPES, result_type),
+    "round": (np.round, T(), NUMERIC_DTYPES, result_type),
+    "trunc": (np.trunc, T(), NUMERIC_DTYPES, result_type),
+    "sign": (_sign, T(), ALL_DTYPES, result_type),
+    "gelu": (_gelu, T(), FLOAT_DTYPES, result_type),
+    "silu": (lambda x: x / (1 + np.exp(-x)), T(), FLOAT_DTYPES, result_type),
+}
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_unary(name):
+    ref, spec, dtypes, rule = UNARY[name]
+    check_op(getattr(ember, name), ref, spec, dtypes=dtypes, result=rule, name=name)
+    check_op(lambda a: getattr(a, name)(), ref, spec, dtypes=dtypes, shapes=[((3, 4),)], result=rule,
+             layouts=("transposed",), name="Tensor." + name)
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_inplace(name):
+    ref, spec, dtypes, rule = UNARY[name]
+    check_op(lambda a: getattr(a, name + "_")(), ref, spec, dtypes=dtypes, shapes=[((3, 4),), ((),), ((0,),)],
+             layouts=("contiguous", "transposed", "strided", "negative"), result=rule, mode="inplace",
+             name=name + "_")
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_out(name):
+    ref, spec, dtypes, rule = UNARY[name]
+    check_op(getattr(ember, name), ref, spec, dtypes=dtypes, shapes=[((3, 4),), ((),), ((0,),)],
+             layouts=("contiguous", "negative"), result=rule, mode="out", name=name + " out=")
+    # a float64 result written into a float32 out= (float32 math may be 1 ulp off: not checked at float64)
+    check_op(getattr(ember, name), ref, spec, dtypes=[ember.float64], shapes=[((3, 4),)], result=rule, mode="out",
+             out_dtype=ember.float32, name=name + " out=float32")
+
+
+def test_unary_special_values():
+    v = np.array([0.0, -0.0, 0.5, 1.5, 2.5, -0.5, -2.5, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-10, -7.25])
+    t = ember.from_numpy(v)
+    with np.errstate(all="ignore"):
+        for name, ref, _ in [(n, UNARY[n][0], None) for n in ("abs", "floor", "ceil", "round", "trunc", "sqrt",
+                                                               "expm1", "log1p", "sin", "atan", "erf", "exp2")]:
+            np.testing.assert_allclose(getattr(ember, name)(t).numpy(), ref(v), rtol=1e-12, atol=0, err_msg=name)
+    np.testing.assert_array_equal(ember.round(t).numpy()[2:7], [0.0, 2.0, 2.0, -0.0, -2.0])  # half to even
+    np.testing.assert_array_equal(ember.sign(t).numpy(), [0, 0, 1, 1, 1, -1, -1, 1, -1, 1, -1, 0, 1, -1])  # nan -> 0
+    np.testing.assert_array_equal(ember.abs(ember.from_numpy(np.array([-128, 127], np.int8))).numpy(),
+                                  np.abs(np.array([-128, 127], np.int8)))
+    np.testing.assert_allclose(ember.expm1(ember.from_numpy(np.array([1e-10]))).numpy(), np.expm1([1e-10]), rtol=1e-14)
+
+
+def test_rounding_is_identity_on_integers():
+    for name in ("floor", "ceil", "round", "trunc"):
+        i = ember.from_numpy(np.array([-3, 0, 7], np.int32))
+        r = getattr(ember, name)(i)
+        assert r.dtype == ember.int32 and r.data_ptr() != i.data_ptr()
+        np.testing.assert_array_equal(r.numpy(), [-3, 0, 7])
+
+
+def test_gelu_approximate():
+    check_op(lambda a: ember.gelu(a, approximate="tanh"), _gelu_tanh, T(), dtypes=FLOAT_DTYPES, name="gelu tanh")
+    check_op(lambda a: a.gelu(approximate="none"), _gelu, T(), dtypes=FLOAT_DTYPES, shapes=[((3, 4),)],
+             name="gelu none")
+    with pytest.raises(RuntimeError, match="approximate argument must be either none or tanh"):
+        ember.gelu(ember.ones(2), approximate="fast")
+
+
+def test_unary_dtype_errors():
+    b = ember.ones(2, dtype=ember.bool)
+    i = ember.ones(2, dtype=ember.int64)
+    for f in (lambda: ember.abs(b), lambda: ember.floor(b), lambda: ember.square(b), lambda: ember.gelu(i),
+              lambda: ember.silu(i), lambda: ember.gelu(b)):
+        with pytest.raises(RuntimeError, match="not implemented|not supported"):
+            f()
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        i.sqrt_()
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        ember.sin(ember.ones(2), out=ember.empty(2, dtype=ember.int64))
+
+
+def test_default_dtype_drives_float_results():
+    ember.set_default_dtype(ember.float64)
+    try:
+        assert ember.sqrt(ember.arange(3)).dtype == ember.float64
+        assert ember.sin(ember.ones(2, dtype=ember.bool)).dtype == ember.float64
+        assert ember.sin(ember.ones(2, dtype=ember.float16)).dtype == ember.float16
+    finally:
+        ember.set_default_dtype(ember.float32)
