@@ -66,12 +66,16 @@ UNARY = {
     "floor": ember.floor, "ceil": ember.ceil, "round": ember.round, "trunc": ember.trunc, "sign": ember.sign,
     "gelu": ember.gelu, "gelu_tanh": lambda x: ember.gelu(x, approximate="tanh"), "silu": ember.silu,
     "sqrt_inplace": lambda x: (x * 1).sqrt_(), "sin_inplace": lambda x: (x * 1).sin_(),
+    "clamp": lambda x: ember.clamp(x, -1, 1), "clamp_min": lambda x: x.clamp(min=0.5),
+    "clamp_max": lambda x: x.clamp(max=-0.5), "clamp_inplace": lambda x: (x * 1).clamp_(-1, 1),
+    "nan_to_num": ember.nan_to_num,
 }
 # input ranges (default [-2, 2]) inside each function's domain
 DOMAIN = {"log": (0.5, 2.0), "sqrt": (0.5, 2.0), "rsqrt": (0.5, 2.0), "log2": (0.5, 2.0), "log10": (0.5, 2.0),
           "log1p": (-0.5, 2.0), "asin": (-0.9, 0.9), "acos": (-0.9, 0.9), "tan": (-1.2, 1.2),
           "sqrt_inplace": (0.5, 2.0)}
-KINKED = {"relu", "abs", "sign", "floor", "ceil", "round", "trunc"}  # kept away from 0 and (half-)integers
+KINKED = {"relu", "abs", "sign", "floor", "ceil", "round", "trunc", "clamp", "clamp_min", "clamp_max",
+          "clamp_inplace"}  # kept away from 0 and (half-)integers
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -94,6 +98,11 @@ BINARY = {
     "add": lambda a, b: a + b, "add_alpha": lambda a, b: ember.add(a, b, alpha=2.5), "sub": lambda a, b: a - b,
     "sub_alpha": lambda a, b: ember.sub(a, b, alpha=0.5), "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
     "pow": lambda a, b: a ** b,
+    "maximum": ember.maximum, "minimum": ember.minimum, "atan2": ember.atan2, "remainder": lambda a, b: a % b,
+    "fmod": ember.fmod, "floor_divide": lambda a, b: ember.floor_divide(a, b) + a * b,
+    "lerp": lambda a, b: ember.lerp(a, b, 0.3), "lerp_inplace": lambda a, b: (a + 0 * b).lerp_(b, 0.7),
+    "where": lambda a, b: ember.where(a > 0, a, b), "where_scalar": lambda a, b: ember.where(a > 0, 2.0, b) * a,
+    "atan2_inplace": lambda a, b: (a + 0 * b).atan2_(b),
 }
 
 
@@ -133,6 +142,8 @@ CORE = {
     "silu": lambda a, b: ember.silu(a * b), "sin_cos": lambda a, b: ember.sin(a) * ember.cos(b),
     "sqrt_rsqrt": lambda a, b: ember.sqrt(a * a + 1) + ember.rsqrt(b), "erf": lambda a, b: ember.erf(a * b),
     "atan_tan": lambda a, b: ember.atan(a) * ember.tan(b * 0.5),
+    "maximum_where": lambda a, b: ember.where(a > 0, ember.maximum(a * b, b), a * a),
+    "clamp_lerp": lambda a, b: ember.lerp(ember.clamp(a * b, -1.5, 1.5), b * b, 0.25),
 }
 
 

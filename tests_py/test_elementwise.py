@@ -244,3 +244,195 @@ def test_default_dtype_drives_float_results():
         assert ember.sin(ember.ones(2, dtype=ember.float16)).dtype == ember.float16
     finally:
         ember.set_default_dtype(ember.float32)
+
+
+# ---------------------------------------------------------------- binary math, selection, predicates
+NUM_PAIRS = [p for p in pairs() if ember.bool not in p]
+BINARY = {  # name -> (numpy fn, specs, dtypes, result rule)
+    "maximum": (np.maximum, (T(), T()), ALL_DTYPES, result_type),
+    "minimum": (np.minimum, (T(), T()), ALL_DTYPES, result_type),
+    "atan2": (np.arctan2, (T(), T()), ALL_DTYPES, float_result_type),
+    "floor_divide": (np.floor_divide, (T(), T(nonzero=True)), NUMERIC_DTYPES, result_type),
+    "remainder": (np.remainder, (T(), T(nonzero=True)), NUMERIC_DTYPES, result_type),
+    "fmod": (np.fmod, (T(), T(nonzero=True)), NUMERIC_DTYPES, result_type),
+}
+INPLACE_BINARY = ("atan2", "floor_divide", "remainder", "fmod")
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_binary(name):
+    ref, specs, dtypes, rule = BINARY[name]
+    check_op(getattr(ember, name), ref, *specs, dtypes=dtypes, result=rule, name=name)
+    check_op(lambda a, b: getattr(a, name)(b), ref, *specs, dtypes=(ember.int32, ember.float32), result=rule,
+             shapes=[((3, 4), (4,))], layouts=("transposed",), name="Tensor." + name)
+    # mixed dtypes (non-negative values: a 0-d operand is cast to the other's dtype, as in PyTorch)
+    check_op(getattr(ember, name), ref, T(0, 3), T(1, 3), dtypes=[p for p in pairs() if set(p) <= set(dtypes)],
+             shapes=[((3, 4), (4,)), ((), (3,)), ((2,), ())], layouts=("contiguous", "negative"), result=rule,
+             name=name + " mixed")
+    check_op(getattr(ember, name), ref, *specs, dtypes=dtypes, shapes=[((3, 4), (4,)), ((), ()), ((0, 2), (2,))],
+             layouts=("contiguous", "negative"), result=rule, mode="out", name=name + " out=")
+
+
+@pytest.mark.parametrize("name", INPLACE_BINARY)
+def test_binary_inplace(name):
+    ref, specs, dtypes, rule = BINARY[name]
+    check_op(lambda a, b: getattr(a, name + "_")(b), ref, *specs,
+             dtypes=[p for p in pairs() if set(p) <= set(dtypes) and p[0] != ember.uint8],
+             shapes=[((3, 4), (4,)), ((3, 4), ()), ((2, 3), (2, 3))], layouts=("contiguous", "transposed", "negative"),
+             result=rule, mode="inplace", name=name + "_")
+
+
+@pytest.mark.parametrize("scalar", [2, -3, 2.5, -1.5])
+def test_floordiv_mod_operators_and_scalars(scalar):
+    shapes = [((),), ((3, 4),), ((0,),)]
+    for f, ref, label in ((operator.floordiv, np.floor_divide, "//"), (operator.mod, np.remainder, "%"),
+                          (ember.floor_divide, np.floor_divide, "floor_divide"), (ember.remainder, np.remainder, "remainder"),
+                          (ember.fmod, np.fmod, "fmod")):
+        check_op(f, ref, T(-5, 5), scalar, dtypes=NUMERIC_DTYPES if isinstance(scalar, float) or scalar > 0 else
+                 [d for d in NUMERIC_DTYPES if d != ember.uint8], shapes=shapes, layouts=("contiguous", "strided"),
+                 name=f"t {label} {scalar!r}")
+    for f, ref, label in ((operator.floordiv, np.floor_divide, "//"), (operator.mod, np.remainder, "%")):
+        check_op(f, ref, scalar, T(1, 4), dtypes=[d for d in NUMERIC_DTYPES if isinstance(scalar, float) or scalar > 0
+                                                   or d != ember.uint8],
+                 shapes=shapes, layouts=("contiguous",), name=f"{scalar!r} {label} t")
+    check_op(lambda a, b: ember.remainder(a, b), np.remainder, scalar, T(1, 4), dtypes=(ember.int64, ember.float32),
+             shapes=[((3,),)], name=f"remainder({scalar!r}, t)")
+
+
+def test_floordiv_mod_inplace_operators_and_errors():
+    def ifloordiv(a, b):
+        a //= b
+        return a
+
+    def imod(a, b):
+        a %= b
+        return a
+    for f, ref in ((ifloordiv, np.floor_divide), (imod, np.remainder)):
+        check_op(f, ref, T(), T(nonzero=True), dtypes=[(ember.float32, ember.float32), (ember.int64, ember.int32)],
+                 shapes=[((3, 4), (4,))], layouts=("contiguous", "strided"), mode="inplace", name=f.__name__)
+    i = ember.arange(3)
+    for f in (lambda: i // 0, lambda: i % 0, lambda: ember.fmod(i, 0), lambda: ember.floor_divide(i, ember.zeros(3, dtype=ember.int64))):
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            f()
+    v = np.array([-3.0, -0.0, 0.0, 2.0, np.inf, np.nan])
+    z = ember.from_numpy(v)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal((z // 0.0).numpy(), v // 0.0)
+        np.testing.assert_array_equal(ember.fmod(z, 0.0).numpy(), np.fmod(v, 0.0))
+        np.testing.assert_array_equal(ember.remainder(z, 2.0).numpy(), np.remainder(v, 2.0))
+        np.testing.assert_array_equal(ember.remainder(z, -2.0).numpy(), np.remainder(v, -2.0))
+    m = np.array([np.iinfo(np.int64).min, 7], np.int64)
+    np.testing.assert_array_equal((ember.from_numpy(m) // -1).numpy(), m * -1)  # wraps, no trap
+    np.testing.assert_array_equal((ember.from_numpy(m) % -1).numpy(), [0, 0])
+    with pytest.raises(RuntimeError, match="not implemented"):
+        ember.ones(2, dtype=ember.bool) // ember.ones(2, dtype=ember.bool)
+
+
+def test_maximum_minimum_nan_and_bool():
+    a = ember.from_numpy(np.array([np.nan, 1.0, -np.inf, 2.0]))
+    b = ember.from_numpy(np.array([0.0, np.nan, 0.0, 2.0]))
+    np.testing.assert_array_equal(ember.maximum(a, b).numpy(), np.maximum(a.numpy(), b.numpy()))
+    np.testing.assert_array_equal(ember.minimum(a, b).numpy(), np.minimum(a.numpy(), b.numpy()))
+    t, f = ember.tensor([True, False]), ember.tensor([False, False])
+    assert ember.maximum(t, f).dtype == ember.bool
+    np.testing.assert_array_equal(ember.maximum(t, f).numpy(), [True, False])
+    with pytest.raises(TypeError):
+        ember.maximum(a, 2)  # as in PyTorch: maximum takes tensors only
+
+
+@pytest.mark.parametrize("weight", [0.3, 0.7, -0.5, 1.0])
+def test_lerp(weight):
+    ref = lambda a, b, w: a + w * (b - a)  # noqa: E731
+    check_op(ember.lerp, ref, T(), T(), weight, dtypes=FLOAT_DTYPES, name=f"lerp w={weight}")
+    check_op(lambda a, b, w: a.lerp_(b, w), ref, T(), T(), weight, dtypes=FLOAT_DTYPES, shapes=[((3, 4), (4,))],
+             mode="inplace", name="lerp_")
+    check_op(ember.lerp, ref, T(), T(), weight, dtypes=[ember.float32], shapes=[((3, 4), (4,))], mode="out",
+             name="lerp out=")
+    x = ember.from_numpy(np.array([1.0, -2.0]))
+    y = ember.from_numpy(np.array([5.0, 3.0]))
+    np.testing.assert_array_equal(ember.lerp(x, y, 1.0).numpy(), y.numpy())  # exact at the ends
+    np.testing.assert_array_equal(ember.lerp(x, y, 0.0).numpy(), x.numpy())
+    with pytest.raises(RuntimeError, match="not implemented"):
+        ember.lerp(ember.arange(3), ember.arange(3), 0.5)
+
+
+def test_clamp():
+    for lo, hi in ((-1, 1), (None, 0), (0, None), (2, -2)):
+        dts = NUMERIC_DTYPES[1:] if min(lo or 0, hi or 0) < 0 else NUMERIC_DTYPES  # uint8 can't hold -1
+        ref = lambda a, lo=lo, hi=hi: np.minimum(np.maximum(a, -np.inf if lo is None else lo),  # noqa: E731
+                                                  np.inf if hi is None else hi)
+        check_op(lambda a: ember.clamp(a, min=lo, max=hi), ref, T(), dtypes=dts, name=f"clamp({lo}, {hi})")
+        check_op(lambda a: a.clamp(lo, hi), ref, T(), dtypes=dts, shapes=[((3, 4),)], layouts=("negative",),
+                 name=f"Tensor.clamp({lo}, {hi})")
+        check_op(lambda a: a.clamp_(lo, hi), ref, T(), dtypes=dts, shapes=[((3, 4),), ((),)],
+                 layouts=("contiguous", "transposed", "strided"), mode="inplace", name="clamp_")
+        check_op(lambda a, out: ember.clamp(a, lo, hi, out=out), ref, T(), dtypes=dts,
+                 shapes=[((3, 4),)], mode="out", name="clamp out=")
+    # float bounds promote integer tensors (as Python numbers)
+    check_op(lambda a: ember.clamp(a, min=0.5), lambda a: np.maximum(a, 0.5), T(), dtypes=ALL_DTYPES[1:],
+             result=lambda op: result_type(op, 0.5), name="clamp(min=0.5)")
+    assert ember.clamp(ember.ones(2, dtype=ember.float16), max=1e3).dtype == ember.float16
+    x = ember.from_numpy(np.array([np.nan, -np.inf, np.inf, 0.5]))
+    np.testing.assert_array_equal(ember.clamp(x, -1, 1).numpy(), [np.nan, -1, 1, 0.5])
+    with pytest.raises(RuntimeError, match="without overflow"):
+        ember.clamp(ember.ones(2, dtype=ember.uint8), min=-1)
+    with pytest.raises(RuntimeError, match="At least one of 'min' or 'max' must not be None"):
+        ember.clamp(x)
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        ember.arange(3).clamp_(min=0.5)
+    assert ember.clamp(ember.ones(2, dtype=ember.bool), 0, 1).dtype == ember.int64  # int bounds promote bool
+
+
+def test_nan_to_num():
+    v = np.array([np.nan, np.inf, -np.inf, 1.5, -0.0])
+    for dt, big in ((ember.float16, 65504.0), (ember.float32, float(np.finfo(np.float32).max)),
+                    (ember.float64, float(np.finfo(np.float64).max)),
+                    (ember.bfloat16, 3.3895313892515355e38)):
+        t = ember.from_numpy(v).to(dt)
+        r = ember.nan_to_num(t)
+        assert r.dtype == dt
+        np.testing.assert_array_equal(r.to(ember.float64).numpy(), [0.0, big, -big, 1.5, 0.0])
+        r = t.nan_to_num(nan=1.0, posinf=2.0, neginf=-3.0)
+        np.testing.assert_array_equal(r.to(ember.float64).numpy(), [1.0, 2.0, -3.0, 1.5, 0.0])
+    t = ember.from_numpy(v.copy())
+    assert t.nan_to_num_(nan=7.0) is t and t.numpy()[0] == 7.0
+    out = ember.empty(5, dtype=ember.float64)
+    ember.nan_to_num(ember.from_numpy(v), posinf=9.0, out=out)
+    np.testing.assert_array_equal(out.numpy(), np.nan_to_num(v, posinf=9.0))
+    check_op(ember.nan_to_num, np.nan_to_num, T(), dtypes=ALL_DTYPES, name="nan_to_num (finite values)")
+
+
+def test_where():
+    dts = [(ember.bool, a, b) for a, b in pairs()]
+    shapes = [((3, 4), (3, 4), (3, 4)), ((3, 1), (4,), ()), ((), (2, 3), (3,)), ((0,), (0,), (1,)), ((2, 1, 3), (4, 1), ())]
+    check_op(ember.where, np.where, T(), T(0, 3), T(0, 3), dtypes=dts, shapes=shapes, layouts=("contiguous", "negative"),
+             result=lambda c, a, b: result_type(a, b), name="where")
+    check_op(ember.where, np.where, T(), T(), T(), dtypes=[(ember.bool, ember.float32, ember.float32)],
+             shapes=[((3, 4), (3, 4), (3, 4)), ((3, 4), (4,), (3, 1))], result=lambda c, a, b: result_type(a, b),
+             name="where layouts")
+    for s in (0.0, 2, True):
+        check_op(lambda c, a: ember.where(c, a, s), lambda c, a: np.where(c, a, s), T(), T(),
+                 dtypes=[(ember.bool, d) for d in ALL_DTYPES], shapes=[((3, 4), (4,))],
+                 result=lambda c, a: result_type(a, s), name=f"where(c, t, {s!r})")
+        check_op(lambda c, a: ember.where(c, s, a), lambda c, a: np.where(c, s, a), T(), T(),
+                 dtypes=[(ember.bool, d) for d in ALL_DTYPES], shapes=[((3, 4), (4,))],
+                 result=lambda c, a: result_type(s, a), name=f"where(c, {s!r}, t)")
+    c = ember.tensor([True, False])
+    assert ember.where(c, 1.0, 0.0).dtype == ember.float32 and ember.where(c, 1, 0).dtype == ember.int64
+    with pytest.raises(RuntimeError, match="where expected condition to be a boolean tensor"):
+        ember.where(ember.ones(2), ember.ones(2), ember.ones(2))
+    with pytest.raises(RuntimeError, match="size of tensor a"):
+        ember.where(ember.ones(3, dtype=ember.bool), ember.ones(2), ember.ones(2))
+
+
+def test_isnan_isinf_isfinite():
+    v = np.array([np.nan, np.inf, -np.inf, 1.5, -0.0, 65504.0])
+    for dt in FLOAT_DTYPES:
+        t = ember.from_numpy(v).to(dt)
+        for name, ref in (("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite)):
+            r = getattr(ember, name)(t)
+            assert r.dtype == ember.bool
+            np.testing.assert_array_equal(r.numpy(), ref(v), err_msg=f"{name} {dt}")
+            np.testing.assert_array_equal(getattr(t, name)().numpy(), ref(v))
+    for name, ref in (("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite)):
+        check_op(getattr(ember, name), ref, T(), dtypes=ALL_DTYPES, result=BOOL, name=name)

@@ -101,6 +101,14 @@ Tensor permute_backward(const Tensor& grad, IntArrayRef dims) {
   return grad.permute(inv);
 }
 
+Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
+                      const std::optional<Scalar>& max) {
+  Tensor g = grad;
+  if (min) g = ember::where(ember::ge(self, *min), g, 0.0);
+  if (max) g = ember::where(ember::le(self, *max), g, 0.0);
+  return g;
+}
+
 Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate) {
   const Tensor& x = self;
   if (approximate == "tanh") {

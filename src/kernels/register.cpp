@@ -7,6 +7,7 @@ void register_reduce();
 void register_matmul();
 void register_compare();
 void register_unary_math();
+void register_binary_math();
 }  // namespace cpu
 
 namespace kernels {
@@ -17,6 +18,7 @@ void register_all() {
   cpu::register_matmul();
   cpu::register_compare();
   cpu::register_unary_math();
+  cpu::register_binary_math();
 }
 }  // namespace kernels
 }  // namespace ember

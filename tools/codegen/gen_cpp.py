@@ -2,7 +2,7 @@
 the boxed op registry."""
 from __future__ import annotations
 
-from schema import CPP_PARAM, FACTORY_GROUP, Arg, Op
+from schema import CPP_PARAM, FACTORY_GROUP, META_ALL_ARGS, Arg, Op
 
 
 def _ga():
@@ -205,7 +205,8 @@ def ops_cpp(ops: list[Op]) -> str:
         if op.structured:
             run, tensors = _structured_body(op)
             L += run
-            meta_call = f'structured::meta_{op.meta}("{op.name}", {", ".join(tensors)})'
+            meta_args = [a.name for a in op.args] if op.meta in META_ALL_ARGS else tensors
+            meta_call = f'structured::meta_{op.meta}("{op.name}", {", ".join(meta_args)})'
             all_names = ", ".join(a.name for a in op.args)
             L += [f"{fn_ret_type(op)} {op.name}({P}) {{"]
             if diff:
@@ -273,8 +274,9 @@ def ops_cpp(ops: list[Op]) -> str:
             if op.inplace:
                 tensors = [a.name for a in op.args if a.type == "Tensor"]
                 rest = ", ".join(a.name for a in op.args[1:])
+                meta_rest = [a.name for a in op.args[1:]] if op.meta in META_ALL_ARGS else tensors[1:]
                 meta_call = f'structured::meta_{op.meta}("{op.name}_", *this' + "".join(
-                    f", {t}" for t in tensors[1:]) + ")"
+                    f", {t}" for t in meta_rest) + ")"
                 L += [f"const Tensor& Tensor::{op.name}_({MP}) const {{"]
                 if diff:
                     L.append(f'  autograd::check_inplace(*this, "{op.name}_");')

@@ -58,7 +58,8 @@ def _conv_lines(op: Op, method: bool) -> list[str]:
             L.append(f"  auto {a.name} = {conv};")  # opt_* converters map a missing arg / None to nullopt
         else:
             typ = {"Scalar": "Scalar", "int": "int64_t", "float": "double", "bool": "bool",
-                   "str": "std::string"}.get(a.type, "auto")
+                   "str": "std::string", "float?": "std::optional<double>", "Scalar?": "std::optional<Scalar>",
+                   "int?": "std::optional<int64_t>"}.get(a.type, "auto")
             L.append(f"  {typ} {a.name} = {o} ? {typ}({conv}) : {typ}({d});")
     if op.has_factory_options:
         L.append("  TensorOptions options = factory_options(" +

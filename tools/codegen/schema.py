@@ -40,12 +40,15 @@ PY_TYPE = {
 BACKWARD_HELPERS = {
     "sum_to", "sum_backward", "mean_backward", "softmax_backward", "log_softmax_backward",
     "matmul_backward_self", "matmul_backward_other", "permute_backward", "zeros_like", "ones_like",
-    "gelu_backward",
+    "gelu_backward", "clamp_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}
 FACTORY_GROUP = ("dtype", "device", "requires_grad")
-META_KINDS = {"binary", "binary_nobool", "binary_float", "unary", "unary_nobool", "unary_float", "compare"}
+META_KINDS = {"binary", "binary_nobool", "binary_float", "unary", "unary_nobool", "unary_float", "compare",
+              "unary_bool", "clamp"}
+# Meta rules that also get the op's non-tensor arguments (clamp's Scalar bounds take part in promotion).
+META_ALL_ARGS = {"clamp"}
 KEYS = {"op", "variants", "scalar_args", "operators", "inplace", "out", "meta", "native", "dispatch",
         "composite", "backward", "doc", "python_name"}
 PY_OPERATORS = {  # python dunder -> (number slot, kind)
@@ -61,6 +64,8 @@ PY_OPERATORS = {  # python dunder -> (number slot, kind)
     "__or__": "nb_or", "__ror__": "nb_or", "__ior__": "nb_inplace_or",
     "__xor__": "nb_xor", "__rxor__": "nb_xor", "__ixor__": "nb_inplace_xor",
     "__invert__": "nb_invert",
+    "__floordiv__": "nb_floor_divide", "__rfloordiv__": "nb_floor_divide", "__ifloordiv__": "nb_inplace_floor_divide",
+    "__mod__": "nb_remainder", "__rmod__": "nb_remainder", "__imod__": "nb_inplace_remainder",
     # Rich comparisons share one tp_richcompare slot (generated once, over all ops naming them).
     "__eq__": "tp_richcompare", "__ne__": "tp_richcompare", "__lt__": "tp_richcompare",
     "__le__": "tp_richcompare", "__gt__": "tp_richcompare", "__ge__": "tp_richcompare",

@@ -93,6 +93,9 @@ EMBER_API Tensor matmul_backward_other(const Tensor& grad, const Tensor& self, c
 EMBER_API Tensor permute_backward(const Tensor& grad, IntArrayRef dims);
 /// The gradient of gelu(self, approximate) ("none": the erf form; "tanh"), built from ops (twice
 /// differentiable).
+/// The gradient of clamp: grad where min <= self <= max (bounds that are None don't limit), else 0.
+EMBER_API Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
+                                const std::optional<Scalar>& max);
 EMBER_API Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate);
 
 }  // namespace ember::autograd
