@@ -436,3 +436,76 @@ def test_isnan_isinf_isfinite():
             np.testing.assert_array_equal(getattr(t, name)().numpy(), ref(v))
     for name, ref in (("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite)):
         check_op(getattr(ember, name), ref, T(), dtypes=ALL_DTYPES, result=BOOL, name=name)
+
+
+# ---------------------------------------------------------------- logical and bitwise
+INT_BOOL = (ember.bool,) + tuple(d for d in NUMERIC_DTYPES if not d.is_floating_point)
+LOGICAL = {"logical_and": np.logical_and, "logical_or": np.logical_or, "logical_xor": np.logical_xor}
+BITWISE = {"bitwise_and": (np.bitwise_and, operator.and_, "&="), "bitwise_or": (np.bitwise_or, operator.or_, "|="),
+           "bitwise_xor": (np.bitwise_xor, operator.xor, "^=")}
+
+
+@pytest.mark.parametrize("name", LOGICAL)
+def test_logical(name):
+    ref = LOGICAL[name]
+    check_op(getattr(ember, name), ref, *CMP_SPEC, dtypes=ALL_DTYPES, result=BOOL, name=name)
+    check_op(getattr(ember, name), ref, *MIXED_SPEC, dtypes=pairs(), shapes=MIXED_SHAPES, layouts=("contiguous",),
+             result=BOOL, name=name + " mixed")
+    check_op(lambda a, b: getattr(a, name)(b), ref, *CMP_SPEC, dtypes=(ember.float32, ember.int64),
+             shapes=[((3, 4), (4,))], layouts=("transposed", "negative"), result=BOOL, name="Tensor." + name)
+    check_op(lambda a, b: getattr(a, name + "_")(b), ref, *MIXED_SPEC, dtypes=pairs(),
+             shapes=[((3, 4), (4,))], layouts=("contiguous", "strided"), result=BOOL, mode="inplace", name=name + "_")
+    check_op(getattr(ember, name), ref, *CMP_SPEC, dtypes=ALL_DTYPES, shapes=[((3, 4), (4,)), ((0,), ())],
+             result=BOOL, mode="out", name=name + " out=")
+
+
+def test_logical_not():
+    check_op(ember.logical_not, np.logical_not, T(-2, 2), dtypes=ALL_DTYPES, result=BOOL, name="logical_not")
+    check_op(lambda a: a.logical_not_(), np.logical_not, T(-2, 2), dtypes=ALL_DTYPES, shapes=[((3, 4),), ((),)],
+             layouts=("contiguous", "negative"), result=BOOL, mode="inplace", name="logical_not_")
+    check_op(ember.logical_not, np.logical_not, T(-2, 2), dtypes=ALL_DTYPES, shapes=[((3, 4),)], result=BOOL,
+             mode="out", name="logical_not out=")
+    nan = ember.from_numpy(np.array([np.nan, 0.0, -0.0]))
+    np.testing.assert_array_equal(ember.logical_not(nan).numpy(), [False, True, True])
+
+
+@pytest.mark.parametrize("name", BITWISE)
+def test_bitwise(name):
+    ref, op, iop = BITWISE[name]
+    spec = (T(-100, 100), T(-100, 100))
+    for f in (getattr(ember, name), op, lambda a, b: getattr(a, name)(b)):
+        check_op(f, ref, *spec, dtypes=INT_BOOL, name=name)
+    check_op(op, ref, T(0, 100), T(0, 100), dtypes=[p for p in pairs() if set(p) <= set(INT_BOOL)],
+             shapes=MIXED_SHAPES, layouts=("contiguous",), name=name + " mixed")
+    for s in (True, 5, -3):
+        dts = INT_BOOL if isinstance(s, bool) or s >= 0 else [d for d in INT_BOOL if d != ember.uint8]
+        check_op(op, ref, spec[0], s, dtypes=dts, shapes=[((3, 4),), ((),)], name=f"t {iop[0]} {s!r}")
+        check_op(op, ref, s, spec[0], dtypes=dts, shapes=[((3, 4),)], name=f"{s!r} {iop[0]} t")
+    check_op(lambda a, b: getattr(a, name + "_")(b), ref, *spec, dtypes=INT_BOOL, shapes=[((3, 4), (4,))],
+             layouts=("contiguous", "negative"), mode="inplace", name=name + "_")
+    ns = {}
+    exec(f"def f(a, b):\n    a {iop} b\n    return a", ns)
+    check_op(ns["f"], ref, *spec, dtypes=INT_BOOL, shapes=[((3, 4), (4,))], mode="inplace", name=iop)
+    check_op(getattr(ember, name), ref, *spec, dtypes=INT_BOOL, shapes=[((3, 4), (4,)), ((0,), ())], mode="out",
+             name=name + " out=")
+    for bad in (lambda: getattr(ember, name)(ember.ones(2), ember.ones(2)), lambda: op(ember.ones(2, dtype=ember.int32), 1.5)):
+        with pytest.raises(RuntimeError, match=f'"{name}" not implemented for'):
+            bad()
+    with pytest.raises(TypeError):
+        op(ember.ones(2, dtype=ember.int32), "x")
+
+
+def test_bitwise_not():
+    # the int64 oracle can't see bool inputs: np.invert for integers, logical NOT for bool
+    for dts, ref in ((INT_BOOL[1:], np.invert), ((ember.bool,), np.logical_not)):
+        check_op(ember.bitwise_not, ref, T(-100, 100), dtypes=dts, name="bitwise_not")
+        check_op(operator.invert, ref, T(-100, 100), dtypes=dts, shapes=[((3, 4),), ((),)],
+                 layouts=("contiguous", "negative"), name="~t")
+        check_op(lambda a: a.bitwise_not_(), ref, T(-100, 100), dtypes=dts, shapes=[((3, 4),)],
+                 layouts=("contiguous", "transposed"), mode="inplace", name="bitwise_not_")
+        check_op(ember.bitwise_not, ref, T(-100, 100), dtypes=dts, shapes=[((3, 4),)], mode="out",
+                 name="bitwise_not out=")
+    with pytest.raises(RuntimeError, match='"bitwise_not" not implemented for'):
+        ~ember.ones(2)
+    m = ember.arange(5) > 2
+    np.testing.assert_array_equal((~m & (ember.arange(5) > 0)).numpy(), [False, True, True, False, False])

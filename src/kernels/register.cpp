@@ -8,6 +8,7 @@ void register_matmul();
 void register_compare();
 void register_unary_math();
 void register_binary_math();
+void register_logical();
 }  // namespace cpu
 
 namespace kernels {
@@ -19,6 +20,7 @@ void register_all() {
   cpu::register_compare();
   cpu::register_unary_math();
   cpu::register_binary_math();
+  cpu::register_logical();
 }
 }  // namespace kernels
 }  // namespace ember
