@@ -509,3 +509,46 @@ def test_bitwise_not():
         ~ember.ones(2)
     m = ember.arange(5) > 2
     np.testing.assert_array_equal((~m & (ember.arange(5) > 0)).numpy(), [False, True, True, False, False])
+
+
+# ---------------------------------------------------------------- isclose, allclose, equal
+def test_isclose():
+    a = np.array([1.0, 1.0, np.nan, np.inf, -np.inf, np.inf, 0.0, 1e-9, 100.0])
+    b = np.array([1.0 + 1e-6, 1.1, np.nan, np.inf, -np.inf, -np.inf, 1e-9, 0.0, 100.001])
+    for dt in (ember.float32, ember.float64):
+        ta, tb = ember.from_numpy(a).to(dt), ember.from_numpy(b).to(dt)
+        for kw in ({}, {"equal_nan": True}, {"rtol": 0.2}, {"atol": 0.5, "rtol": 0.0}, {"rtol": 0.0, "atol": 0.0}):
+            ref = np.isclose(a.astype(np.float32 if dt == ember.float32 else np.float64),
+                             b.astype(np.float32 if dt == ember.float32 else np.float64), **kw)
+            r = ember.isclose(ta, tb, **kw)
+            assert r.dtype == ember.bool
+            np.testing.assert_array_equal(r.numpy(), ref, err_msg=f"{dt} {kw}")
+            np.testing.assert_array_equal(ta.isclose(tb, **kw).numpy(), ref)
+            assert ember.allclose(ta, tb, **kw) is bool(ref.all())
+            assert ta.allclose(ta, equal_nan=True) is True
+    check_op(lambda x, y: ember.isclose(x, y, rtol=0.1, atol=0.5), lambda x, y: np.isclose(x, y, rtol=0.1, atol=0.5),
+             T(), T(), dtypes=ALL_DTYPES, shapes=[((3, 4), (3, 4)), ((3, 4), (4,)), ((), ()), ((0,), (1,))],
+             result=BOOL, name="isclose")
+    i = ember.from_numpy(np.array([1, 5, 10], np.int64))
+    np.testing.assert_array_equal(ember.isclose(i, i + 1, atol=1).numpy(), [True, True, True])
+    np.testing.assert_array_equal(ember.isclose(i, i + 1, rtol=0.1, atol=0).numpy(), [False, False, True])
+    with pytest.raises(RuntimeError, match="must have the same scalar type"):
+        ember.isclose(ember.ones(2), ember.ones(2, dtype=ember.float64))
+    with pytest.raises(RuntimeError, match="rtol must be greater than or equal to zero"):
+        ember.isclose(ember.ones(2), ember.ones(2), rtol=-1.0)
+    with pytest.raises(RuntimeError, match="atol must be greater than or equal to zero"):
+        ember.allclose(ember.ones(2), ember.ones(2), atol=-1.0)
+    assert ember.allclose(ember.ones(3, 1), ember.ones(4)) is True  # broadcasts
+
+
+def test_equal():
+    a = ember.arange(6).view(2, 3)
+    assert ember.equal(a, a.clone()) is True and a.equal(a.clone()) is True
+    assert ember.equal(a, a.view(3, 2)) is False  # same elements, different size
+    assert ember.equal(a, a + 1) is False
+    assert ember.equal(a, a.to(ember.float32)) is True  # compared in the promoted dtype
+    assert ember.equal(ember.ones(0), ember.ones(0)) is True
+    n = ember.from_numpy(np.array([np.nan]))
+    assert ember.equal(n, n) is False
+    assert ember.equal(ember.ones(3), ember.ones(1)) is False  # no broadcasting
+    assert ember.equal(a.T, a.T.contiguous()) is True

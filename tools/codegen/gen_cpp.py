@@ -62,6 +62,8 @@ def call_args(op: Op, *, method: bool = False, replace: dict | None = None) -> l
 def ret_type(op: Op) -> str:
     if op.returns_self:
         return "const Tensor&"
+    if op.returns_bool:
+        return "bool"
     if len(op.returns) == 1:
         return "Tensor"
     return "std::tuple<" + ", ".join("Tensor" for _ in op.returns) + ">"
@@ -341,7 +343,9 @@ def registry_cpp(ops: list[Op]) -> str:
             call = f"{op.args[0].name}.{op.name}({', '.join(call_names[1:])})"
         L.append(f"  auto r = {call};")
         L.append(f"  s.resize(s.size() - {n});")
-        if len(op.returns) == 1:
+        if op.returns_bool:
+            L.append("  s.emplace_back(r);")
+        elif len(op.returns) == 1:
             L.append("  s.emplace_back(Tensor(r));")
         else:
             for i in range(len(op.returns)):

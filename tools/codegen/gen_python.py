@@ -93,6 +93,8 @@ def _binding(op: Op, method: bool) -> list[str]:
     if op.returns_self:
         src = "self_" if method else "p[0]"
         L.append(f"  (void)r;\n  Py_INCREF({src});\n  return {src};")
+    elif op.returns_bool:
+        L.append("  return PyBool_FromLong(r ? 1 : 0);")
     elif len(op.returns) == 1:
         L.append("  return wrap(std::move(r));")
     else:
@@ -226,13 +228,13 @@ def pyi(ops: list[Op]) -> str:
          "class dtype: ...", "class device: ...", "", "class Tensor:"]
     for op in ops:
         if "method" in op.variants:
-            L.append(f"    def {op.pyname}({_pyi_params(op, True)}) -> Tensor:")
+            L.append(f"    def {op.pyname}({_pyi_params(op, True)}) -> {'bool' if op.returns_bool else 'Tensor'}:")
             L.append(f'        """{op.doc}"""')
             if op.inplace:
                 L.append(f"    def {op.name}_({_pyi_params(op, True)}) -> Tensor: ...")
     L.append("")
     for op in ops:
         if "function" in op.variants:
-            L.append(f"def {op.pyname}({_pyi_params(op, False)}) -> Tensor:")
+            L.append(f"def {op.pyname}({_pyi_params(op, False)}) -> {'bool' if op.returns_bool else 'Tensor'}:")
             L.append(f'    """{op.doc}"""')
     return "\n".join(L) + "\n"

@@ -122,6 +122,10 @@ class Op:
         return self.structured or self.dispatch
 
     @property
+    def returns_bool(self) -> bool:
+        return len(self.returns) == 1 and self.returns[0].type == "bool"
+
+    @property
     def returns_self(self) -> bool:
         return len(self.returns) == 1 and self.returns[0].alias == "a!"
 
@@ -156,6 +160,8 @@ def _parse_returns(text: str, where: str) -> list[Arg]:
         parts = [p.strip() for p in text[1:-1].split(",")]
     else:
         parts = [text]
+    if parts == ["bool"]:  # a plain Python bool (allclose, equal): only as the single return
+        return [Arg("result0", "bool")]
     out = []
     for i, p in enumerate(parts):
         m = re.match(r"^Tensor(\((\w!?)\))?(\s+\w+)?$", p)
@@ -225,6 +231,8 @@ def load(schema_dir: Path) -> list[Op]:
                 raise SchemaError(f"{where}: needs 'meta:' (structured) or 'native: true'")
             if op.meta and op.meta not in META_KINDS:
                 raise SchemaError(f"{where}: unknown meta '{op.meta}' (known: {sorted(META_KINDS)})")
+            if op.returns_bool and (op.structured or op.backward or op.dispatch):
+                raise SchemaError(f"{where}: an op returning bool must be native (composite), without backward")
             if (op.inplace or op.out) and not op.structured:
                 raise SchemaError(f"{where}: inplace/out variants are generated for structured ops only")
             for v in op.variants:
