@@ -117,3 +117,31 @@ TEST_CASE("comparison operators and unary math give libtorch's results") {
   REQUIRE(sign(x).data_ptr<double>()[0] == -1.0);
   REQUIRE_THROWS(gelu(a));  // no integer kernel, as in PyTorch
 }
+
+TEST_CASE("bitwise operators, where, clamp, allclose and equal from C++") {
+  auto m = arange(5, kInt64) > 1;  // [F, F, T, T, T]
+  auto n = arange(5, kInt64) < 4;  // [T, T, T, T, F]
+  auto both = m & n;
+  REQUIRE(both.dtype() == kBool);
+  REQUIRE(!both.data_ptr<bool>()[1]);
+  REQUIRE(both.data_ptr<bool>()[2]);
+  REQUIRE((m | n).data_ptr<bool>()[4]);
+  REQUIRE(!(m ^ n).data_ptr<bool>()[3]);
+  REQUIRE((~m).data_ptr<bool>()[0]);
+  REQUIRE((arange(4, kInt64) & 1).data_ptr<int64_t>()[3] == 1);
+  auto w = where(m, arange(5, kFloat64), 0.0);
+  REQUIRE(w.dtype() == kFloat64);
+  REQUIRE(w.data_ptr<double>()[1] == 0.0);
+  REQUIRE(w.data_ptr<double>()[4] == 4.0);
+  auto c = clamp(arange(5, kInt64), 1, 3);
+  REQUIRE(c.data_ptr<int64_t>()[0] == 1);
+  REQUIRE(c.data_ptr<int64_t>()[4] == 3);
+  REQUIRE(clamp(arange(3, kInt64), 0.5).dtype() == kFloat32);
+  REQUIRE(allclose(ones({3}), ones({3}) + 1e-7));
+  REQUIRE(!ones({3}).allclose(zeros({3})));
+  REQUIRE(equal(arange(3, kInt64), arange(3, kInt64)));
+  REQUIRE(!arange(3, kInt64).equal(arange(4, kInt64)));
+  REQUIRE((arange(7, kInt64) % 3).data_ptr<int64_t>()[5] == 2);
+  REQUIRE(remainder(arange(3, kInt64) - 2, 3).data_ptr<int64_t>()[0] == 1);  // sign of the divisor
+  REQUIRE(fmod(arange(3, kInt64) - 2, 3).data_ptr<int64_t>()[0] == -2);      // sign of the dividend
+}

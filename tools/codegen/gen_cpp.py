@@ -138,7 +138,7 @@ def functions_h(ops: list[Op]) -> str:
                      f"{{ return {op.name}(a, b); }}")
             L.append(f"inline Tensor operator{sym}(const Scalar& a, const Tensor& b) "
                      f"{{ return {op.name}(scalar_to_tensor(a), b); }}")
-        if op.inplace and sym in ("+", "-", "*", "/", "&", "|", "^"):  # not for comparisons (==, <, ...)
+        if op.inplace and sym in ("+", "-", "*", "/", "%", "&", "|", "^"):  # not for comparisons (==, <, ...)
             L.append(f"inline const Tensor& operator{sym}=(const Tensor& a, const Tensor& b) "
                      f"{{ return a.{op.name}_(b); }}")
             if op.scalar_args:
