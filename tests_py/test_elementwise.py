@@ -207,6 +207,23 @@ def test_unary_special_values():
     np.testing.assert_allclose(ember.expm1(ember.from_numpy(np.array([1e-10]))).numpy(), np.expm1([1e-10]), rtol=1e-14)
 
 
+def test_round_decimals():
+    v = np.array([1.2345, -2.5, 0.125, 1234.5, -0.0051, 2.675])
+    for d in (1, 2, -1, -2, 0):
+        for dt in (ember.float32, ember.float64):
+            t = ember.from_numpy(v).to(dt)
+            ref = np.round(v.astype(np.float32 if dt == ember.float32 else np.float64), d)
+            np.testing.assert_allclose(ember.round(t, decimals=d).numpy(), ref, rtol=1e-6, err_msg=f"{d} {dt}")
+            np.testing.assert_allclose(t.round(decimals=d).numpy(), ref, rtol=1e-6)
+    check_op(lambda a: ember.round(a, decimals=1), lambda a: np.round(a, 1), T(), dtypes=(ember.float64,), name="round(decimals=1)")
+    t = ember.from_numpy(v.copy())
+    t.round_(decimals=2)
+    np.testing.assert_allclose(t.numpy(), np.round(v, 2))
+    assert ember.round(ember.arange(3), decimals=0).dtype == ember.int64
+    with pytest.raises(RuntimeError, match="round_decimals"):
+        ember.round(ember.arange(3), decimals=1)
+
+
 def test_rounding_is_identity_on_integers():
     for name in ("floor", "ceil", "round", "trunc"):
         i = ember.from_numpy(np.array([-3, 0, 7], np.int32))

@@ -69,9 +69,25 @@ void sign_k(const Tensor& out, const Tensor& a) {
   }
 EMBER_ROUNDING(floor, std::floor)
 EMBER_ROUNDING(ceil, std::ceil)
-EMBER_ROUNDING(round, std::nearbyint)  // the default rounding mode: half to even, as PyTorch
 EMBER_ROUNDING(trunc, std::trunc)
 #undef EMBER_ROUNDING
+
+template <class T>
+void round_k(const Tensor& out, const Tensor& a, int64_t decimals) {
+  using M = opmath_t<T>;
+  if constexpr (std::is_integral<T>::value) {
+    // Checked before the loop (nothing may throw inside a parallel region).
+    EMBER_CHECK(decimals == 0, "\"round_decimals\" not implemented for integer dtypes (got ", out.dtype(), ")");
+    unary_loop<T>(out, a, [](M x) { return x; });
+  } else if (decimals == 0) {
+    unary_loop<T>(out, a, [](M x) { return std::nearbyint(x); });  // the default mode: half to even, as PyTorch
+  } else {
+    // As PyTorch: scale by 10^|decimals|, round half to even, scale back.
+    const M ten_pow = static_cast<M>(std::pow(10.0, static_cast<double>(decimals < 0 ? -decimals : decimals)));
+    if (decimals > 0) unary_loop<T>(out, a, [ten_pow](M x) { return std::nearbyint(x * ten_pow) / ten_pow; });
+    else unary_loop<T>(out, a, [ten_pow](M x) { return std::nearbyint(x / ten_pow) * ten_pow; });
+  }
+}
 
 template <class T>
 void gelu_k(const Tensor& out, const Tensor& a, const std::string& approximate) {
