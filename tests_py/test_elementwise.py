@@ -224,6 +224,11 @@ def test_round_decimals():
         ember.round(ember.arange(3), decimals=1)
 
 
+def test_python_abs():
+    check_op(lambda a: abs(a), np.abs, T(), dtypes=NUMERIC_DTYPES, shapes=[((3, 4),), ((),)],
+             layouts=("contiguous", "negative"), name="abs(t)")
+
+
 def test_rounding_is_identity_on_integers():
     for name in ("floor", "ceil", "round", "trunc"):
         i = ember.from_numpy(np.array([-3, 0, 7], np.int32))

@@ -63,14 +63,14 @@ PY_OPERATORS = {  # python dunder -> (number slot, kind)
     "__and__": "nb_and", "__rand__": "nb_and", "__iand__": "nb_inplace_and",
     "__or__": "nb_or", "__ror__": "nb_or", "__ior__": "nb_inplace_or",
     "__xor__": "nb_xor", "__rxor__": "nb_xor", "__ixor__": "nb_inplace_xor",
-    "__invert__": "nb_invert",
+    "__invert__": "nb_invert", "__abs__": "nb_absolute",
     "__floordiv__": "nb_floor_divide", "__rfloordiv__": "nb_floor_divide", "__ifloordiv__": "nb_inplace_floor_divide",
     "__mod__": "nb_remainder", "__rmod__": "nb_remainder", "__imod__": "nb_inplace_remainder",
     # Rich comparisons share one tp_richcompare slot (generated once, over all ops naming them).
     "__eq__": "tp_richcompare", "__ne__": "tp_richcompare", "__lt__": "tp_richcompare",
     "__le__": "tp_richcompare", "__gt__": "tp_richcompare", "__ge__": "tp_richcompare",
 }
-UNARY_SLOTS = {"nb_negative", "nb_invert"}
+UNARY_SLOTS = {"nb_negative", "nb_invert", "nb_absolute"}
 RICHCOMPARE_OPS = {"__eq__": "Py_EQ", "__ne__": "Py_NE", "__lt__": "Py_LT", "__le__": "Py_LE",
                    "__gt__": "Py_GT", "__ge__": "Py_GE"}
 
