@@ -115,8 +115,19 @@ def test_tensors_stay_hashable_and_bool_of_one_element():
 
 def test_compare_not_differentiable():
     x = ember.ones(3, requires_grad=True)
-    r = x > 0
-    assert r.dtype == ember.bool and not r.requires_grad and r.grad_fn is None
+    for r in (x > 0, x == x, ember.logical_and(x, x), ember.logical_not(x), ember.isnan(x)):
+        assert r.dtype == ember.bool and not r.requires_grad and r.grad_fn is None
+    # in place on a float tensor with history (as PyTorch's eq_): the result's gradient is zero
+    for name in ("eq_", "lt_", "ge_", "logical_and_", "logical_not_"):
+        y = x * 2
+        args = () if name == "logical_not_" else (ember.full((3,), 2.0) if name == "logical_and_" else 2.0,)
+        getattr(y, name)(*args)
+        assert y.requires_grad and y.dtype == ember.float32
+        (y * 3).sum().backward()
+        np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0])
+        x.grad = None
+    with pytest.raises(RuntimeError, match="leaf"):
+        x.eq_(1.0)
 
 
 # ---------------------------------------------------------------- unary math
