@@ -195,7 +195,8 @@ static Py_hash_t tensor_hash(PyObject* o) { return _Py_HashPointer(o); }  // ide
 static PyObject* tensor_bool(PyObject* o) {
   EMBER_PY_TRY
   const Tensor& t = tensor_of(o);
-  EMBER_CHECK(t.numel() == 1, "Boolean value of Tensor with more than one value is ambiguous");
+  EMBER_CHECK(t.numel() == 1, "Boolean value of Tensor with ", t.numel() == 0 ? "no values" : "more than one value",
+              " is ambiguous");
   return PyBool_FromLong(t.item().to_bool());
   EMBER_PY_CATCH
 }

@@ -117,3 +117,54 @@ TEST_CASE("int[]? arguments own their values: an int or a braced list never dang
   REQUIRE(t.sum({0, 1}).item<double>() == 15.0);
   REQUIRE(t.mean(-1, true).sizes().vec() == std::vector<int64_t>{2, 1});
 }
+
+TEST_CASE("comparison operators and unary math give libtorch's results") {
+  auto a = arange(4, kInt64);  // [0, 1, 2, 3]
+  auto b = tensor({0.f, 2.f, 2.f, 1.f});
+  auto eq = a == b;
+  REQUIRE(eq.dtype() == kBool);
+  REQUIRE(eq.data_ptr<bool>()[0]);
+  REQUIRE(!eq.data_ptr<bool>()[1]);
+  REQUIRE((a < b).data_ptr<bool>()[1]);
+  REQUIRE((a >= 2).data_ptr<bool>()[2]);
+  REQUIRE(!(1 > a).data_ptr<bool>()[1]);
+  REQUIRE((a != b).data_ptr<bool>()[3]);
+  REQUIRE(a.le(b).data_ptr<bool>()[2]);
+  auto s = sqrt(a);  // integers give the default float dtype
+  REQUIRE(s.dtype() == kFloat32);
+  REQUIRE(s.data_ptr<float>()[1] == 1.f);
+  REQUIRE(floor(a).dtype() == kInt64);
+  auto x = tensor({-1.5, 0.5, 2.5}, kFloat64);
+  REQUIRE(round(x).data_ptr<double>()[2] == 2.0);  // half to even
+  REQUIRE(abs(x).data_ptr<double>()[0] == 1.5);
+  REQUIRE(sign(x).data_ptr<double>()[0] == -1.0);
+  REQUIRE_THROWS(gelu(a));  // no integer kernel, as in PyTorch
+}
+
+TEST_CASE("bitwise operators, where, clamp, allclose and equal from C++") {
+  auto m = arange(5, kInt64) > 1;  // [F, F, T, T, T]
+  auto n = arange(5, kInt64) < 4;  // [T, T, T, T, F]
+  auto both = m & n;
+  REQUIRE(both.dtype() == kBool);
+  REQUIRE(!both.data_ptr<bool>()[1]);
+  REQUIRE(both.data_ptr<bool>()[2]);
+  REQUIRE((m | n).data_ptr<bool>()[4]);
+  REQUIRE(!(m ^ n).data_ptr<bool>()[3]);
+  REQUIRE((~m).data_ptr<bool>()[0]);
+  REQUIRE((arange(4, kInt64) & 1).data_ptr<int64_t>()[3] == 1);
+  auto w = where(m, arange(5, kFloat64), 0.0);
+  REQUIRE(w.dtype() == kFloat64);
+  REQUIRE(w.data_ptr<double>()[1] == 0.0);
+  REQUIRE(w.data_ptr<double>()[4] == 4.0);
+  auto c = clamp(arange(5, kInt64), 1, 3);
+  REQUIRE(c.data_ptr<int64_t>()[0] == 1);
+  REQUIRE(c.data_ptr<int64_t>()[4] == 3);
+  REQUIRE(clamp(arange(3, kInt64), 0.5).dtype() == kFloat32);
+  REQUIRE(allclose(ones({3}), ones({3}) + 1e-7));
+  REQUIRE(!ones({3}).allclose(zeros({3})));
+  REQUIRE(equal(arange(3, kInt64), arange(3, kInt64)));
+  REQUIRE(!arange(3, kInt64).equal(arange(4, kInt64)));
+  REQUIRE((arange(7, kInt64) % 3).data_ptr<int64_t>()[5] == 2);
+  REQUIRE(remainder(arange(3, kInt64) - 2, 3).data_ptr<int64_t>()[0] == 1);  // sign of the divisor
+  REQUIRE(fmod(arange(3, kInt64) - 2, 3).data_ptr<int64_t>()[0] == -2);      // sign of the dividend
+}

@@ -58,16 +58,35 @@ UNARY = {
     "permute": lambda x: x.permute(1, 0), "expand": lambda x: x.view(1, 3, 4).expand(2, 3, 4),
     "contiguous": lambda x: x.T.contiguous(), "clone": lambda x: x.clone(), "to": lambda x: x.to(ember.float32),
     "pow_scalar": lambda x: x ** 3, "rpow": lambda x: 2 ** x, "scalar_ops": lambda x: (2 - x) * 3 / 4 + 1,
+    # elementwise.yaml
+    "abs": ember.abs, "reciprocal": ember.reciprocal, "square": ember.square, "sqrt": ember.sqrt,
+    "rsqrt": ember.rsqrt, "exp2": ember.exp2, "expm1": ember.expm1, "log2": ember.log2, "log10": ember.log10,
+    "log1p": ember.log1p, "sin": ember.sin, "cos": ember.cos, "tan": ember.tan, "asin": ember.asin,
+    "acos": ember.acos, "atan": ember.atan, "sinh": ember.sinh, "cosh": ember.cosh, "erf": ember.erf,
+    "floor": ember.floor, "ceil": ember.ceil, "round": ember.round, "trunc": ember.trunc, "sign": ember.sign,
+    "gelu": ember.gelu, "gelu_tanh": lambda x: ember.gelu(x, approximate="tanh"), "silu": ember.silu,
+    "sqrt_inplace": lambda x: (x * 1).sqrt_(), "sin_inplace": lambda x: (x * 1).sin_(),
+    "clamp": lambda x: ember.clamp(x, -1, 1), "clamp_min": lambda x: x.clamp(min=0.5),
+    "clamp_max": lambda x: x.clamp(max=-0.5), "clamp_inplace": lambda x: (x * 1).clamp_(-1, 1),
+    "nan_to_num": ember.nan_to_num,
 }
+# input ranges (default [-2, 2]) inside each function's domain
+DOMAIN = {"log": (0.5, 2.0), "sqrt": (0.5, 2.0), "rsqrt": (0.5, 2.0), "log2": (0.5, 2.0), "log10": (0.5, 2.0),
+          "log1p": (-0.5, 2.0), "asin": (-0.9, 0.9), "acos": (-0.9, 0.9), "tan": (-1.2, 1.2),
+          "sqrt_inplace": (0.5, 2.0)}
+KINKED = {"relu", "abs", "sign", "floor", "ceil", "round", "trunc", "clamp", "clamp_min", "clamp_max",
+          "clamp_inplace"}  # kept away from 0 and (half-)integers
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("name", sorted(UNARY))
 def test_gradcheck_unary(name, layout):
-    low = 0.5 if name == "log" else -2.0
-    x = leaf(3, 4, low=low, layout=layout)
-    if name == "relu":  # keep away from the kink
-        x = ember.from_numpy(np.where(np.abs(x.detach().numpy()) < 0.1, 0.5, x.detach().numpy())).requires_grad_()
+    low, high = DOMAIN.get(name, (-2.0, 2.0))
+    x = leaf(3, 4, low=low, high=high, layout=layout)
+    if name in KINKED:  # keep away from the kinks / jumps
+        v = x.detach().numpy()
+        frac = np.abs(v * 2 - np.round(v * 2))
+        x = ember.from_numpy(np.where((np.abs(v) < 0.1) | (frac < 0.05), 0.3, v)).requires_grad_()
     fn = UNARY[name]
     if name == "to":
         assert gradcheck(lambda t: fn(t).to(ember.float64), (x,), eps=1e-3, atol=1e-3, rtol=1e-2)
@@ -79,6 +98,11 @@ BINARY = {
     "add": lambda a, b: a + b, "add_alpha": lambda a, b: ember.add(a, b, alpha=2.5), "sub": lambda a, b: a - b,
     "sub_alpha": lambda a, b: ember.sub(a, b, alpha=0.5), "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
     "pow": lambda a, b: a ** b,
+    "maximum": ember.maximum, "minimum": ember.minimum, "atan2": ember.atan2, "remainder": lambda a, b: a % b,
+    "fmod": ember.fmod, "floor_divide": lambda a, b: ember.floor_divide(a, b) + a * b,
+    "lerp": lambda a, b: ember.lerp(a, b, 0.3), "lerp_inplace": lambda a, b: (a + 0 * b).lerp_(b, 0.7),
+    "where": lambda a, b: ember.where(a > 0, a, b), "where_scalar": lambda a, b: ember.where(a > 0, 2.0, b) * a,
+    "atan2_inplace": lambda a, b: (a + 0 * b).atan2_(b),
 }
 
 
@@ -159,6 +183,12 @@ CORE = {
     "sigmoid": lambda a, b: ember.sigmoid(a - b), "matmul": lambda a, b: a @ b.T, "sum": lambda a, b: (a * b).sum(1),
     "mean": lambda a, b: (a * b).mean(0), "softmax": lambda a, b: ember.softmax(a * b, 1),
     "log_softmax": lambda a, b: ember.log_softmax(a + b, 0), "add_sub": lambda a, b: (a + b) * (a - b),
+    "gelu": lambda a, b: ember.gelu(a * b), "gelu_tanh": lambda a, b: ember.gelu(a - b, approximate="tanh"),
+    "silu": lambda a, b: ember.silu(a * b), "sin_cos": lambda a, b: ember.sin(a) * ember.cos(b),
+    "sqrt_rsqrt": lambda a, b: ember.sqrt(a * a + 1) + ember.rsqrt(b), "erf": lambda a, b: ember.erf(a * b),
+    "atan_tan": lambda a, b: ember.atan(a) * ember.tan(b * 0.5),
+    "maximum_where": lambda a, b: ember.where(a > 0, ember.maximum(a * b, b), a * a),
+    "clamp_lerp": lambda a, b: ember.lerp(ember.clamp(a * b, -1.5, 1.5), b * b, 0.25),
 }
 
 

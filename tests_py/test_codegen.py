@@ -66,3 +66,25 @@ def test_bad_entries_are_rejected(tmp_path):
 def test_docstrings_come_from_the_schema():
     assert "Adds other, scaled by alpha" in ember.add.__doc__
     assert "Adds other" in ember.Tensor.add.__doc__
+
+
+def test_bool_returns_and_operator_slots(tmp_path):
+    ops = load_text(tmp_path, """
+        - op: f(Tensor self, Tensor other) -> bool
+          native: true
+          composite: true
+          doc: x.
+        - op: g(Tensor self, Tensor other) -> Tensor
+          meta: compare
+          operators: {python: [__lt__, __gt__]}
+          doc: x.
+    """)
+    assert ops[0].returns_bool and not ops[1].returns_bool
+    with pytest.raises(schema.SchemaError, match="returning bool must be native"):
+        load_text(tmp_path, "- op: f(Tensor self) -> bool\n  meta: unary\n  doc: x.\n")
+    with pytest.raises(schema.SchemaError, match="only Tensor returns"):
+        load_text(tmp_path, "- op: f(Tensor self) -> (Tensor, bool)\n  native: true\n  doc: x.\n")
+    import gen_python
+    text = gen_python.binding_files(ops)["ops_0.cpp"]
+    assert "slot_richcompare" in text and "case Py_LT: return wrap(ember::g(" in text and "Py_tp_richcompare" in text
+    assert "PyBool_FromLong" in text

@@ -1,5 +1,6 @@
 // Functions the schema's backward formulas call (declared in ember/autograd/autograd.h).
 #include <algorithm>
+#include <cmath>
 
 #include "ember/autograd/autograd.h"
 #include "ember/gen/functions.h"
@@ -96,6 +97,27 @@ Tensor permute_backward(const Tensor& grad, IntArrayRef dims) {
   DimVector inv(n);
   for (int64_t i = 0; i < n; ++i) inv[dims[i] < 0 ? dims[i] + n : dims[i]] = i;
   return grad.permute(inv);
+}
+
+Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
+                      const std::optional<Scalar>& max) {
+  Tensor g = grad;
+  if (min) g = ember::where(ember::ge(self, *min), g, 0.0);
+  if (max) g = ember::where(ember::le(self, *max), g, 0.0);
+  return g;
+}
+
+Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate) {
+  const Tensor& x = self;
+  if (approximate == "tanh") {
+    const double k = M_SQRT2 * M_2_SQRTPI * 0.5, c = 0.044715;
+    Tensor t = ember::tanh(k * (x + c * x * x * x));
+    Tensor dinner = k * (1 + 3 * c * x * x);
+    return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner);
+  }
+  Tensor cdf = 0.5 * (1 + ember::erf(x * M_SQRT1_2));
+  Tensor pdf = ember::exp(-0.5 * x * x) * (M_2_SQRTPI * M_SQRT1_2 * 0.5);
+  return grad * (cdf + x * pdf);
 }
 
 }  // namespace ember::autograd

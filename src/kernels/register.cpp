@@ -6,6 +6,10 @@ void register_copy_fill();
 void register_reduce();
 void register_matmul();
 void register_random();
+void register_compare();
+void register_unary_math();
+void register_binary_math();
+void register_logical();
 }  // namespace cpu
 
 namespace kernels {
@@ -15,6 +19,10 @@ void register_all() {
   cpu::register_reduce();
   cpu::register_matmul();
   cpu::register_random();
+  cpu::register_compare();
+  cpu::register_unary_math();
+  cpu::register_binary_math();
+  cpu::register_logical();
 }
 }  // namespace kernels
 }  // namespace ember

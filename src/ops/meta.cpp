@@ -65,6 +65,8 @@ static void check_defined(const char* op, const Tensor& t) {
   EMBER_CHECK(t.defined(), op, ": expected a defined tensor but got an undefined one");
 }
 
+static void check_scalar_fits(const Tensor& t, ScalarType dt);
+
 MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b) {
   check_defined(op, a);
   check_defined(op, b);
@@ -89,6 +91,32 @@ MetaResult meta_binary_nobool(const char* op, const Tensor& a, const Tensor& b) 
 MetaResult meta_binary_float(const char* op, const Tensor& a, const Tensor& b) {
   MetaResult m = meta_binary(op, a, b);
   if (!is_floating_point(m.out_dtype)) m.out_dtype = m.compute_dtype = get_default_dtype();
+  return m;
+}
+
+MetaResult meta_compare(const char* op, const Tensor& a, const Tensor& b) {
+  MetaResult m = meta_binary(op, a, b);  // the kernel compares in the promoted dtype
+  m.out_dtype = kBool;
+  return m;
+}
+
+MetaResult meta_unary_bool(const char* op, const Tensor& a) {
+  check_defined(op, a);
+  return {DimVector(a.sizes()), kBool, a.dtype(), a.device()};
+}
+
+MetaResult meta_clamp(const char* op, const Tensor& self, const std::optional<Scalar>& min,
+                      const std::optional<Scalar>& max) {
+  check_defined(op, self);
+  EMBER_CHECK(min || max, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  // The bounds promote like Python numbers (category only); pairwise results combine exactly here.
+  ScalarType rt = self.dtype();
+  if (min) rt = structured::result_type(self, scalar_to_tensor(*min));
+  if (max) rt = promote_types(rt, structured::result_type(self, scalar_to_tensor(*max)));
+  MetaResult m{DimVector(self.sizes()), rt, rt, self.device()};
+  // A bound must fit the integer dtype (PyTorch: "value cannot be converted to type uint8_t without overflow").
+  if (min) check_scalar_fits(scalar_to_tensor(*min), rt);
+  if (max) check_scalar_fits(scalar_to_tensor(*max), rt);
   return m;
 }
 

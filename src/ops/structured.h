@@ -22,7 +22,14 @@ ScalarType result_type(const Tensor& a, const Tensor& b);
 MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_binary_nobool(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_binary_float(const char* op, const Tensor& a, const Tensor& b);
+/// Comparisons (eq, lt, ...): broadcast shape, bool result, computed in the promoted dtype.
+MetaResult meta_compare(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_unary(const char* op, const Tensor& a);
+/// Predicates (isnan, ...): bool result, computed in the input's dtype.
+MetaResult meta_unary_bool(const char* op, const Tensor& a);
+/// clamp: self's shape; dtype from self promoted with the Scalar bounds (as Python numbers).
+MetaResult meta_clamp(const char* op, const Tensor& self, const std::optional<Scalar>& min,
+                      const std::optional<Scalar>& max);
 MetaResult meta_unary_nobool(const char* op, const Tensor& a);
 MetaResult meta_unary_float(const char* op, const Tensor& a);
 

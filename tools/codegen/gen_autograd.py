@@ -14,9 +14,9 @@ META_ATTRS = {"sizes": ("sizes", "DimVector", "{x}.sizes()"),
               "device": ("device", "Device", "{x}.device()")}
 SAVED_TYPES = {  # schema type -> member type for saved non-tensor arguments
     "Scalar": "Scalar", "Scalar?": "std::optional<Scalar>", "int": "int64_t", "int?": "std::optional<int64_t>",
-    "int[]": "DimVector", "int[]?": "std::optional<DimVector>", "float": "double", "bool": "bool",
+    "int[]": "DimVector", "int[]?": "std::optional<DimVector>", "float": "double", "float?": "std::optional<double>", "bool": "bool",
     "ScalarType?": "std::optional<ScalarType>", "Device?": "std::optional<Device>", "ScalarType": "ScalarType",
-    "Device": "Device",
+    "Device": "Device", "str": "std::string",
 }
 
 

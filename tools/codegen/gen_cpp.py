@@ -2,7 +2,7 @@
 the boxed op registry."""
 from __future__ import annotations
 
-from schema import CPP_PARAM, FACTORY_GROUP, Arg, Op
+from schema import CPP_PARAM, FACTORY_GROUP, META_ALL_ARGS, Arg, Op
 
 
 def _ga():
@@ -62,6 +62,8 @@ def call_args(op: Op, *, method: bool = False, replace: dict | None = None) -> l
 def ret_type(op: Op) -> str:
     if op.returns_self:
         return "const Tensor&"
+    if op.returns_bool:
+        return "bool"
     if len(op.returns) == 1:
         return "Tensor"
     return "std::tuple<" + ", ".join("Tensor" for _ in op.returns) + ">"
@@ -139,7 +141,7 @@ def functions_h(ops: list[Op]) -> str:
                      f"{{ return {op.name}(a, b); }}")
             L.append(f"inline Tensor operator{sym}(const Scalar& a, const Tensor& b) "
                      f"{{ return {op.name}(scalar_to_tensor(a), b); }}")
-        if op.inplace:
+        if op.inplace and sym in ("+", "-", "*", "/", "%", "&", "|", "^"):  # not for comparisons (==, <, ...)
             L.append(f"inline const Tensor& operator{sym}=(const Tensor& a, const Tensor& b) "
                      f"{{ return a.{op.name}_(b); }}")
             if op.scalar_args:
@@ -208,7 +210,8 @@ def ops_cpp(ops: list[Op]) -> str:
         if op.structured:
             run, tensors = _structured_body(op)
             L += run
-            meta_call = f'structured::meta_{op.meta}("{op.name}", {", ".join(tensors)})'
+            meta_args = [a.name for a in op.args] if op.meta in META_ALL_ARGS else tensors
+            meta_call = f'structured::meta_{op.meta}("{op.name}", {", ".join(meta_args)})'
             all_names = ", ".join(a.name for a in op.args)
             L += [f"{fn_ret_type(op)} {op.name}({P}) {{"]
             if diff:
@@ -276,8 +279,9 @@ def ops_cpp(ops: list[Op]) -> str:
             if op.inplace:
                 tensors = [a.name for a in op.args if a.type == "Tensor"]
                 rest = ", ".join(a.name for a in op.args[1:])
+                meta_rest = [a.name for a in op.args[1:]] if op.meta in META_ALL_ARGS else tensors[1:]
                 meta_call = f'structured::meta_{op.meta}("{op.name}_", *this' + "".join(
-                    f", {t}" for t in tensors[1:]) + ")"
+                    f", {t}" for t in meta_rest) + ")"
                 L += [f"const Tensor& Tensor::{op.name}_({MP}) const {{"]
                 if diff:
                     L.append(f'  autograd::check_inplace(*this, "{op.name}_");')
@@ -342,7 +346,9 @@ def registry_cpp(ops: list[Op]) -> str:
             call = f"{op.args[0].name}.{op.name}({', '.join(call_names[1:])})"
         L.append(f"  auto r = {call};")
         L.append(f"  s.resize(s.size() - {n});")
-        if len(op.returns) == 1:
+        if op.returns_bool:
+            L.append("  s.emplace_back(r);")
+        elif len(op.returns) == 1:
             L.append("  s.emplace_back(Tensor(r));")
         else:
             for i in range(len(op.returns)):

@@ -3,7 +3,7 @@ docs/bindings.md) and the _C.pyi stubs."""
 from __future__ import annotations
 
 from gen_cpp import HEADER, call_args, cpp_default
-from schema import FACTORY_GROUP, PY_OPERATORS, PY_TYPE, Op
+from schema import FACTORY_GROUP, PY_OPERATORS, PY_TYPE, RICHCOMPARE_OPS, UNARY_SLOTS, Op
 
 # Parser type tags (bindings/arg_parser.h) and the converter for each schema type.
 _CONV = {
@@ -57,7 +57,9 @@ def _conv_lines(op: Op, method: bool) -> list[str]:
         elif d == "std::nullopt":
             L.append(f"  auto {a.name} = {conv};")  # opt_* converters map a missing arg / None to nullopt
         else:
-            typ = {"Scalar": "Scalar", "int": "int64_t", "float": "double", "bool": "bool"}.get(a.type, "auto")
+            typ = {"Scalar": "Scalar", "int": "int64_t", "float": "double", "bool": "bool",
+                   "str": "std::string", "float?": "std::optional<double>", "Scalar?": "std::optional<Scalar>",
+                   "int?": "std::optional<int64_t>"}.get(a.type, "auto")
             L.append(f"  {typ} {a.name} = {o} ? {typ}({conv}) : {typ}({d});")
     if op.has_factory_options:
         L.append("  TensorOptions options = factory_options(" +
@@ -91,6 +93,8 @@ def _binding(op: Op, method: bool) -> list[str]:
     if op.returns_self:
         src = "self_" if method else "p[0]"
         L.append(f"  (void)r;\n  Py_INCREF({src});\n  return {src};")
+    elif op.returns_bool:
+        L.append("  return PyBool_FromLong(r ? 1 : 0);")
     elif len(op.returns) == 1:
         L.append("  return wrap(std::move(r));")
     else:
@@ -114,7 +118,7 @@ def _slot(op: Op, dunder: str) -> list[str]:
     fn = f"slot_{dunder.strip('_')}"
     numbers = bool(op.scalar_args)
     ok = "is_tensor_or_number" if numbers else "is_tensor"
-    if slot == "nb_negative":
+    if slot in UNARY_SLOTS:
         return [f"static PyObject* {fn}(PyObject* a) {{", "  EMBER_PY_TRY",
                 f"  return wrap(ember::{op.name}(tensor_of(a)));", "  EMBER_PY_CATCH", "}"]
     ternary = slot in ("nb_power", "nb_inplace_power")
@@ -131,6 +135,25 @@ def _slot(op: Op, dunder: str) -> list[str]:
               f"  if (!{ok}(a)) Py_RETURN_NOTIMPLEMENTED;",
               f"  return wrap(ember::{op.name}(tensor_or_scalar(a), tensor_of(b)));"]
     L += ["  EMBER_PY_CATCH", "}"]
+    return L
+
+
+def _richcompare(ops: list[Op]) -> list[str]:
+    """One tp_richcompare slot for every op naming __eq__ / __ne__ / __lt__ / ...: a non-tensor,
+    non-number other gives NotImplemented (so Python falls back to identity for == / !=)."""
+    cases = []
+    for op in ops:
+        for d in op.py_operators:
+            if d in RICHCOMPARE_OPS:
+                cases.append((RICHCOMPARE_OPS[d], op))
+    if not cases:
+        return []
+    L = ["static PyObject* slot_richcompare(PyObject* a, PyObject* b, int cmp) {", "  EMBER_PY_TRY",
+         "  if (!is_tensor(a) || !is_tensor_or_number(b)) Py_RETURN_NOTIMPLEMENTED;",
+         "  switch (cmp) {"]
+    for code, op in cases:
+        L.append(f"    case {code}: return wrap(ember::{op.name}(tensor_of(a), tensor_or_scalar(b)));")
+    L += ["    default: Py_RETURN_NOTIMPLEMENTED;", "  }", "  EMBER_PY_CATCH", "}"]
     return L
 
 
@@ -153,11 +176,16 @@ def binding_files(ops: list[Op]) -> dict[str, str]:
                     meths.append((op.name + "_", f"meth_{op.name}_", f"In-place version of {op.name}."))
             for d in op.py_operators:
                 slot = PY_OPERATORS[d]
-                if slot in seen_slots:
+                if slot == "tp_richcompare" or slot in seen_slots:
                     continue
                 seen_slots.add(slot)
                 L += _slot(op, d)
                 slots.append((slot, f"slot_{d.strip('_')}"))
+        if k == 0:
+            rc = _richcompare(ops)
+            if rc:
+                L += rc
+                slots.append(("tp_richcompare", "slot_richcompare"))
         L += ["", "}  // namespace", "", f"void register_ops_{k}(Registrations& r) {{"]
         for name, fn, doc in fns:
             doc = doc.replace('"', '\\"')
@@ -200,13 +228,13 @@ def pyi(ops: list[Op]) -> str:
          "class dtype: ...", "class device: ...", "", "class Tensor:"]
     for op in ops:
         if "method" in op.variants:
-            L.append(f"    def {op.pyname}({_pyi_params(op, True)}) -> Tensor:")
+            L.append(f"    def {op.pyname}({_pyi_params(op, True)}) -> {'bool' if op.returns_bool else 'Tensor'}:")
             L.append(f'        """{op.doc}"""')
             if op.inplace:
                 L.append(f"    def {op.name}_({_pyi_params(op, True)}) -> Tensor: ...")
     L.append("")
     for op in ops:
         if "function" in op.variants:
-            L.append(f"def {op.pyname}({_pyi_params(op, False)}) -> Tensor:")
+            L.append(f"def {op.pyname}({_pyi_params(op, False)}) -> {'bool' if op.returns_bool else 'Tensor'}:")
             L.append(f'    """{op.doc}"""')
     return "\n".join(L) + "\n"

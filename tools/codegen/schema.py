@@ -44,11 +44,15 @@ BACKWARD_HELPERS = {
     "matmul_backward_self", "matmul_backward_other", "permute_backward",
     "select_backward", "narrow_backward", "diagonal_backward", "unfold_backward", "as_strided_backward",
     "roll_backward", "slice_backward",
+    "gelu_backward", "clamp_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}
 FACTORY_GROUP = ("dtype", "device", "requires_grad")
-META_KINDS = {"binary", "binary_nobool", "binary_float", "unary", "unary_nobool", "unary_float"}
+META_KINDS = {"binary", "binary_nobool", "binary_float", "unary", "unary_nobool", "unary_float", "compare",
+              "unary_bool", "clamp"}
+# Meta rules that also get the op's non-tensor arguments (clamp's Scalar bounds take part in promotion).
+META_ALL_ARGS = {"clamp"}
 KEYS = {"op", "variants", "scalar_args", "operators", "inplace", "out", "meta", "native", "dispatch",
         "composite", "backward", "doc", "python_name"}
 PY_OPERATORS = {  # python dunder -> (number slot, kind)
@@ -60,7 +64,19 @@ PY_OPERATORS = {  # python dunder -> (number slot, kind)
     "__pow__": "nb_power", "__rpow__": "nb_power", "__ipow__": "nb_inplace_power",
     "__matmul__": "nb_matrix_multiply", "__rmatmul__": "nb_matrix_multiply",
     "__neg__": "nb_negative",
+    "__and__": "nb_and", "__rand__": "nb_and", "__iand__": "nb_inplace_and",
+    "__or__": "nb_or", "__ror__": "nb_or", "__ior__": "nb_inplace_or",
+    "__xor__": "nb_xor", "__rxor__": "nb_xor", "__ixor__": "nb_inplace_xor",
+    "__invert__": "nb_invert", "__abs__": "nb_absolute",
+    "__floordiv__": "nb_floor_divide", "__rfloordiv__": "nb_floor_divide", "__ifloordiv__": "nb_inplace_floor_divide",
+    "__mod__": "nb_remainder", "__rmod__": "nb_remainder", "__imod__": "nb_inplace_remainder",
+    # Rich comparisons share one tp_richcompare slot (generated once, over all ops naming them).
+    "__eq__": "tp_richcompare", "__ne__": "tp_richcompare", "__lt__": "tp_richcompare",
+    "__le__": "tp_richcompare", "__gt__": "tp_richcompare", "__ge__": "tp_richcompare",
 }
+UNARY_SLOTS = {"nb_negative", "nb_invert", "nb_absolute"}
+RICHCOMPARE_OPS = {"__eq__": "Py_EQ", "__ne__": "Py_NE", "__lt__": "Py_LT", "__le__": "Py_LE",
+                   "__gt__": "Py_GT", "__ge__": "Py_GE"}
 
 
 class SchemaError(Exception):
@@ -110,6 +126,10 @@ class Op:
         return self.structured or self.dispatch
 
     @property
+    def returns_bool(self) -> bool:
+        return len(self.returns) == 1 and self.returns[0].type == "bool"
+
+    @property
     def returns_self(self) -> bool:
         return len(self.returns) == 1 and self.returns[0].alias == "a!"
 
@@ -144,6 +164,8 @@ def _parse_returns(text: str, where: str) -> list[Arg]:
         parts = [p.strip() for p in text[1:-1].split(",")]
     else:
         parts = [text]
+    if parts == ["bool"]:  # a plain Python bool (allclose, equal): only as the single return
+        return [Arg("result0", "bool")]
     out = []
     for i, p in enumerate(parts):
         m = re.match(r"^Tensor(\((\w!?)\))?(\s+\w+)?$", p)
@@ -213,6 +235,8 @@ def load(schema_dir: Path) -> list[Op]:
                 raise SchemaError(f"{where}: needs 'meta:' (structured) or 'native: true'")
             if op.meta and op.meta not in META_KINDS:
                 raise SchemaError(f"{where}: unknown meta '{op.meta}' (known: {sorted(META_KINDS)})")
+            if op.returns_bool and (op.structured or op.backward or op.dispatch):
+                raise SchemaError(f"{where}: an op returning bool must be native (composite), without backward")
             if (op.inplace or op.out) and not op.structured:
                 raise SchemaError(f"{where}: inplace/out variants are generated for structured ops only")
             for v in op.variants:

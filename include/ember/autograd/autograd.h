@@ -2,6 +2,7 @@
 // generated op bodies, and the engine entry points (ember::autograd::backward / grad).
 #pragma once
 #include <optional>
+#include <string>
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
@@ -101,5 +102,11 @@ EMBER_API Tensor as_strided_backward(const Tensor& grad, const Tensor& self, Int
 EMBER_API Tensor slice_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, std::optional<int64_t> start,
                                 std::optional<int64_t> end, int64_t step);
 EMBER_API Tensor roll_backward(const Tensor& grad, IntArrayRef shifts, std::optional<IntArrayRef> dims);
+/// The gradient of gelu(self, approximate) ("none": the erf form; "tanh"), built from ops (twice
+/// differentiable).
+/// The gradient of clamp: grad where min <= self <= max (bounds that are None don't limit), else 0.
+EMBER_API Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
+                                const std::optional<Scalar>& max);
+EMBER_API Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate);
 
 }  // namespace ember::autograd

@@ -1,0 +1,58 @@
+// Hand-written elementwise ops (elementwise.yaml entries marked native): where, isclose, allclose, equal.
+#include "ember/dispatch/dispatch.h"
+#include "ember/gen/native.h"
+#include "ops/structured.h"
+
+namespace ember::native {
+
+Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
+  for (const Tensor* t : {&condition, &self, &other})
+    EMBER_CHECK(t->defined(), "where: expected a defined tensor but got an undefined one");
+  EMBER_CHECK(condition.dtype() == kBool, "where expected condition to be a boolean tensor, but got a tensor with "
+              "dtype ", condition.dtype());
+  structured::MetaResult m = structured::meta_binary("where", self, other);
+  m.shape = structured::broadcast_shapes("where", condition.sizes(), m.shape);
+  EMBER_CHECK(condition.device() == m.device || (condition.device().is_cpu() && condition.dim() == 0),
+              "where: expected all tensors to be on the same device, but found at least two devices, ",
+              condition.device(), " and ", m.device, "!");
+  Tensor out = structured::alloc(m);
+  Tensor a = structured::cast(self, m), b = structured::cast(other, m);
+  dispatch::kernel<OpId::where>(m.device.type(), m.compute_dtype)(out, condition, a, b);
+  return out;
+}
+
+// As PyTorch's isclose: bool inputs compare in the default float dtype; integer differences stay integral.
+Tensor isclose(const Tensor& self, const Tensor& other, double rtol, double atol, bool equal_nan) {
+  EMBER_CHECK(self.defined() && other.defined(), "isclose(): expected defined tensors");
+  EMBER_CHECK(self.dtype() == other.dtype(), "isclose(): self (", self.dtype(), ") and other (", other.dtype(),
+              ") must have the same scalar type");
+  EMBER_CHECK(rtol >= 0, "isclose(): rtol must be greater than or equal to zero, but got ", rtol);
+  EMBER_CHECK(atol >= 0, "isclose(): atol must be greater than or equal to zero, but got ", atol);
+  Tensor close = ember::eq(self, other);
+  if (equal_nan && self.is_floating_point())
+    close = ember::logical_or(close, ember::logical_and(ember::isnan(self), ember::isnan(other)));
+  if (rtol == 0 && atol == 0) return close;
+  Tensor a = self.dtype() == kBool ? self.to(std::nullopt, get_default_dtype()) : self;
+  Tensor b = other.dtype() == kBool ? other.to(std::nullopt, get_default_dtype()) : other;
+  Tensor allowed = atol + ember::abs(rtol * b);
+  Tensor actual = ember::abs(a - b);
+  return ember::logical_or(close, ember::logical_and(ember::isfinite(actual), ember::le(actual, allowed)));
+}
+
+static bool all_true(const Tensor& mask) {
+  return ember::logical_not(mask).sum().item().to_long() == 0;
+}
+
+bool allclose(const Tensor& self, const Tensor& other, double rtol, double atol, bool equal_nan) {
+  return all_true(native::isclose(self, other, rtol, atol, equal_nan));
+}
+
+bool equal(const Tensor& self, const Tensor& other) {
+  EMBER_CHECK(self.defined() && other.defined(), "equal(): expected defined tensors");
+  EMBER_CHECK(self.device() == other.device(), "Expected all tensors to be on the same device, but found at least "
+              "two devices, ", self.device(), " and ", other.device(), "!");
+  if (!self.sizes().equals(other.sizes())) return false;
+  return all_true(ember::eq(self, other));
+}
+
+}  // namespace ember::native
