@@ -1,0 +1,121 @@
+"""Bad-input fuzzing (hypothesis): random shapes, dims, indices, dtypes and argument values thrown at
+the shape, indexing and reduction ops. Only two outcomes are acceptable: the numpy-equal result, or a
+clean Python exception (RuntimeError / IndexError / TypeError / ValueError). A crash or hang fails
+the run."""
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ember
+
+CLEAN = (RuntimeError, IndexError, TypeError, ValueError)
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+
+shapes = st.lists(st.integers(0, 4), min_size=0, max_size=4).map(tuple)
+dims = st.integers(-6, 6)
+DTYPES = ["float32", "float64", "int64", "int32", "uint8", "bool", "float16"]
+
+
+def make(shape, dtype, flip):
+    a = (np.arange(int(np.prod(shape))) % 7).reshape(shape).astype(dtype)
+    if flip and a.ndim:
+        a = a[::-1]
+    return a, ember.from_numpy(a)
+
+
+def outcome(fn):
+    try:
+        return ("ok", fn())
+    except CLEAN as e:
+        return ("err", type(e).__name__)
+
+
+@SETTINGS
+@given(shape=shapes, dtype=st.sampled_from(DTYPES), flip=st.booleans(), d0=dims, d1=dims,
+       new=st.lists(st.integers(-2, 5), max_size=4))
+def test_shape_ops(shape, dtype, flip, d0, d1, new):
+    a, t = make(shape, dtype, flip)
+    for name, fn, ref in [
+        ("transpose", lambda: t.transpose(d0, d1), lambda: np.swapaxes(a, d0, d1)),
+        ("reshape", lambda: t.reshape(new), lambda: a.reshape(new)),
+        ("squeeze", lambda: t.squeeze(d0), None),
+        ("unsqueeze", lambda: t.unsqueeze(d0), lambda: np.expand_dims(a, d0)),
+        ("flatten", lambda: t.flatten(), lambda: a.reshape(-1)),
+        ("movedim", lambda: t.movedim(d0, d1), lambda: np.moveaxis(a, d0, d1)),
+        ("narrow", lambda: t.narrow(d0, d1, 1), None),
+        ("select", lambda: t.select(d0, d1), lambda: np.take(a, d1, axis=d0)),
+        ("expand", lambda: t.expand(new), lambda: np.broadcast_to(a, new)),
+        ("permute", lambda: t.permute(list(range(t.dim()))[::-1]), lambda: a.transpose()),
+    ]:
+        kind, val = outcome(fn)
+        if kind == "ok":
+            assert isinstance(val, ember.Tensor)
+            if ref is not None:
+                try:
+                    want = ref()
+                except Exception:  # noqa: BLE001 — numpy is looser/stricter on some; the shape must still be sane
+                    want = None
+                if want is not None and dtype != "float16":
+                    np.testing.assert_array_equal(val.numpy(), want, err_msg=name)
+
+
+basic_key = st.one_of(
+    st.integers(-6, 6), st.none(), st.just(Ellipsis),
+    st.builds(slice, st.one_of(st.none(), st.integers(-6, 6)), st.one_of(st.none(), st.integers(-6, 6)),
+              st.one_of(st.none(), st.integers(-3, 3).filter(lambda s: s != 0))))
+keys = st.one_of(basic_key, st.lists(basic_key, max_size=5).map(tuple))
+
+
+@SETTINGS
+@given(shape=shapes, dtype=st.sampled_from(DTYPES), flip=st.booleans(), key=keys)
+def test_indexing_get_and_set(shape, dtype, flip, key):
+    a, t = make(shape, dtype, flip)
+    kind, val = outcome(lambda: t[key])
+    try:
+        want = a[key]
+        np_ok = True
+    except (IndexError, TypeError, ValueError):
+        np_ok = False
+    if kind == "ok":
+        assert np_ok, f"ember accepted {key!r} which numpy rejects"
+        np.testing.assert_array_equal(val.numpy(), want)
+    else:
+        assert not np_ok, f"ember rejected {key!r} ({val}) which numpy accepts"
+    b = a.copy()
+    tb = ember.from_numpy(b)
+    kind, _ = outcome(lambda: tb.__setitem__(key, 1))
+    if kind == "ok" and np_ok:
+        c = a.copy()
+        c[key] = 1
+        np.testing.assert_array_equal(b, c)
+
+
+@SETTINGS
+@given(shape=shapes, dtype=st.sampled_from(DTYPES), flip=st.booleans(),
+       dim=st.one_of(st.none(), dims, st.lists(st.integers(-5, 5), max_size=3).map(tuple)), keepdim=st.booleans())
+def test_reductions(shape, dtype, flip, dim, keepdim):
+    a, t = make(shape, dtype, flip)
+    kind, val = outcome(lambda: t.sum(dim, keepdim) if dim is not None else t.sum())
+    if kind == "ok":
+        try:
+            # PyTorch (and ember): an empty dim list reduces over every dim; numpy's axis=() reduces none.
+            want = a.sum(axis=None if dim == () else dim, keepdims=keepdim, dtype=np.float64 if dtype.startswith("float") else np.int64)
+        except Exception:  # noqa: BLE001
+            want = None
+        if want is not None and dtype != "float16":
+            np.testing.assert_allclose(val.double().numpy() if val.is_floating_point() else val.numpy(), want,
+                                       rtol=1e-5)
+    kind, _ = outcome(lambda: ember.softmax(t, dim if isinstance(dim, int) else 0))
+    if dtype in ("int64", "int32", "uint8", "bool"):
+        assert kind == "err"
+
+
+@SETTINGS
+@given(a=st.one_of(st.integers(-10, 10), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+                   st.text(max_size=2), st.none(), st.lists(st.integers(0, 3), max_size=3)))
+def test_arguments_of_wrong_type(a):
+    t = ember.ones(2, 3)
+    for fn in (lambda: t.view(a), lambda: t.sum(a), lambda: ember.ones(a), lambda: t.transpose(a, 0),
+               lambda: ember.full((2,), a), lambda: t + a, lambda: t.expand(a)):
+        outcome(fn)  # must return or raise cleanly
