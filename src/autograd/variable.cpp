@@ -24,6 +24,7 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
 
 Edge gradient_edge(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (impl) refresh_view_grad_fn(impl);
   if (!impl || !impl->requires_grad()) return Edge{};
   if (impl->grad_fn()) return Edge{impl->grad_fn(), impl->output_nr()};
   return Edge{grad_accumulator(t), 0};
@@ -33,22 +34,19 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t outp
   TensorImpl* impl = t.unsafeGetTensorImpl();
   impl->set_grad_fn(fn, output_nr);
   impl->set_requires_grad(true);
+  if (impl->view_base()) impl->set_view_grad_version(impl->version_counter().current());
   if (AutogradMeta* m = meta(t)) m->grad_accumulator_.reset();
 }
 
 void check_inplace(const Tensor& t, const char* op) {
   if (!GradMode::is_enabled()) return;
   TensorImpl* impl = t.unsafeGetTensorImpl();
+  const auto& base = impl->view_base();
+  if (base && base->requires_grad() && !base->grad_fn())
+    throw Error(detail::str(op, ": a view of a leaf Variable that requires grad is being used in an in-place "
+                                "operation."));
   if (impl->requires_grad() && !impl->grad_fn())
     throw Error(detail::str(op, ": a leaf Variable that requires grad is being used in an in-place operation."));
-}
-
-void check_inplace_view(const Tensor& t, const char* op) {
-  if (t.unsafeGetTensorImpl()->view_base())
-    throw NotImplementedError(detail::str(
-        op, ": an in-place operation on a view of a tensor, recorded by autograd, is not supported yet (ember does "
-        "not rebase the base tensor's gradient history, so gradients would be wrong). clone() the view first, or "
-        "write through indexing on the base (base[...] = value)."));
 }
 
 void check_out_no_grad(const char* op, std::initializer_list<const Tensor*> inputs) {
@@ -100,7 +98,9 @@ void Tensor::set_grad(const Tensor& grad) const {
 
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
   static const std::shared_ptr<autograd::Node> none;
-  return impl_ ? impl_->grad_fn() : none;
+  if (!impl_) return none;
+  autograd::refresh_view_grad_fn(impl_.get());
+  return impl_->grad_fn();
 }
 
 bool Tensor::is_leaf() const { return !impl_ || !impl_->grad_fn(); }

@@ -119,7 +119,6 @@ void write(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* valu
                 (self.requires_grad() || (value && value->defined() && value->requires_grad()));
   if (record && self.requires_grad() && !self.unsafeGetTensorImpl()->grad_fn())
     throw Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
-  if (record) autograd::check_inplace_view(self, "index_put_");
   Tensor view;
   Tensor v;
   {
@@ -150,7 +149,7 @@ void write(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* valu
     node->value_stripped = v.sizes();
     node->value_dtype = value->dtype();
   }
-  autograd::set_history(self, node);
+  autograd::set_history_inplace(self, node);
   if (autograd::AnomalyMode::is_enabled()) node->set_creation_trace(autograd::current_trace());
 }
 

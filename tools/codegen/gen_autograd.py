@@ -161,8 +161,6 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
     ptrs = ", ".join(f"&{names[n]}" for n in ins)
     L = [f"  std::shared_ptr<autograd::generated::{node_name(op)}> grad_node;",
          f"  if (autograd::GradMode::is_enabled() && autograd::any_requires_grad({{{ptrs}}})) {{",
-         *([f'    autograd::check_inplace_view({self_expr}, "{op.name}{"" if op.name.endswith("_") else "_"}");']
-           if inplace else []),
          f"    grad_node = autograd::make_node<autograd::generated::{node_name(op)}>();",
          f"    grad_node->reserve_next_edges({len(ins)});"]
     for n in ins:
@@ -193,10 +191,11 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
     return L
 
 
-def record_epilogue(op: Op, out_expr: str) -> list[str]:
+def record_epilogue(op: Op, out_expr: str, inplace: bool = False) -> list[str]:
     ins, uses = analyze(op)
+    setter = "set_history_inplace" if inplace else "set_history"
     L = [f"  if (grad_node && ember::is_floating_point({out_expr}.dtype())) {{",
-         f"    autograd::set_history({out_expr}, grad_node);",
+         f"    autograd::{setter}({out_expr}, grad_node);",
          "    if (autograd::AnomalyMode::is_enabled()) grad_node->set_creation_trace(autograd::current_trace());"]
     if any(u.result for u in uses.values()):
         L.append(f"    grad_node->result_ = autograd::SavedVariable({out_expr}, true);")

@@ -237,7 +237,7 @@ def ops_cpp(ops: list[Op]) -> str:
                 L.append(f'  autograd::check_inplace(self, "{op.name}");')
                 L += ga.record_prologue(op, inplace=True)
                 L += ["  {", "    autograd::NoGradGuard no_grad;", f"    native::{op.name}({names});", "  }"]
-                L += ga.record_epilogue(op, "self")
+                L += ga.record_epilogue(op, "self", inplace=True)
                 L += ["  return self;"]
             elif diff:
                 L += ga.record_prologue(op)
@@ -292,7 +292,7 @@ def ops_cpp(ops: list[Op]) -> str:
                       f'  structured::write_into("{op.name}_", *this, m, true, [&](const Tensor& o) '
                       f"{{ {op.name}_run(o, m, *this{', ' + rest if rest else ''}); }});"]
                 if diff:
-                    L += ga.record_epilogue(op, "(*this)")
+                    L += ga.record_epilogue(op, "(*this)", inplace=True)
                 L += ["  return *this;", "}"]
                 for s in _method_scalar_args(op):
                     MP2 = ", ".join(params(op, defaults=False, method=True, override={s: "const Scalar&"}))

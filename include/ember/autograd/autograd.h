@@ -35,9 +35,11 @@ EMBER_API std::shared_ptr<Node> grad_accumulator(const Tensor& t);
 EMBER_API void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr = 0);
 /// Refuses in-place writes that autograd cannot track (leaf requiring grad under grad mode).
 EMBER_API void check_inplace(const Tensor& t, const char* op);
-/// Refuses recording an in-place op on a view: ember does not yet rebase the base tensor's history
-/// (PyTorch's CopySlices), so the gradient would silently miss the write.
-EMBER_API void check_inplace_view(const Tensor& t, const char* op);
+/// Records an in-place op's node on t. When t is a view, the write is rebased onto the base
+/// (Note [views and in-place ops]): the base gets a CopySlices node, t a view of the base's new history.
+EMBER_API void set_history_inplace(const Tensor& t, const std::shared_ptr<Node>& fn);
+/// Regenerates a view's grad_fn from its base's history when the base changed since it was set.
+EMBER_API void refresh_view_grad_fn(TensorImpl* impl);
 /// Refuses out= when recording would be needed (PyTorch doesn't differentiate out= functions).
 EMBER_API void check_out_no_grad(const char* op, std::initializer_list<const Tensor*> inputs);
 

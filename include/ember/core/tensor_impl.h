@@ -66,6 +66,9 @@ class EMBER_API TensorImpl {
   /// For a view: the tensor it ultimately views (its base's base, ...); null for a non-view.
   const std::shared_ptr<TensorImpl>& view_base() const { return view_base_; }
   void set_view_base(std::shared_ptr<TensorImpl> base) { view_base_ = std::move(base); }
+  /// The version at which a view's grad_fn was last set (Note [views and in-place ops]).
+  uint32_t view_grad_version() const { return view_grad_version_; }
+  void set_view_grad_version(uint32_t v) { view_grad_version_ = v; }
 
   autograd::AutogradMetaBase* autograd_meta() const { return autograd_.get(); }
   void set_autograd_meta(std::unique_ptr<autograd::AutogradMetaBase> m);
@@ -87,6 +90,7 @@ class EMBER_API TensorImpl {
   std::shared_ptr<TensorImpl> view_base_;
   void* pyobj_ = nullptr;
   uint32_t output_nr_ = 0;
+  uint32_t view_grad_version_ = 0;
   bool requires_grad_ = false;
   ScalarType dtype_;
   bool contiguous_ = true;
