@@ -168,3 +168,14 @@ TEST_CASE("bitwise operators, where, clamp, allclose and equal from C++") {
   REQUIRE(remainder(arange(3, kInt64) - 2, 3).data_ptr<int64_t>()[0] == 1);  // sign of the divisor
   REQUIRE(fmod(arange(3, kInt64) - 2, 3).data_ptr<int64_t>()[0] == -2);      // sign of the dividend
 }
+
+TEST_CASE("to() overloads as in libtorch") {
+  auto t = arange(3);
+  REQUIRE(t.to(kFloat64).dtype() == kFloat64);
+  REQUIRE(t.to(kCPU).is_same(t));
+  REQUIRE(t.to(Device(kCPU), kFloat32).dtype() == kFloat32);
+  REQUIRE(t.to(TensorOptions(kInt32)).dtype() == kInt32);
+  REQUIRE(t.cpu().is_same(t));
+  REQUIRE(t.to(kInt64, false, true).data_ptr() != t.data_ptr());
+  REQUIRE_THROWS_WITH(t.to(kCUDA), Catch::Contains("without CUDA"));
+}
