@@ -83,3 +83,24 @@ def test_dtype_api():
     assert not ember.can_cast(ember.int8, ember.bool)
     assert ember.is_tensor(ember.ones(1)) and not ember.is_tensor(1.0)
     assert ember.is_floating_point(ember.ones(1)) and ember.numel(ember.ones(2, 3)) == 6
+
+
+def test_assert_close():
+    from ember.testing import assert_close
+
+    assert_close(ember.tensor([1.0, 2.0]), ember.tensor([1.0, 2.0 + 1e-7]))
+    assert_close(ember.tensor([1.0, float("nan")]), ember.tensor([1.0, float("nan")]), equal_nan=True)
+    with pytest.raises(AssertionError, match="Mismatched elements: 1 / 2 \\(50.0%\\)"):
+        assert_close(ember.tensor([1.0, 2.0]), ember.tensor([1.0, 2.1]))
+    with pytest.raises(AssertionError, match="dtype"):
+        assert_close(ember.tensor([1.0]), ember.tensor([1.0], dtype=ember.float64))
+    with pytest.raises(AssertionError, match="shape"):
+        assert_close(ember.ones(2), ember.ones(3))
+    assert_close(ember.tensor([1.0, 2.0]), ember.tensor([1.0, 2.05]), rtol=0.1, atol=0.0)
+    assert_close(ember.tensor([1, 2]), ember.tensor([1, 2]))
+    with pytest.raises(AssertionError):
+        assert_close(ember.tensor([1, 2]), ember.tensor([1, 3]))
+    assert_close([ember.ones(1), ember.zeros(1)], [ember.ones(1), ember.zeros(1)])
+    assert_close(ember.tensor(2.0), 2.0)
+    with pytest.raises(ValueError, match="Both 'rtol' and 'atol'"):
+        assert_close(ember.ones(1), ember.ones(1), rtol=0.1)
