@@ -1,12 +1,16 @@
 // Intra-op parallelism: OpenMP over [0, n) in chunks of at least `grain`, never nested.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 namespace ember {
+
+/// Set in a child process after fork(): OpenMP's pool is not usable there (Note [thread policy]).
+extern std::atomic<bool> g_in_forked_child;
 
 /// Elements below which a loop stays on the calling thread.
 constexpr int64_t kGrainSize = 32768;
@@ -16,7 +20,7 @@ template <class F>
 void parallel_for(int64_t n, int64_t grain, const F& f) {
   if (n <= 0) return;
 #ifdef _OPENMP
-  if (n > grain && !omp_in_parallel() && omp_get_max_threads() > 1) {
+  if (n > grain && !omp_in_parallel() && omp_get_max_threads() > 1 && !g_in_forked_child.load(std::memory_order_relaxed)) {
     int64_t nthreads = std::min<int64_t>(omp_get_max_threads(), (n + grain - 1) / grain);
 #pragma omp parallel num_threads(static_cast<int>(nthreads))
     {

@@ -1,0 +1,41 @@
+"""Intra-op threads: set/get_num_threads, and fork() safety (a child must not deadlock in OpenMP)."""
+import multiprocessing as mp
+
+import numpy as np
+import pytest
+
+import ember
+
+
+def test_set_get_num_threads():
+    n = ember.get_num_threads()
+    assert n >= 1
+    try:
+        ember.set_num_threads(1)
+        assert ember.get_num_threads() == 1
+        x = ember.arange(1 << 20, dtype=ember.float64)
+        assert (x + 1).sum().item() == float((1 << 20) * ((1 << 20) - 1) / 2 + (1 << 20))
+    finally:
+        ember.set_num_threads(n)
+    with pytest.raises(ValueError, match="positive integer"):
+        ember.set_num_threads(0)
+
+
+def _child(q):
+    x = ember.arange(1 << 21, dtype=ember.float64)  # large: the parallel path in the parent
+    q.put(((x * 2).sum().item(), ember.get_num_threads(), float((ember.ones(64, 64) @ ember.ones(64, 64)).sum())))
+
+
+def test_forked_child_does_not_deadlock():
+    x = ember.arange(1 << 21, dtype=ember.float64)
+    (x * 2).sum()  # start OpenMP's (and OpenBLAS's) threads in the parent first
+    ember.ones(64, 64) @ ember.ones(64, 64)
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child, args=(q,))
+    p.start()
+    total, threads, mm = q.get(timeout=60)
+    p.join(timeout=60)
+    assert p.exitcode == 0
+    assert total == float(np.arange(1 << 21, dtype=np.float64).sum() * 2)
+    assert threads == 1 and mm == 64.0 * 64 * 64
