@@ -3,6 +3,7 @@
 #include <new>
 
 #include "ember/autograd/autograd.h"
+#include "ember/gen/functions.h"
 
 namespace ember::autograd {
 
@@ -106,6 +107,12 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output) {
     hooked_output_nr_ = t.output_nr();
     return;
   }
+  if (!is_output && t.unsafeGetTensorImpl()->is_wrapped_number() && t.is_cpu() && !t.requires_grad()) {
+    // A Python number (x * 1.01): keep the value, not three heap blocks, until backward.
+    number_ = t.item();
+    number_dtype_ = t.dtype();
+    return;
+  }
   if (!is_output || !t.requires_grad()) {
     data_ = t;
     return;
@@ -124,6 +131,7 @@ void SavedVariable::reset() {
   data_ = Tensor();
   out_.reset();
   hooked_.reset();
+  number_dtype_ = ScalarType::Undefined;
 }
 
 Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
@@ -133,6 +141,12 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
                 "they have already been freed). Saved intermediate values of the graph are freed when you call "
                 ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
                 "graph a second time or if you need to access saved tensors after calling backward.");
+  if (number_dtype_ != ScalarType::Undefined) {
+    Tensor t = empty({}, TensorOptions(number_dtype_));
+    t.fill_(number_);
+    t.unsafeGetTensorImpl()->set_wrapped_number(true);
+    return t;
+  }
   if (hooked_) {  // unpack hooks decide what comes back; no version check (PyTorch does the same)
     Tensor t = hooked_->unpack();
     if (hooked_needs_history_ && t.defined()) {

@@ -165,6 +165,8 @@ class EMBER_API SavedVariable {
   Tensor data_;        // an input is held as is
   std::shared_ptr<OutputParts> out_;
   std::shared_ptr<SavedTensorHookState> hooked_;  // set instead when a pack hook was active
+  Scalar number_;                                   // a saved Python number (wrapped 0-d tensor)
+  ScalarType number_dtype_ = ScalarType::Undefined;
   std::weak_ptr<Node> hooked_grad_fn_;
   uint32_t hooked_output_nr_ = 0;
   bool hooked_needs_history_ = false;
