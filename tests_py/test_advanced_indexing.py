@@ -230,3 +230,21 @@ def test_autograd_indexing():
     assert w.grad.tolist() == [1, 1]
     assert x.grad.tolist() == [[2, 2, 4], [3, 0, 0]]
     assert z.grad_fn.name() == "IndexScatterBackward0"
+
+
+def test_noncontiguous_index_tensors():
+    a = np.arange(20.0).reshape(4, 5)
+    x = ember.from_numpy(a.copy())[::-1]
+    ix = np.array([[0, 3, 1, 2], [2, 2, 0, 1], [1, 0, 3, 3]])
+    tix = idx(ix.T.copy()).T  # transposed int64 index
+    assert not tix.is_contiguous()
+    np.testing.assert_array_equal(x.gather(0, tix).numpy(), np.take_along_axis(a[::-1][:, :4], ix, 0))
+    rix = idx(ix[:, ::-1].copy()).flip(1)  # negative strides
+    np.testing.assert_array_equal(x.gather(0, rix).numpy(), np.take_along_axis(a[::-1][:, :4], ix, 0))
+    np.testing.assert_array_equal(x[tix, 1].numpy(), a[::-1][ix, 1])
+    np.testing.assert_array_equal(x.index_select(1, idx([4, 0, 2, 1])[::2]).numpy(), a[::-1][:, [4, 2]])
+    expanded = idx([1, 3]).view(2, 1).expand(2, 5)
+    np.testing.assert_array_equal(x.gather(0, expanded).numpy(), a[::-1][[1, 3]])
+    y = ember.zeros(4, 5, dtype=ember.float64)
+    y.scatter_add_(0, ember.zeros(1, 5, dtype=ember.int64).expand(3, 5), x[:3])
+    np.testing.assert_array_equal(y.numpy()[0], a[::-1][:3].sum(0))
