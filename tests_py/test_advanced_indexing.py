@@ -248,3 +248,20 @@ def test_noncontiguous_index_tensors():
     y = ember.zeros(4, 5, dtype=ember.float64)
     y.scatter_add_(0, ember.zeros(1, 5, dtype=ember.int64).expand(3, 5), x[:3])
     np.testing.assert_array_equal(y.numpy()[0], a[::-1][:3].sum(0))
+
+
+GRADGRAD = {
+    "gather": lambda x: (x * x).gather(0, idx([[0, 2, 1, 0], [2, 2, 0, 1]])),
+    "index_select": lambda x: (x * x).index_select(1, idx([3, 0, 3])),
+    "scatter_add": lambda x: (x * x).scatter_add(0, idx([[0, 2, 1, 0]]), x[:1] * x[1:2]),
+    "masked_fill": lambda x: (x * x).masked_fill(x.detach() > 0, 0.5),
+    "getitem": lambda x: (x * x)[[0, 2, 2], 1:],
+    "masked_select": lambda x: (x * x)[x.detach() > 0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADGRAD))
+def test_gradgradcheck(name):
+    from ember.autograd import gradgradcheck
+    x = ember.from_numpy(rng.uniform(-2, 2, size=(3, 4))).requires_grad_()
+    assert gradgradcheck(GRADGRAD[name], (x,))

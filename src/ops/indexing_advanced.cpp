@@ -3,8 +3,9 @@
 // view (integers are `select`s, as PyTorch does, so they do not count as advanced indices); the
 // advanced dims of that view are then moved first and gathered with _index_gather (a copy, recorded by
 // autograd). When the tensor indices sit next to each other the result's index dims take their place,
-// otherwise they go first. t[key] = v writes through _index_scatter_ on t itself, at coordinates found
-// by indexing an arange of t's shape the same way (O(t.numel()) extra work), so autograd records it.
+// otherwise they go first. t[key] = v writes with _index_scatter_ through that view when autograd is not
+// recording; when it is, on t itself (so the node sits on t), at coordinates found by indexing an arange
+// of t's shape the same way (O(t.numel()) extra work).
 #include "ember/autograd/autograd.h"
 #include "ember/gen/functions.h"
 #include "ember/indexing.h"
@@ -71,7 +72,18 @@ bool has_tensor_index(ArrayRef<TensorIndex> indices) {
   return false;
 }
 
-Tensor get_advanced(const Tensor& self, ArrayRef<TensorIndex> indices) {
+namespace {
+
+/// The basic view of self with its advanced dims moved first, their prepared index, and where the
+/// result's index dims go (0 unless the tensor indices were adjacent).
+struct Plan {
+  Tensor x;
+  native::PreparedIndex p;
+  DimVector shape;  // result shape with the index dims first: p.shape + x.sizes()[p.k:]
+  int64_t dest = 0;
+};
+
+Plan plan(const Tensor& self, ArrayRef<TensorIndex> indices) {
   AdvancedKey k = split_key(self, indices);
   Tensor view = get_basic(self, k.basic);
   bool adjacent = true;
@@ -86,25 +98,80 @@ Tensor get_advanced(const Tensor& self, ArrayRef<TensorIndex> indices) {
   }
   for (int64_t d = 0; d < view.dim(); ++d)
     if (!taken[d]) perm.push_back(d);
-  Tensor x = view.permute(perm);
-  native::PreparedIndex p = native::prepare_index(x, k.tensors);
-  DimVector shape = p.shape;
-  for (int64_t d = p.k; d < x.dim(); ++d) shape.push_back(x.sizes()[d]);
-  Tensor r = ember::_index_gather(x, p.idx).view(shape);
-  int64_t nb = static_cast<int64_t>(p.shape.size()), p0 = k.pos[0];
-  if (adjacent && p0 > 0 && nb > 0) {
-    DimVector src, dst;
-    for (int64_t j = 0; j < nb; ++j) {
-      src.push_back(j);
-      dst.push_back(p0 + j);
-    }
-    r = r.movedim(src, dst);
-  }
+  Plan r;
+  r.x = view.permute(perm);
+  r.p = native::prepare_index(r.x, k.tensors);
+  r.shape = r.p.shape;
+  for (int64_t d = r.p.k; d < r.x.dim(); ++d) r.shape.push_back(r.x.sizes()[d]);
+  r.dest = adjacent ? k.pos[0] : 0;
   return r;
 }
 
+/// Moves dims [from, from + n) of t to start at `to`.
+Tensor move_block(const Tensor& t, int64_t from, int64_t to, int64_t n) {
+  if (from == to || n == 0) return t;
+  DimVector src, dst;
+  for (int64_t j = 0; j < n; ++j) {
+    src.push_back(from + j);
+    dst.push_back(to + j);
+  }
+  return t.movedim(src, dst);
+}
+
+}  // namespace
+
+Tensor get_advanced(const Tensor& self, ArrayRef<TensorIndex> indices) {
+  Plan pl = plan(self, indices);
+  Tensor r = ember::_index_gather(pl.x, pl.p.idx).view(pl.shape);
+  return move_block(r, 0, pl.dest, static_cast<int64_t>(pl.p.shape.size()));
+}
+
+namespace {
+
+/// value (leading size-1 dims beyond `shape`'s rank dropped, as PyTorch) checked against shape.
+Tensor fit_value(const Tensor& value, IntArrayRef shape, ScalarType dtype) {
+  value.check_defined("index_put_");
+  Tensor v = value;
+  DimVector vs(v.sizes());
+  size_t drop = 0;
+  while (static_cast<int64_t>(vs.size() - drop) > static_cast<int64_t>(shape.size()) && vs[drop] == 1) ++drop;
+  if (drop > 0) v = v.reshape(IntArrayRef(vs.data() + drop, vs.size() - drop));
+  bool ok = v.dim() <= static_cast<int64_t>(shape.size());
+  for (int64_t d = 0; ok && d < v.dim(); ++d) {
+    int64_t a = v.sizes()[v.dim() - 1 - d], b = shape[shape.size() - 1 - d];
+    ok = a == b || a == 1;
+  }
+  EMBER_CHECK(ok, "shape mismatch: value tensor of shape ", value.sizes(),
+              " cannot be broadcast to indexing result of shape ", shape);
+  if (v.dtype() != dtype) v = v.to(std::nullopt, dtype);
+  return v.expand(shape);
+}
+
+/// Without autograd: write straight through the permuted basic view (O(selected elements)).
+void set_through_view(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* value, const Scalar* scalar) {
+  Plan pl = plan(self, indices);
+  int64_t nb = static_cast<int64_t>(pl.p.shape.size());
+  DimVector result_shape(pl.shape);  // the shape t[key] has
+  if (pl.dest > 0) {
+    result_shape.clear();
+    for (int64_t d = nb; d < nb + pl.dest; ++d) result_shape.push_back(pl.shape[d]);
+    for (int64_t d = 0; d < nb; ++d) result_shape.push_back(pl.shape[d]);
+    for (int64_t d = nb + pl.dest; d < static_cast<int64_t>(pl.shape.size()); ++d) result_shape.push_back(pl.shape[d]);
+  }
+  DimVector flat{pl.p.idx.sizes()[1]};
+  for (int64_t d = pl.p.k; d < pl.x.dim(); ++d) flat.push_back(pl.x.sizes()[d]);
+  Tensor v = value ? move_block(fit_value(*value, result_shape, self.dtype()), pl.dest, 0, nb).reshape(flat)
+                   : ember::full(flat, *scalar, TensorOptions().dtype(self.dtype()));
+  ember::_index_scatter_(pl.x, pl.p.idx, v, false);
+}
+
+}  // namespace
+
 void set_advanced(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* value, const Scalar* scalar) {
   self.check_defined("index_put_");
+  bool record = autograd::GradMode::is_enabled() &&
+                (self.requires_grad() || (value && value->defined() && value->requires_grad()));
+  if (!record) return set_through_view(self, indices, value, scalar);
   Tensor sel;
   {
     autograd::NoGradGuard no_grad;
@@ -121,26 +188,8 @@ void set_advanced(const Tensor& self, ArrayRef<TensorIndex> indices, const Tenso
     for (int64_t j = 0; j < n; ++j) o[m * n + j] = (f[j] / stride) % size;
     stride *= size;
   }
-  Tensor v;
-  if (value) {
-    value->check_defined("index_put_");
-    v = *value;
-    DimVector vs(v.sizes());  // PyTorch drops value's leading size-1 dims beyond the result's rank
-    size_t drop = 0;
-    while (static_cast<int64_t>(vs.size() - drop) > sel.dim() && vs[drop] == 1) ++drop;
-    if (drop > 0) v = v.reshape(IntArrayRef(vs.data() + drop, vs.size() - drop));
-    bool ok = v.dim() <= sel.dim();
-    for (int64_t d = 0; ok && d < v.dim(); ++d) {
-      int64_t a = v.sizes()[v.dim() - 1 - d], b = sel.sizes()[sel.dim() - 1 - d];
-      ok = a == b || a == 1;
-    }
-    EMBER_CHECK(ok, "shape mismatch: value tensor of shape ", value->sizes(),
-                " cannot be broadcast to indexing result of shape ", sel.sizes());
-    if (v.dtype() != self.dtype()) v = v.to(std::nullopt, self.dtype());
-    v = v.expand(sel.sizes()).reshape({n});
-  } else {
-    v = ember::full({n}, *scalar, TensorOptions().dtype(self.dtype()));
-  }
+  Tensor v = value ? fit_value(*value, sel.sizes(), self.dtype()).reshape({n})
+                  : ember::full({n}, *scalar, TensorOptions().dtype(self.dtype()));
   ember::_index_scatter_(self, idx, v, false);
 }
 
