@@ -1,7 +1,6 @@
 // Tensor.__getitem__ / __setitem__ (mp_subscript / mp_ass_subscript of ember.Tensor): a Python key
 // becomes a list of ember::indexing::TensorIndex (ember/indexing.h), so Python and C++ share one
-// implementation. Lists and numpy arrays become tensor indices (advanced indexing); a bare bool
-// index (t[True]) raises NotImplementedError.
+// implementation. Lists and numpy arrays become tensor indices (advanced indexing).
 #include "arg_parser.h"
 #include "ember/indexing.h"
 

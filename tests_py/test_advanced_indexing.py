@@ -214,8 +214,23 @@ def test_errors():
         x[[0, 1]] = ember.ones(3, 4)
     with pytest.raises(RuntimeError, match="Index put requires the source and destination dtypes match"):
         x.index_put_((idx([0]),), ember.ones(4, dtype=ember.float64))
-    with pytest.raises(NotImplementedError):
-        x[True]
+    with pytest.raises(IndexError, match="an index can only have a single ellipsis"):
+        x[..., [0], ...]
+
+
+def test_bool_scalars():
+    # PyTorch: a bool adds a size-1 dim indexed by [0] (True) or by an empty index (False), in place
+    a = np.arange(24.0).reshape(2, 3, 4)
+    x = ember.from_numpy(a.copy())
+    assert x[True].shape == (1, 2, 3, 4) and x[False].shape == (0, 2, 3, 4)
+    assert x[:, True, :, 0].shape == (2, 1, 3)
+    assert x[:, False, :, 0].shape == (2, 0, 3)
+    assert x[ember.tensor(True), 1].shape == (1, 3, 4)
+    np.testing.assert_array_equal(x[0, True].numpy(), a[0][None])
+    x[False] = 5.0
+    np.testing.assert_array_equal(x.numpy(), a)
+    x[1, True] = 5.0
+    assert x[1].sum().item() == 60
 
 
 def test_autograd_indexing():

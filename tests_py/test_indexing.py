@@ -72,8 +72,6 @@ INDEX_ERRORS = [
                       r"valid indices \(got float\)"),
     ("a", IndexError, r"valid indices \(got str\)"),
     (S(1.5, None), TypeError, "slice indices must be integers or None"),
-    (True, NotImplementedError, r"indexing with a bool \(True\) is not implemented yet"),
-    ((0, False), NotImplementedError, r"indexing with a bool \(False\) is not implemented yet"),
     ([0, 7], IndexError, "index 7 is out of bounds for dimension 0 with size 4"),
     (np.array([0.5]), IndexError, "tensors used as indices must be long, int, byte or bool tensors"),
 ]

@@ -7,7 +7,7 @@
 // inserts a size-1 dim, Ellipsis stands for the remaining dims. The result is a view built from the
 // view ops (select, slice, unsqueeze), so autograd records it. Tensor indices (int64/int32 or bool masks,
 // e.g. t.index({Slice(), tensor({2, 0})})) follow numpy's advanced-indexing rules and give a copy
-// (docs/views_and_indexing.md); a bare bool (t.index({true})) raises NotImplementedError.
+// (docs/views_and_indexing.md); a bool (t.index({true})) adds a size-1 dim indexed by [0] / by nothing.
 #pragma once
 #include <optional>
 #include <string>

@@ -36,11 +36,7 @@ Tensor get_view(const Tensor& self, ArrayRef<TensorIndex> indices) {
         EMBER_CHECK_INDEX(!ellipsis, "an index can only have a single ellipsis ('...')");
         ellipsis = true;
         break;
-      case TensorIndex::Kind::Boolean:
-        throw NotImplementedError(detail::str("indexing with a bool (", i.boolean() ? "True" : "False",
-                                              ") is not implemented yet: only integers, slices, None and "
-                                              "Ellipsis are supported"));
-      default:
+      default:  // bools and tensors: indexing_advanced.cpp
         break;
     }
   }

@@ -28,8 +28,8 @@ AdvancedKey split_key(const Tensor& self, ArrayRef<TensorIndex> indices) {
   int64_t consumed = 0;
   for (const TensorIndex& i : indices) {
     if (i.kind() == TensorIndex::Kind::Integer || i.kind() == TensorIndex::Kind::Slice) ++consumed;
-    if (i.kind() == TensorIndex::Kind::Tensor)
-      consumed += i.tensor().defined() && i.tensor().dtype() == kBool ? i.tensor().dim() : 1;
+    if (i.kind() == TensorIndex::Kind::Tensor && i.tensor().defined())
+      consumed += i.tensor().dtype() == kBool ? i.tensor().dim() : 1;
   }
   int64_t out = 0;
   for (const TensorIndex& i : indices) {
@@ -43,11 +43,21 @@ AdvancedKey split_key(const Tensor& self, ArrayRef<TensorIndex> indices) {
         out += std::max<int64_t>(self.dim() - consumed, 0);
         k.basic.push_back(i);
         break;
+      case TensorIndex::Kind::Boolean:
       case TensorIndex::Kind::Tensor: {
+        bool scalar_bool = i.kind() == TensorIndex::Kind::Boolean;
+        if (!scalar_bool) EMBER_CHECK_INDEX(i.tensor().defined(), "an undefined tensor is not a valid index");
+        if (scalar_bool || (i.tensor().dtype() == kBool && i.tensor().dim() == 0)) {
+          // As PyTorch: a bool inserts a size-1 dim indexed by [0] (True) or by an empty index (False).
+          bool b = scalar_bool ? i.boolean() : i.tensor().item().to_bool();
+          k.basic.push_back(TensorIndex(None));
+          k.tensors.push_back(b ? ember::zeros({1}, TensorOptions().dtype(kInt64))
+                                : ember::empty({0}, TensorOptions().dtype(kInt64)));
+          k.pos.push_back(out++);
+          k.width.push_back(1);
+          break;
+        }
         const Tensor& t = i.tensor();
-        EMBER_CHECK_INDEX(t.defined(), "an undefined tensor is not a valid index");
-        if (t.dtype() == kBool && t.dim() == 0)
-          throw NotImplementedError("indexing with a 0-d bool tensor is not implemented yet");
         int64_t w = t.dtype() == kBool ? t.dim() : 1;
         k.tensors.push_back(t);
         k.pos.push_back(out);
@@ -68,7 +78,7 @@ AdvancedKey split_key(const Tensor& self, ArrayRef<TensorIndex> indices) {
 
 bool has_tensor_index(ArrayRef<TensorIndex> indices) {
   for (const TensorIndex& i : indices)
-    if (i.kind() == TensorIndex::Kind::Tensor) return true;
+    if (i.kind() == TensorIndex::Kind::Tensor || i.kind() == TensorIndex::Kind::Boolean) return true;
   return false;
 }
 
