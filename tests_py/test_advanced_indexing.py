@@ -16,7 +16,7 @@ def values(shape, dtype):
         return a > 0
     if dtype == ember.uint8:
         return np.abs(a).astype(np.uint8)
-    return a.astype(np.float32 if dtype == ember.bfloat16 else np.dtype(NAMES[dtype] if NAMES[dtype] != "bfloat16" else "float32"))
+    return a.astype(np.float32 if dtype == ember.bfloat16 else NAMES[dtype])
 
 
 def make(shape, dtype, layout):
@@ -26,10 +26,6 @@ def make(shape, dtype, layout):
 
 def idx(a):
     return ember.from_numpy(np.ascontiguousarray(np.asarray(a, dtype=np.int64)))
-
-
-def np_take_along(a, ix, dim):
-    return np.take_along_axis(a, ix, dim)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

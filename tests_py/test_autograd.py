@@ -73,7 +73,8 @@ UNARY = {
     "gather": lambda x: x.gather(0, _I24), "gather_dim1": lambda x: ember.gather(x, 1, _I24.T[:3]),
     "scatter": lambda x: x.scatter(0, _U24, x[1:] * 3), "scatter_value": lambda x: x.scatter(0, _U24, 0.5),
     "scatter_inplace": lambda x: (x * 1).scatter_(0, _U24, x[1:] * 3),
-    "scatter_add": lambda x: x.scatter_add(0, _I24, x[1:] * 2), "scatter_add_inplace": lambda x: (x * 1).scatter_add_(0, _I24, x[:2]),
+    "scatter_add": lambda x: x.scatter_add(0, _I24, x[1:] * 2),
+    "scatter_add_inplace": lambda x: (x * 1).scatter_add_(0, _I24, x[:2]),
     "index_select": lambda x: x.index_select(1, ember.tensor([3, 0, 3])),
     "index_add": lambda x: x.index_add(0, ember.tensor([0, 0, 2]), x * 2),
     "masked_fill": lambda x: x.masked_fill(_M34, 0.5), "masked_fill_bcast": lambda x: x.masked_fill(_M34[0], x.sum()),
@@ -84,7 +85,8 @@ UNARY = {
     "index_put_acc": lambda x: ember.index_put(x, (_I24[1],), x[:1] * x[1:2], accumulate=True),
     "index_put_mask": lambda x: (x * 1).index_put_((_M34,), x.sum()),
     "getitem_adv": lambda x: x[[0, 2, 2, 0], [1, 1, 3, -1]], "getitem_mask": lambda x: x[_M34] * x[:, _M34[0]].sum(),
-    "getitem_mixed": lambda x: x[1:, [[3], [0]]], "setitem_adv": lambda x: _setitem(x, ([0, 2], slice(None)), x[1:] * 3),
+    "getitem_mixed": lambda x: x[1:, [[3], [0]]],
+    "setitem_adv": lambda x: _setitem(x, ([0, 2], slice(None)), x[1:] * 3),
     "setitem_mask": lambda x: _setitem(x, _M34, x[0, 0]),
 }
 _I24 = ember.tensor([[0, 2, 1, 0], [2, 2, 0, 1]])
