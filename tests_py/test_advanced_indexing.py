@@ -276,3 +276,14 @@ def test_gradgradcheck(name):
     from ember.autograd import gradgradcheck
     x = ember.from_numpy(rng.uniform(-2, 2, size=(3, 4))).requires_grad_()
     assert gradgradcheck(GRADGRAD[name], (x,))
+
+
+def test_internal_ops_validate():
+    x = ember.zeros(3, 4)
+    with pytest.raises(IndexError, match="index 3 is out of bounds for dimension 0 with size 3"):
+        ember._C._index_gather(x, idx([[0, 3]]))
+    with pytest.raises(RuntimeError, match=r"expected a \[k, n\] int64 index"):
+        ember._C._index_gather(x, idx([[0], [0], [0]]))
+    with pytest.raises(RuntimeError, match="expected values of shape"):
+        ember._C._index_scatter_(x, idx([[0, 1]]), ember.zeros(2, 3), False)
+    assert ember._C._index_gather(x, idx([[0, 2]])).shape == (2, 4)

@@ -117,6 +117,17 @@ Tensor masked_fill_value(const char* op, const Tensor& self, const Tensor& value
   return value.to(std::nullopt, self.dtype());
 }
 
+/// The internal ops' [k, n] index: checked again (cheap, O(k n)) since they are callable from Python too.
+Tensor checked_stacked(const char* op, const Tensor& self, const Tensor& idx) {
+  idx.check_defined(op);
+  EMBER_CHECK(idx.dtype() == kInt64 && idx.dim() == 2 && idx.sizes()[0] <= self.dim(), op,
+              ": expected a [k, n] int64 index with k <= ", self.dim(), ", got ", dtype_name(idx.dtype()), " ",
+              idx.sizes());
+  Tensor c = idx.contiguous();
+  for (int64_t m = 0; m < c.sizes()[0]; ++m) checked_index(c.narrow(0, m, 1), self.sizes()[m], m, false);
+  return c;
+}
+
 }  // namespace
 
 PreparedIndex prepare_index(const Tensor& self, ArrayRef<Tensor> indices) {
@@ -300,22 +311,29 @@ Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<i
 }
 
 Tensor _index_gather(const Tensor& self, const Tensor& idx) {
+  self.check_defined("_index_gather");
+  idx.check_defined("_index_gather");
+  EMBER_CHECK(idx.dim() == 2, "_index_gather: expected a [k, n] index, got ", idx.sizes());
   int64_t k = idx.sizes()[0], n = idx.sizes()[1];
   DimVector shape{n};
   for (int64_t d = k; d < self.dim(); ++d) shape.push_back(self.sizes()[d]);
+  Tensor ix = checked_stacked("_index_gather", self, idx);
   Tensor out = ember::empty(shape, self.options().requires_grad(false));
   if (out.numel() == 0) return out;
-  dispatch::kernel<OpId::_index_gather>(self.device().type(), self.dtype())(out, self, idx.contiguous());
+  dispatch::kernel<OpId::_index_gather>(self.device().type(), self.dtype())(out, self, ix);
   return out;
 }
 
 Tensor _index_scatter_(const Tensor& self, const Tensor& idx, const Tensor& values, bool accumulate) {
   EMBER_CHECK(values.dtype() == self.dtype(), "Index put requires the source and destination dtypes match, got ",
               dtype_name(self.dtype()), " for the destination and ", dtype_name(values.dtype()), " for the source.");
-  if (values.numel() > 0) {
-    dispatch::kernel<OpId::_index_scatter_>(self.device().type(), self.dtype())(self, idx.contiguous(), values,
-                                                                                 accumulate);
-  }
+  Tensor ix = checked_stacked("_index_scatter_", self, idx);
+  DimVector shape{ix.sizes()[1]};
+  for (int64_t d = ix.sizes()[0]; d < self.dim(); ++d) shape.push_back(self.sizes()[d]);
+  EMBER_CHECK(values.sizes().equals(shape), "_index_scatter_: expected values of shape ", IntArrayRef(shape),
+              ", got ", values.sizes());
+  if (values.numel() > 0)
+    dispatch::kernel<OpId::_index_scatter_>(self.device().type(), self.dtype())(self, ix, values, accumulate);
   self.unsafeGetTensorImpl()->bump_version();
   return self;
 }
