@@ -1,6 +1,6 @@
 // Tensor.__getitem__ / __setitem__ (mp_subscript / mp_ass_subscript of ember.Tensor): a Python key
 // becomes a list of ember::indexing::TensorIndex (ember/indexing.h), so Python and C++ share one
-// implementation. Advanced (tensor, list, array) and bool indices raise NotImplementedError.
+// implementation. Lists and numpy arrays become tensor indices (advanced indexing).
 #include "arg_parser.h"
 #include "ember/indexing.h"
 
@@ -17,6 +17,25 @@ static std::optional<int64_t> slice_part(PyObject* o) {
   Py_ssize_t v = PyNumber_AsSsize_t(o, PyExc_IndexError);
   if (v == -1 && PyErr_Occurred()) throw PythonError();
   return static_cast<int64_t>(v);
+}
+
+/// ember.tensor(o) (with dtype= when given).
+static Tensor py_tensor(PyObject* o, PyObject* dtype) {
+  PyObject* mod = PyImport_ImportModule("ember");
+  if (!mod) throw PythonError();
+  PyObject* fn = PyObject_GetAttrString(mod, "tensor");
+  Py_DECREF(mod);
+  if (!fn) throw PythonError();
+  PyObject* args = PyTuple_Pack(1, o);
+  PyObject* kw = dtype ? Py_BuildValue("{s:O}", "dtype", dtype) : PyDict_New();
+  PyObject* v = args && kw ? PyObject_Call(fn, args, kw) : nullptr;
+  Py_DECREF(fn);
+  Py_XDECREF(args);
+  Py_XDECREF(kw);
+  if (!v) throw PythonError();
+  Tensor t = tensor_of(v);
+  Py_DECREF(v);
+  return t;
 }
 
 static TensorIndex to_index(PyObject* o) {
@@ -36,9 +55,9 @@ static TensorIndex to_index(PyObject* o) {
     return TensorIndex(static_cast<int64_t>(v));
   }
   if (!PyUnicode_Check(o) && !PyBytes_Check(o) && (PySequence_Check(o) || PyObject_HasAttrString(o, "__array__"))) {
-    PyErr_Format(PyExc_NotImplementedError, "advanced indexing (indexing with a %s) is not implemented yet: only "
-                 "integers, slices, None and Ellipsis are supported", Py_TYPE(o)->tp_name);
-    throw PythonError();
+    Tensor t = py_tensor(o, nullptr);  // lists, tuples inside the key, numpy arrays: advanced indices
+    if (t.numel() == 0 && t.is_floating_point()) t = t.to(std::nullopt, kInt64);  // t[[]]
+    return TensorIndex(t);
   }
   PyErr_Format(PyExc_IndexError, "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
                "are valid indices (got %s)", Py_TYPE(o)->tp_name);
@@ -84,21 +103,7 @@ int tensor_setitem(PyObject* self, PyObject* key, PyObject* value) {
     } else if (is_number(value)) {
       indexing::set(t, idx, to_scalar(value));
     } else {  // sequences, numpy arrays and scalars: through ember.tensor(value, dtype=t.dtype)
-      PyObject* mod = PyImport_ImportModule("ember");
-      if (!mod) return -1;
-      PyObject* fn = PyObject_GetAttrString(mod, "tensor");
-      Py_DECREF(mod);
-      if (!fn) return -1;
-      PyObject* args = PyTuple_Pack(1, value);
-      PyObject* kw = Py_BuildValue("{s:O}", "dtype", dtype_object(t.dtype()));
-      PyObject* v = args && kw ? PyObject_Call(fn, args, kw) : nullptr;
-      Py_DECREF(fn);
-      Py_XDECREF(args);
-      Py_XDECREF(kw);
-      if (!v) return -1;
-      Tensor tv = tensor_of(v);
-      Py_DECREF(v);
-      indexing::set(t, idx, tv);
+      indexing::set(t, idx, py_tensor(value, dtype_object(t.dtype())));
     }
     return 0;
   } catch (...) {

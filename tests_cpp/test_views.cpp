@@ -40,8 +40,11 @@ TEST_CASE("index with Slice/None/Ellipsis like torch::indexing") {
   REQUIRE(x.index({"...", 3, None}).sizes().vec() == std::vector<int64_t>{2, 3, 1});
   REQUIRE_THROWS_AS(x.index({5}), IndexError);
   REQUIRE_THROWS_WITH(x.index({0, 0, 0, 0}), "too many indices for tensor of dimension 3");
-  REQUIRE_THROWS_AS(x.index({arange(2)}), NotImplementedError);
-  REQUIRE_THROWS_AS(x.index({true}), NotImplementedError);
+  REQUIRE(x.index({arange(2), Slice(), tensor({3, 0})}).sizes().vec() == std::vector<int64_t>{2, 3});  // copies
+  REQUIRE(values(x.index({1, 2, arange(2)})) == std::vector<double>{20, 21});
+  REQUIRE_THROWS_WITH(x.index({tensor({2})}), "index 2 is out of bounds for dimension 0 with size 2");
+  REQUIRE(x.index({Slice(), true, Slice(), 0}).sizes().vec() == std::vector<int64_t>{2, 1, 3});  // as PyTorch
+  REQUIRE(x.index({false}).sizes().vec() == std::vector<int64_t>{0, 2, 3, 4});
 
   x.index_put_({Slice(), -1}, 0.0);
   REQUIRE(x.index({1, 2, 3}).item<double>() == 0.0);

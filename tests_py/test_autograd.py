@@ -69,7 +69,35 @@ UNARY = {
     "clamp": lambda x: ember.clamp(x, -1, 1), "clamp_min": lambda x: x.clamp(min=0.5),
     "clamp_max": lambda x: x.clamp(max=-0.5), "clamp_inplace": lambda x: (x * 1).clamp_(-1, 1),
     "nan_to_num": ember.nan_to_num,
+    # advanced_indexing.yaml (x is 3 x 4)
+    "gather": lambda x: x.gather(0, _I24), "gather_dim1": lambda x: ember.gather(x, 1, _I24.T[:3]),
+    "scatter": lambda x: x.scatter(0, _U24, x[1:] * 3), "scatter_value": lambda x: x.scatter(0, _U24, 0.5),
+    "scatter_inplace": lambda x: (x * 1).scatter_(0, _U24, x[1:] * 3),
+    "scatter_add": lambda x: x.scatter_add(0, _I24, x[1:] * 2),
+    "scatter_add_inplace": lambda x: (x * 1).scatter_add_(0, _I24, x[:2]),
+    "index_select": lambda x: x.index_select(1, ember.tensor([3, 0, 3])),
+    "index_add": lambda x: x.index_add(0, ember.tensor([0, 0, 2]), x * 2),
+    "masked_fill": lambda x: x.masked_fill(_M34, 0.5), "masked_fill_bcast": lambda x: x.masked_fill(_M34[0], x.sum()),
+    "masked_fill_inplace": lambda x: (x * 1).masked_fill_(_M34, x[0, 0]),
+    "masked_select": lambda x: x.masked_select(_M34), "masked_select_bcast": lambda x: ember.masked_select(x, _M34[1]),
+    "take_along_dim": lambda x: ember.take_along_dim(x, _I24.T[:3], 1), "take_flat": lambda x: x.take_along_dim(_I24),
+    "index_put": lambda x: x.index_put((_I24[0], _I24[1]), x[0] * 3),
+    "index_put_acc": lambda x: ember.index_put(x, (_I24[1],), x[:1] * x[1:2], accumulate=True),
+    "index_put_mask": lambda x: (x * 1).index_put_((_M34,), x.sum()),
+    "getitem_adv": lambda x: x[[0, 2, 2, 0], [1, 1, 3, -1]], "getitem_mask": lambda x: x[_M34] * x[:, _M34[0]].sum(),
+    "getitem_mixed": lambda x: x[1:, [[3], [0]]],
+    "setitem_adv": lambda x: _setitem(x, ([0, 2], slice(None)), x[1:] * 3),
+    "setitem_mask": lambda x: _setitem(x, _M34, x[0, 0]),
 }
+_I24 = ember.tensor([[0, 2, 1, 0], [2, 2, 0, 1]])
+_U24 = ember.tensor([[0, 2, 1, 0], [2, 1, 0, 1]])
+_M34 = ember.tensor([[True, False, False, True], [False, True, True, True], [False, False, True, False]])
+
+
+def _setitem(x, key, value):
+    y = x * 2
+    y[key] = value
+    return y
 # input ranges (default [-2, 2]) inside each function's domain
 DOMAIN = {"log": (0.5, 2.0), "sqrt": (0.5, 2.0), "rsqrt": (0.5, 2.0), "log2": (0.5, 2.0), "log10": (0.5, 2.0),
           "log1p": (-0.5, 2.0), "asin": (-0.9, 0.9), "acos": (-0.9, 0.9), "tan": (-1.2, 1.2),

@@ -5,8 +5,9 @@
 // Integers select (negative count from the end), Slice(start, stop, step) follows Python's slice rules
 // with any nonzero step (a negative step gives a view with negative strides, as numpy does), None
 // inserts a size-1 dim, Ellipsis stands for the remaining dims. The result is a view built from the
-// view ops (select, slice, unsqueeze), so autograd records it. Tensor and bool indices (advanced and
-// mask indexing) are not implemented yet and raise NotImplementedError.
+// view ops (select, slice, unsqueeze), so autograd records it. Tensor indices (int64/int32 or bool masks,
+// e.g. t.index({Slice(), tensor({2, 0})})) follow numpy's advanced-indexing rules and give a copy
+// (docs/views_and_indexing.md); a bool (t.index({true})) adds a size-1 dim indexed by [0] / by nothing.
 #pragma once
 #include <optional>
 #include <string>
@@ -60,7 +61,7 @@ class EMBER_API TensorIndex {
   Tensor tensor_;
 };
 
-/// self[indices] as a view (PyTorch's IndexError wording for out-of-range integers).
+/// self[indices]: a view for basic indices, a copy with tensor indices (PyTorch's IndexError wording).
 EMBER_API Tensor get(const Tensor& self, ArrayRef<TensorIndex> indices);
 /// self[indices] = value: value is broadcast (leading size-1 dims of value dropped first, as
 /// PyTorch does) and converted to self's dtype. Recorded by autograd when self or value requires grad.

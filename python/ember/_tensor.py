@@ -292,3 +292,16 @@ def chunk(input, chunks, dim=0):
 def unbind(input, dim=0):
     """The slices of input along dim, as views (see Tensor.unbind)."""
     return _unbind(input, dim)
+
+
+def nonzero(input, *, as_tuple=False):
+    """Indices of the nonzero elements: an int64 tensor [n, input.dim()], or with as_tuple=True one 1-D
+    index tensor per dim (a 0-d input counts as 1-D), as numpy's nonzero."""
+    if not as_tuple:
+        return input._nonzero()
+    r = (input.reshape(1) if input.dim() == 0 else input)._nonzero()
+    return tuple(r[:, j] for j in range(r.shape[1]))
+
+
+Tensor.nonzero = lambda self, *, as_tuple=False: nonzero(self, as_tuple=as_tuple)
+Tensor.nonzero.__doc__ = nonzero.__doc__

@@ -10,6 +10,7 @@ void register_compare();
 void register_unary_math();
 void register_binary_math();
 void register_logical();
+void register_index();
 }  // namespace cpu
 
 namespace kernels {
@@ -23,6 +24,7 @@ void register_all() {
   cpu::register_unary_math();
   cpu::register_binary_math();
   cpu::register_logical();
+  cpu::register_index();
 }
 }  // namespace kernels
 }  // namespace ember

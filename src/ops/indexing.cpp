@@ -1,5 +1,6 @@
 // Basic indexing (ember/indexing.h): t[ints, slices, None, ...] as a view built from select / slice /
 // unsqueeze, and t[...] = value through copy_/fill_ into that view, recorded by a CopySlices node.
+// Keys with tensor indices go to indexing_advanced.cpp.
 #include "ember/indexing.h"
 
 #include <cstring>
@@ -35,19 +36,7 @@ Tensor get_view(const Tensor& self, ArrayRef<TensorIndex> indices) {
         EMBER_CHECK_INDEX(!ellipsis, "an index can only have a single ellipsis ('...')");
         ellipsis = true;
         break;
-      case TensorIndex::Kind::Boolean:
-        throw NotImplementedError(detail::str("indexing with a bool (", i.boolean() ? "True" : "False",
-                                              ") is not implemented yet: only integers, slices, None and "
-                                              "Ellipsis are supported"));
-      case TensorIndex::Kind::Tensor: {
-        const Tensor& t = i.tensor();
-        const char* what = t.defined() && t.dtype() == kBool ? "boolean mask indexing" : "advanced indexing";
-        throw NotImplementedError(detail::str(
-            what, " (a tensor index", t.defined() ? detail::str(" of dtype ", dtype_name(t.dtype()), " and shape ",
-                                                                 t.sizes()) : std::string(),
-            ") is not implemented yet: only integers, slices, None and Ellipsis are supported"));
-      }
-      default:
+      default:  // bools and tensors: indexing_advanced.cpp
         break;
     }
   }
@@ -155,11 +144,20 @@ void write(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* valu
 
 }  // namespace
 
-Tensor get(const Tensor& self, ArrayRef<TensorIndex> indices) { return get_view(self, indices); }
+Tensor get_basic(const Tensor& self, ArrayRef<TensorIndex> indices) { return get_view(self, indices); }
+bool has_tensor_index(ArrayRef<TensorIndex> indices);  // indexing_advanced.cpp
+Tensor get_advanced(const Tensor& self, ArrayRef<TensorIndex> indices);
+void set_advanced(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* value, const Scalar* scalar);
+
+Tensor get(const Tensor& self, ArrayRef<TensorIndex> indices) {
+  return has_tensor_index(indices) ? get_advanced(self, indices) : get_view(self, indices);
+}
 void set(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor& value) {
+  if (has_tensor_index(indices)) return set_advanced(self, indices, &value, nullptr);
   write(self, indices, &value, nullptr);
 }
 void set(const Tensor& self, ArrayRef<TensorIndex> indices, const Scalar& value) {
+  if (has_tensor_index(indices)) return set_advanced(self, indices, nullptr, &value);
   write(self, indices, nullptr, &value);
 }
 
