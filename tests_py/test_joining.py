@@ -234,3 +234,97 @@ def test_sort_result_layout():
     assert r.values.is_contiguous() and r.indices.is_contiguous()
     r.values.add_(1)  # a fresh tensor, writable
     assert not x.sort().values.requires_grad
+
+
+# ---------------------------------------------------------------- unique / searchsorted / bincount
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_unique(dtype, layout):
+    for shape in [(), (0,), (9,), (3, 4), (2, 3, 4)]:
+        t, v = make(shape, dtype, layout, T(-2, 2))
+        ev, ei, ec = np.unique(v, return_inverse=True, return_counts=True)
+        np.testing.assert_array_equal(np_of(ember.unique(t)), ev)
+        u, inv, cnt = t.unique(return_inverse=True, return_counts=True)
+        assert u.dtype == dtype and inv.dtype == cnt.dtype == ember.int64 and inv.shape == t.shape
+        np.testing.assert_array_equal(np_of(u), ev)
+        np.testing.assert_array_equal(inv.numpy().reshape(-1), ei.reshape(-1))
+        np.testing.assert_array_equal(cnt.numpy(), ec)
+        u, cnt = ember.unique(t, sorted=False, return_counts=True)
+        np.testing.assert_array_equal(cnt.numpy(), ec)
+        for dim in range(len(shape)):
+            if 0 in shape:
+                continue
+            ev, ei, ec = np.unique(v, return_inverse=True, return_counts=True, axis=dim)
+            u, inv, cnt = ember.unique(t, return_inverse=True, return_counts=True, dim=dim)
+            np.testing.assert_array_equal(np_of(u), ev)
+            np.testing.assert_array_equal(inv.numpy(), ei.reshape(-1))
+            np.testing.assert_array_equal(cnt.numpy(), ec)
+
+
+def test_unique_nan_distinct():
+    u = ember.unique(ember.tensor([1.0, float("nan"), 1.0, float("nan")]))
+    assert u.shape == (3,) and u[0].item() == 1.0 and np.isnan(u[1:].numpy()).all()
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("dtype", [ember.uint8, ember.int32, ember.int64, ember.float16, ember.float32, ember.float64])
+def test_searchsorted(dtype, layout):
+    seq = np.array([0, 1, 1, 2, 4, 4, 4, 7]).astype(np_dtype(dtype))
+    s = ember.from_numpy(seq)
+    for shape in [(), (0,), (5,), (3, 4)]:
+        t, v = make(shape, dtype, layout, T(-1, 8))
+        for side in ("left", "right"):
+            e = np.searchsorted(seq, v, side=side)
+            np.testing.assert_array_equal(ember.searchsorted(s, t, side=side).numpy(), e)
+            np.testing.assert_array_equal(ember.searchsorted(s, t, right=side == "right").numpy(), e)
+        r = ember.searchsorted(s, t, out_int32=True)
+        assert r.dtype == ember.int32 and r.shape == t.shape
+    # batched: one sorted row per row of values (negative strides too)
+    b = np.sort(rng.uniform(-3, 3, (3, 6)), axis=1)
+    v = rng.uniform(-4, 4, (3, 5))
+    r = ember.searchsorted(ember.from_numpy(b[::-1]), ember.from_numpy(v[::-1]))
+    np.testing.assert_array_equal(r.numpy(), np.stack([np.searchsorted(b[::-1][i], v[::-1][i]) for i in range(3)]))
+    assert ember.searchsorted(ember.tensor([1, 2, 3]), 2, right=True).item() == 2
+    # mixed dtypes promote
+    assert ember.searchsorted(ember.tensor([1, 2, 3]), ember.tensor([1.5, 2.5])).tolist() == [1, 2]
+
+
+def test_searchsorted_errors():
+    s = ember.tensor([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
+    with pytest.raises(RuntimeError, match=r"boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                                           r"boundaries tensor and input value tensor must match, but we got "
+                                           r"boundaries tensor \[2, 3\] and input value tensor \[3, 1\]"):
+        ember.searchsorted(s, ember.ones(3, 1))
+    with pytest.raises(RuntimeError, match="side and right can't be set to opposites, got side of left while right "
+                                           "was True"):
+        ember.searchsorted(s[0], ember.ones(2), side="left", right=True)
+    with pytest.raises(RuntimeError, match="side can only be 'left' or 'right' but got middle"):
+        ember.searchsorted(s[0], ember.ones(2), side="middle")
+
+
+@pytest.mark.parametrize("dtype", [ember.uint8, ember.int8, ember.int32, ember.int64])
+def test_bincount(dtype):
+    for n in (0, 1, 10):
+        v = rng.integers(0, 6, n).astype(np_dtype(dtype))
+        t = ember.from_numpy(v[::-1])
+        np.testing.assert_array_equal(ember.bincount(t).numpy(), np.bincount(v[::-1]))
+        np.testing.assert_array_equal(t.bincount(minlength=9).numpy(), np.bincount(v[::-1], minlength=9))
+        assert t.bincount().dtype == ember.int64
+        for wd in (ember.float32, ember.float64, ember.int32):
+            w = make((n,), wd)[0]
+            r = ember.bincount(t, weights=w, minlength=2)
+            assert r.dtype == (ember.float32 if wd == ember.float32 else ember.float64)
+            np.testing.assert_allclose(r.numpy(), np.bincount(v[::-1], weights=np_of(w), minlength=2), rtol=1e-6)
+
+
+def test_bincount_errors():
+    with pytest.raises(RuntimeError, match=r"bincount only supports 1-d non-negative integral inputs\."):
+        ember.bincount(ember.tensor([1, -1]))
+    with pytest.raises(RuntimeError, match=r"bincount only supports 1-d non-negative integral inputs\."):
+        ember.bincount(ember.tensor([[1, 2]]))
+    with pytest.raises(RuntimeError, match=r"bincount only supports 1-d non-negative integral inputs\."):
+        ember.bincount(ember.tensor([1.0]))
+    with pytest.raises(RuntimeError, match="minlength should be >= 0"):
+        ember.bincount(ember.tensor([1]), minlength=-1)
+    with pytest.raises(RuntimeError, match="weights should be 1-d and have the same length as input"):
+        ember.bincount(ember.tensor([1, 2]), weights=ember.ones(3))

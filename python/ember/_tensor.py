@@ -292,3 +292,31 @@ def chunk(input, chunks, dim=0):
 def unbind(input, dim=0):
     """The slices of input along dim, as views (see Tensor.unbind)."""
     return _unbind(input, dim)
+
+
+def _unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """unique(sorted=True, return_inverse=False, return_counts=False, dim=None): the distinct elements
+    (or slices along dim), sorted; with the inverse indices and/or counts as a tuple when asked for."""
+    if dim is None:
+        values, inverse, counts = _C._unique2(self, sorted, return_inverse, return_counts)
+    else:
+        values, inverse, counts = _C.unique_dim(self, dim, sorted, return_inverse, return_counts)
+    out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+    return out[0] if len(out) == 1 else out
+
+
+setattr(Tensor, "unique", _unique)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct elements of input (see Tensor.unique)."""
+    return _unique(input, sorted, return_inverse, return_counts, dim)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """For each value of input, the index in the innermost dim of sorted_sequence where it would be inserted
+    to keep it sorted (side="right" / right=True: after equal elements)."""
+    if sorter is not None:
+        raise NotImplementedError("searchsorted: sorter is not supported yet")
+    return _C._searchsorted(sorted_sequence, input, out_int32=out_int32, right=right,
+                            side="" if side is None else side)
