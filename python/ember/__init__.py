@@ -48,6 +48,7 @@ def _export_ops():
 
 
 _export_ops()
+concat = concatenate = cat  # noqa: F821  (PyTorch's aliases of cat)
 
 
 def manual_seed(seed):
