@@ -31,14 +31,21 @@ void sort_rows(const Tensor& x, const Tensor& vals, const Tensor& idx, int64_t r
   for (int64_t r = 0; r < rows; ++r) {
     const T* row = src + r * n;
     std::iota(perm.begin(), perm.end(), int64_t{0});
-    auto less = [&](int64_t a, int64_t b) {
+    // Ordered by value (NaN the largest, NaNs equal), then by position: so the order is stable and a
+    // partial sort (topk) gives the same first k as a full sort.
+    auto before = [&](int64_t a, int64_t b) {
       M x = static_cast<M>(row[a]), y = static_cast<M>(row[b]);
       if (descending) std::swap(x, y);
-      // x < y, with NaN greater than everything (and equal to NaN).
-      if (y != y) return !(x != x);
-      return x < y;
+      bool xn = x != x, yn = y != y;
+      if (xn || yn) return xn != yn ? yn : a < b;
+      if (x < y) return true;
+      if (y < x) return false;
+      return a < b;
     };
-    std::stable_sort(perm.begin(), perm.end(), less);
+    if (k < n)
+      std::partial_sort(perm.begin(), perm.begin() + k, perm.end(), before);
+    else
+      std::sort(perm.begin(), perm.end(), before);
     for (int64_t j = 0; j < k; ++j) {
       v[r * k + j] = row[perm[j]];
       ix[r * k + j] = perm[j];
