@@ -186,6 +186,7 @@ JOINING = {  # inputs are (3, 4)
     "repeat": lambda x: x.repeat(2, 1, 3), "tile": lambda x: x.tile((2,)),
     "repeat_interleave": lambda x: x.repeat_interleave(2, dim=0) * 1,
     "repeat_interleave_flat": lambda x: ember.repeat_interleave(x, 3),
+    "repeat_interleave_tensor": lambda x: x.repeat_interleave(ember.tensor([2, 0, 1, 3]), dim=1),
     "sort": lambda x: x.sort(1).values, "sort_desc0": lambda x: ember.sort(x, 0, descending=True)[0],
     "msort": lambda x: x.msort(), "topk": lambda x: x.topk(2).values,
     "topk_smallest0": lambda x: x.topk(2, dim=0, largest=False)[0], "topk_0d": lambda x: x[1, 2].topk(1)[0],

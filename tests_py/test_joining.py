@@ -139,6 +139,29 @@ def test_repeat_interleave(dtype, layout):
         ember.ones(2).repeat_interleave(-1)
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_repeat_interleave_tensor_repeats(layout):
+    t, v = make((3, 4), ember.float32, layout)
+    for dim in (0, 1, -1):
+        reps = rng.integers(0, 3, v.shape[dim])
+        r = t.repeat_interleave(ember.from_numpy(reps[::-1]), dim=dim)
+        np.testing.assert_array_equal(np_of(r), np.repeat(v, reps[::-1], axis=dim))
+        np.testing.assert_array_equal(np_of(ember.repeat_interleave(t, ember.tensor([2]), dim)), np.repeat(v, 2, dim))
+    reps = rng.integers(0, 3, 12)
+    np.testing.assert_array_equal(np_of(ember.repeat_interleave(t, ember.from_numpy(reps))), np.repeat(v, reps))
+    np.testing.assert_array_equal(np_of(t.repeat_interleave(ember.zeros(3, dtype=ember.int64), dim=0)),
+                                  np.zeros((0, 4)))
+    assert ember.repeat_interleave(ember.tensor([1, 0, 3])).tolist() == [0, 2, 2, 2]
+    assert t.repeat_interleave(ember.tensor(2, dtype=ember.int32), dim=0, output_size=6).shape == (6, 4)
+    with pytest.raises(RuntimeError, match=r"repeats must have the same size as input along dim, but got "
+                                           r"repeats.size\(0\) = 2 and input.size\(0\) = 3"):
+        t.repeat_interleave(ember.tensor([1, 2]), dim=0)
+    with pytest.raises(RuntimeError, match="repeats has to be Long or Int tensor"):
+        t.repeat_interleave(ember.tensor([1.0, 2.0, 1.0]), dim=0)
+    with pytest.raises(RuntimeError, match="repeats can not be negative"):
+        t.repeat_interleave(ember.tensor([1, -2, 1]), dim=0)
+
+
 # ---------------------------------------------------------------- sort / argsort / msort / topk
 def np_sort(v, dim, descending):
     """numpy's stable sort, NaN last ascending and first descending (PyTorch's order)."""

@@ -23,7 +23,7 @@ from ember._C import (  # noqa: F401
     uint8,
 )
 from ember import _tensor  # noqa: F401  (adds Python-level Tensor methods)
-from ember._tensor import chunk, searchsorted, split, unbind, unique  # noqa: F401
+from ember._tensor import chunk, repeat_interleave, searchsorted, split, unbind, unique  # noqa: F401
 from ember import autograd, cuda, utils  # noqa: F401
 from ember._dtype_info import finfo, iinfo  # noqa: F401
 from ember._tensor_str import set_printoptions  # noqa: F401

@@ -320,3 +320,31 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         raise NotImplementedError("searchsorted: sorter is not supported yet")
     return _C._searchsorted(sorted_sequence, input, out_int32=out_int32, right=right,
                             side="" if side is None else side)
+
+
+_repeat_interleave_int = Tensor.repeat_interleave
+
+
+def _repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+    """repeat_interleave(repeats, dim=None): each element of self (along dim; of the flattened tensor when
+    dim is None) repeated repeats times; repeats may be an int or a tensor of counts (one per element)."""
+    if isinstance(repeats, Tensor):
+        r = _C._repeat_interleave_tensor(self, repeats, dim)
+    else:
+        r = _repeat_interleave_int(self, repeats, dim)
+    if output_size is not None and r.shape[0 if dim is None else dim] != output_size:
+        raise RuntimeError("allocated size does not match required size")
+    return r
+
+
+setattr(Tensor, "repeat_interleave", _repeat_interleave)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """repeat_interleave(input, repeats, dim=None) (see Tensor.repeat_interleave); repeat_interleave(repeats):
+    each index i repeated repeats[i] times."""
+    if repeats is None:
+        if not isinstance(input, Tensor):
+            raise TypeError("repeat_interleave() missing required argument 'repeats'")
+        return _C._repeat_interleave_tensor(_C.arange(input.numel()), input, 0)
+    return _repeat_interleave(input, repeats, dim, output_size=output_size)

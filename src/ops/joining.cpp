@@ -207,4 +207,29 @@ Tensor repeat_interleave(const Tensor& self, int64_t repeats, std::optional<int6
   return x.unsqueeze(d + 1).expand(expanded).clone().view(final_sizes);
 }
 
+Tensor _repeat_interleave_tensor(const Tensor& self, const Tensor& repeats, std::optional<int64_t> dim) {
+  self.check_defined("repeat_interleave");
+  repeats.check_defined("repeat_interleave");
+  EMBER_CHECK(repeats.dim() <= 1, "repeats must be 0-dim or 1-dim tensor");
+  EMBER_CHECK(repeats.dtype() == kInt64 || repeats.dtype() == kInt32, "repeats has to be Long or Int tensor");
+  Tensor x = !dim ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
+  int64_t d = dim ? wrap_dim(*dim, x.dim()) : 0;
+  int64_t n = x.sizes()[d];
+  Tensor r = repeats.to(std::nullopt, kInt64).reshape({-1}).contiguous();
+  if (r.numel() == 1 && n != 1) r = r.expand({n}).contiguous();
+  EMBER_CHECK(r.numel() == n, "repeats must have the same size as input along dim, but got repeats.size(0) = ",
+              r.numel(), " and input.size(", d, ") = ", n);
+  const int64_t* rp = r.data_ptr<int64_t>();
+  for (int64_t i = 0; i < n; ++i) EMBER_CHECK(rp[i] >= 0, "repeats can not be negative");
+  std::vector<Tensor> pieces;
+  DimVector sizes(x.sizes());
+  for (int64_t i = 0; i < n; ++i) {
+    if (rp[i] == 0) continue;
+    sizes[d] = rp[i];
+    pieces.push_back(x.narrow(d, i, 1).expand(sizes));
+  }
+  if (pieces.empty()) return x.narrow(d, 0, 0).clone();
+  return ember::cat(pieces, d);
+}
+
 }  // namespace ember::native
