@@ -90,6 +90,7 @@ class Arg:
     default: str | None = None
     kwarg_only: bool = False
     alias: str | None = None  # "a" or "a!" from Tensor(a) / Tensor(a!)
+    ret_name: str | None = None  # returns only: "values" in -> (Tensor values, Tensor indices)
 
     @property
     def is_tensor(self) -> bool:
@@ -172,8 +173,7 @@ def _parse_returns(text: str, where: str) -> list[Arg]:
         m = re.match(r"^Tensor(\((\w!?)\))?(\s+\w+)?$", p)
         if not m:
             raise SchemaError(f"{where}: only Tensor returns are supported, got '{p}'")
-        out.append(Arg(f"result{i}", "Tensor", alias=m.group(2)))
-        out[-1].default = m.group(3).strip() if m.group(3) else None  # the return's name, if any
+        out.append(Arg(f"result{i}", "Tensor", alias=m.group(2), ret_name=m.group(3).strip() if m.group(3) else None))
     return out
 
 
@@ -230,8 +230,8 @@ def load(schema_dir: Path) -> list[Op]:
                     inplace=bool(e.get("inplace")), out=bool(e.get("out")),
                     scalar_args=e.get("scalar_args", []), backward=e.get("backward") or {},
                     python_name=e.get("python_name"), signature=e["op"])
-            if len(rets) > 1 and all(r.default for r in rets):
-                op.return_names = [r.default for r in rets]
+            if len(rets) > 1 and all(r.ret_name for r in rets):
+                op.return_names = [r.ret_name for r in rets]
             opers = e.get("operators") or {}
             op.py_operators = opers.get("python", [])
             op.cpp_operator = opers.get("cpp")
