@@ -44,6 +44,9 @@ inline const Tensor& tensor_of(PyObject* o) { return reinterpret_cast<PyTensor*>
 PyObject* wrap(Tensor t);
 template <class Tuple>
 PyObject* wrap_tuple(const Tuple& t);
+/// A named tuple (struct sequence of `type`, e.g. ember.return_types.sort) of the tensors in t.
+template <class Tuple>
+PyObject* wrap_named(PyTypeObject* type, const Tuple& t);
 /// The ember.dtype singleton for st (borrowed).
 PyObject* dtype_object(ScalarType st);
 /// A new ember.device object.
@@ -128,5 +131,14 @@ PyObject* ember::py::wrap_tuple(const Tuple& t) {
   PyObject* r = PyTuple_New(n);
   size_t i = 0;
   std::apply([&](const auto&... x) { ((PyTuple_SET_ITEM(r, i++, wrap(x))), ...); }, t);
+  return r;
+}
+
+template <class Tuple>
+PyObject* ember::py::wrap_named(PyTypeObject* type, const Tuple& t) {
+  PyObject* r = PyStructSequence_New(type);
+  if (!r) throw PythonError{};
+  Py_ssize_t i = 0;
+  std::apply([&](const auto&... x) { ((PyStructSequence_SetItem(r, i++, wrap(x))), ...); }, t);
   return r;
 }

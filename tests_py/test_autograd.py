@@ -205,6 +205,38 @@ def test_gradcheck_inplace_and_copy():
     assert gradcheck(lambda a: (a * 1).fill_(2.0) + a, (a,))
 
 
+JOINING = {  # inputs are (3, 4)
+    "cat": lambda x: ember.cat([x, x[:1] * 2, ember.tensor([], dtype=ember.float64)]),
+    "cat_dim1": lambda x: ember.cat((x[:, :1], x), -1),
+    "cat_promote": lambda x: ember.cat([x, ember.ones(1, 4, dtype=ember.float32)]),
+    "stack": lambda x: ember.stack([x, x * x], 1), "hstack": lambda x: ember.hstack([x, x[:, 1:]]),
+    "vstack": lambda x: ember.vstack([x[0], x]), "dstack": lambda x: ember.dstack([x, x]),
+    "repeat": lambda x: x.repeat(2, 1, 3), "tile": lambda x: x.tile((2,)),
+    "repeat_interleave": lambda x: x.repeat_interleave(2, dim=0) * 1,
+    "repeat_interleave_flat": lambda x: ember.repeat_interleave(x, 3),
+    "repeat_interleave_tensor": lambda x: x.repeat_interleave(ember.tensor([2, 0, 1, 3]), dim=1),
+    "sort": lambda x: x.sort(1).values, "sort_desc0": lambda x: ember.sort(x, 0, descending=True)[0],
+    "msort": lambda x: x.msort(), "topk": lambda x: x.topk(2).values,
+    "topk_smallest0": lambda x: x.topk(2, dim=0, largest=False)[0], "topk_0d": lambda x: x[1, 2].topk(1)[0],
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("name", sorted(JOINING))
+def test_gradcheck_joining(name, layout):
+    assert gradcheck(JOINING[name], (leaf(3, 4, layout=layout),))
+
+
+@pytest.mark.parametrize("name", ["cat", "stack", "repeat", "sort", "topk_smallest0"])
+def test_gradgradcheck_joining(name):
+    assert gradgradcheck(lambda x: JOINING[name](x * x), (leaf(3, 4),))
+
+
+def test_gradcheck_cat_two_inputs():
+    assert gradcheck(lambda a, b: ember.cat([a, b, a], 1), (leaf(2, 3), leaf(2, 1, layout="negative")))
+    assert gradgradcheck(lambda a, b: ember.cat([a * b.sum(), b], 1), (leaf(2, 3), leaf(2, 2)))
+
+
 CORE = {
     "mul": lambda a, b: a * b, "div": lambda a, b: a / (b + 3), "pow": lambda a, b: a.abs_like() if False else (a * a + 1) ** b,
     "exp": lambda a, b: ember.exp(a) * b, "log": lambda a, b: ember.log(a * a + 1) + b, "tanh": lambda a, b: ember.tanh(a * b),

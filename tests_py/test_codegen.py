@@ -88,3 +88,32 @@ def test_bool_returns_and_operator_slots(tmp_path):
     text = gen_python.binding_files(ops)["ops_0.cpp"]
     assert "slot_richcompare" in text and "case Py_LT: return wrap(ember::g(" in text and "Py_tp_richcompare" in text
     assert "PyBool_FromLong" in text
+
+
+def test_tuple_returns_named_tuples_and_result_n(tmp_path):
+    ops = load_text(tmp_path, """
+        - op: f(Tensor self, int dim) -> (Tensor values, Tensor indices)
+          native: true
+          backward:
+            self: value_selecting_backward(grad, dim, result1, self.sizes())
+          doc: x.
+        - op: g(Tensor self) -> (Tensor, Tensor)
+          native: true
+          doc: x.
+    """)
+    assert ops[0].return_names == ["values", "indices"] and ops[1].return_names == []
+    with pytest.raises(schema.SchemaError, match="unknown name 'result1'"):
+        load_text(tmp_path, "- op: f(Tensor self) -> Tensor\n  native: true\n  backward: {self: result1}\n  doc: x.\n")
+    import gen_autograd
+    import gen_cpp
+    import gen_python
+    body = gen_cpp.ops_cpp(ops)
+    assert "std::tuple<Tensor, Tensor> out;" in body and "set_history(std::get<0>(out), grad_node)" in body
+    assert "grad_node->result1_ = autograd::SavedVariable(std::get<1>(out), false);" in body
+    assert "Tensor result1 = result1_.unpack();" in gen_autograd.nodes_cpp(ops)
+    text = "".join(gen_python.binding_files(ops).values())
+    assert '"ember.return_types.f"' in text and "wrap_named(return_type_f(), r)" in text
+    assert "return wrap_tuple(r);" in text  # unnamed returns: a plain tuple
+    assert "-> tuple[Tensor, Tensor]" in gen_python.pyi(ops)
+    r = ember.sort(ember.tensor([2.0, 1.0]))
+    assert type(r).__module__ == "ember.return_types" and r.values.tolist() == [1.0, 2.0]

@@ -23,7 +23,7 @@ from ember._C import (  # noqa: F401
     uint8,
 )
 from ember import _tensor  # noqa: F401  (adds Python-level Tensor methods)
-from ember._tensor import chunk, nonzero, split, unbind  # noqa: F401
+from ember._tensor import chunk, nonzero, repeat_interleave, searchsorted, split, unbind, unique  # noqa: F401
 from ember import autograd, cuda, testing, utils  # noqa: F401
 from ember._dtype_info import finfo, iinfo  # noqa: F401
 from ember._tensor_str import set_printoptions  # noqa: F401
@@ -48,6 +48,7 @@ def _export_ops():
 
 
 _export_ops()
+concat = concatenate = cat  # noqa: F821  (PyTorch's aliases of cat)
 
 
 def manual_seed(seed):

@@ -305,3 +305,59 @@ def nonzero(input, *, as_tuple=False):
 
 Tensor.nonzero = lambda self, *, as_tuple=False: nonzero(self, as_tuple=as_tuple)
 Tensor.nonzero.__doc__ = nonzero.__doc__
+
+
+def _unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """unique(sorted=True, return_inverse=False, return_counts=False, dim=None): the distinct elements
+    (or slices along dim), sorted; with the inverse indices and/or counts as a tuple when asked for."""
+    if dim is None:
+        values, inverse, counts = _C._unique2(self, sorted, return_inverse, return_counts)
+    else:
+        values, inverse, counts = _C.unique_dim(self, dim, sorted, return_inverse, return_counts)
+    out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+    return out[0] if len(out) == 1 else out
+
+
+setattr(Tensor, "unique", _unique)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct elements of input (see Tensor.unique)."""
+    return _unique(input, sorted, return_inverse, return_counts, dim)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """For each value of input, the index in the innermost dim of sorted_sequence where it would be inserted
+    to keep it sorted (side="right" / right=True: after equal elements)."""
+    if sorter is not None:
+        raise NotImplementedError("searchsorted: sorter is not supported yet")
+    return _C._searchsorted(sorted_sequence, input, out_int32=out_int32, right=right,
+                            side="" if side is None else side)
+
+
+_repeat_interleave_int = Tensor.repeat_interleave
+
+
+def _repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+    """repeat_interleave(repeats, dim=None): each element of self (along dim; of the flattened tensor when
+    dim is None) repeated repeats times; repeats may be an int or a tensor of counts (one per element)."""
+    if isinstance(repeats, Tensor):
+        r = _C._repeat_interleave_tensor(self, repeats, dim)
+    else:
+        r = _repeat_interleave_int(self, repeats, dim)
+    if output_size is not None and r.shape[0 if dim is None else dim] != output_size:
+        raise RuntimeError("allocated size does not match required size")
+    return r
+
+
+setattr(Tensor, "repeat_interleave", _repeat_interleave)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """repeat_interleave(input, repeats, dim=None) (see Tensor.repeat_interleave); repeat_interleave(repeats):
+    each index i repeated repeats[i] times."""
+    if repeats is None:
+        if not isinstance(input, Tensor):
+            raise TypeError("repeat_interleave() missing required argument 'repeats'")
+        return _C._repeat_interleave_tensor(_C.arange(input.numel()), input, 0)
+    return _repeat_interleave(input, repeats, dim, output_size=output_size)

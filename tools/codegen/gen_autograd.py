@@ -4,6 +4,7 @@ bodies run when an input requires grad."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from gen_cpp import HEADER
@@ -20,6 +21,14 @@ SAVED_TYPES = {  # schema type -> member type for saved non-tensor arguments
 }
 
 
+def _result_member(n: int) -> str:
+    return "result_" if n == 0 else f"result{n}_"
+
+
+def _results(uses) -> list[int]:
+    return sorted({n for u in uses.values() for n in u.results})
+
+
 def node_name(op: Op) -> str:
     return "".join(p.capitalize() for p in op.name.strip("_").split("_")) + "Backward0"
 
@@ -29,7 +38,11 @@ class Use:
     tensors: set = field(default_factory=set)        # tensor params read whole
     metas: set = field(default_factory=set)          # (param, attr)
     values: set = field(default_factory=set)         # non-tensor params
-    result: bool = False
+    results: set = field(default_factory=set)        # output numbers read (result / result0: 0, resultN: N)
+
+    @property
+    def result(self) -> bool:
+        return bool(self.results)
 
 
 def _uses(op: Op, formula: str) -> Use:
@@ -47,7 +60,9 @@ def _uses(op: Op, formula: str) -> Use:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             if node.id == "result":
-                u.result = True
+                u.results.add(0)
+            elif re.fullmatch(r"result\d+", node.id) and len(op.returns) > 1:
+                u.results.add(int(node.id[6:]))
             elif node.id in tensor_params and id(node) not in meta_names:
                 u.tensors.add(node.id)
             elif node.id in other_params:
@@ -109,12 +124,12 @@ def nodes_h(ops: list[Op]) -> str:
         L.append(f"struct {node_name(op)} final : Node {{")
         L.append(f'  std::string name() const override {{ return "{node_name(op)}"; }}')
         L.append("  variable_list apply(variable_list&& grads) override;")
-        rel = " ".join(f"{t}_.reset();" for t in tensors) + (" result_.reset();" if any(u.result for u in uses.values()) else "")
+        rel = " ".join(f"{t}_.reset();" for t in tensors) + "".join(f" {_result_member(n)}.reset();" for n in _results(uses))
         L.append(f"  void release_variables() override {{ {rel} }}")
         for t in tensors:
             L.append(f"  SavedVariable {t}_;")
-        if any(u.result for u in uses.values()):
-            L.append("  SavedVariable result_;")
+        for n in _results(uses):
+            L.append(f"  SavedVariable {_result_member(n)};")
         for (p, attr) in sorted(metas):
             L.append(f"  {META_ATTRS[attr][1]} {p}_{attr}_;")
         typ = {a.name: a.type for a in op.args}
@@ -134,14 +149,18 @@ def nodes_cpp(ops: list[Op]) -> str:
             continue
         ins, uses = analyze(op)
         tensors = sorted({t for u in uses.values() for t in u.tensors})
-        has_result = any(u.result for u in uses.values())
         L.append(f"variable_list {node_name(op)}::apply(variable_list&& grads) {{")
         L.append("  const Tensor& grad = grads[0];")
         L.append(f"  variable_list out({len(ins)});")
         for t in tensors:
             L.append(f"  Tensor {t} = {t}_.unpack();")
-        if has_result:
-            L.append("  Tensor result = result_.unpack(shared_from_this());")
+        for n in _results(uses):  # the first output is saved as an output (its grad_fn is this node)
+            if n == 0:
+                L.append(f"  Tensor result{'0' if len(op.returns) > 1 else ''} = result_.unpack(shared_from_this());")
+                if len(op.returns) > 1:
+                    L.append("  const Tensor& result = result0;")
+            else:
+                L.append(f"  Tensor result{n} = result{n}_.unpack();")
         for idx, name in enumerate(ins):
             if name not in op.backward:
                 continue
@@ -191,13 +210,17 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
     return L
 
 
-def record_epilogue(op: Op, out_expr: str, inplace: bool = False) -> list[str]:
+def record_epilogue(op: Op, out_expr: str, others: list[str] | None = None, inplace: bool = False) -> list[str]:
+    """out_expr: the (first, differentiable) output; others: the expressions of the further outputs
+    (tuple returns), saved as plain tensors when a formula reads them (integer indices never have history);
+    inplace: out_expr was written in place (a view's write is rebased onto its base)."""
     ins, uses = analyze(op)
     setter = "set_history_inplace" if inplace else "set_history"
     L = [f"  if (grad_node && ember::is_floating_point({out_expr}.dtype())) {{",
          f"    autograd::{setter}({out_expr}, grad_node);",
          "    if (autograd::AnomalyMode::is_enabled()) grad_node->set_creation_trace(autograd::current_trace());"]
-    if any(u.result for u in uses.values()):
-        L.append(f"    grad_node->result_ = autograd::SavedVariable({out_expr}, true);")
+    for n in _results(uses):
+        src = out_expr if n == 0 else (others or [])[n - 1]
+        L.append(f"    grad_node->{_result_member(n)} = autograd::SavedVariable({src}, {'true' if n == 0 else 'false'});")
     L.append("  }")
     return L

@@ -239,6 +239,13 @@ def ops_cpp(ops: list[Op]) -> str:
                 L += ["  {", "    autograd::NoGradGuard no_grad;", f"    native::{op.name}({names});", "  }"]
                 L += ga.record_epilogue(op, "self", inplace=True)
                 L += ["  return self;"]
+            elif diff and len(op.returns) > 1:  # tuple returns: only the first output is differentiable
+                L += ga.record_prologue(op)
+                L += [f"  {fn_ret_type(op)} out;", "  {", "    autograd::NoGradGuard no_grad;",
+                      f"    out = native::{op.name}({names});", "  }"]
+                L += ga.record_epilogue(op, "std::get<0>(out)",
+                                        [f"std::get<{i}>(out)" for i in range(1, len(op.returns))])
+                L += ["  return out;"]
             elif diff:
                 L += ga.record_prologue(op)
                 L += ["  Tensor out;", "  {", "    autograd::NoGradGuard no_grad;",

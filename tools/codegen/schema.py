@@ -43,7 +43,7 @@ BACKWARD_HELPERS = {
     "sum_to", "sum_backward", "mean_backward", "softmax_backward", "log_softmax_backward",
     "matmul_backward_self", "matmul_backward_other", "permute_backward",
     "select_backward", "narrow_backward", "diagonal_backward", "unfold_backward", "as_strided_backward",
-    "roll_backward", "slice_backward",
+    "roll_backward", "slice_backward", "value_selecting_backward",
     "gelu_backward", "clamp_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
@@ -90,6 +90,7 @@ class Arg:
     default: str | None = None
     kwarg_only: bool = False
     alias: str | None = None  # "a" or "a!" from Tensor(a) / Tensor(a!)
+    ret_name: str | None = None  # returns only: "values" in -> (Tensor values, Tensor indices)
 
     @property
     def is_tensor(self) -> bool:
@@ -116,6 +117,7 @@ class Op:
     backward: dict[str, str] = field(default_factory=dict)
     python_name: str | None = None
     signature: str = ""
+    return_names: list[str] = field(default_factory=list)  # (Tensor values, Tensor indices): a named tuple
 
     @property
     def structured(self) -> bool:
@@ -171,7 +173,7 @@ def _parse_returns(text: str, where: str) -> list[Arg]:
         m = re.match(r"^Tensor(\((\w!?)\))?(\s+\w+)?$", p)
         if not m:
             raise SchemaError(f"{where}: only Tensor returns are supported, got '{p}'")
-        out.append(Arg(f"result{i}", "Tensor", alias=m.group(2)))
+        out.append(Arg(f"result{i}", "Tensor", alias=m.group(2), ret_name=m.group(3).strip() if m.group(3) else None))
     return out
 
 
@@ -196,7 +198,9 @@ def _check_formula(op: Op, input_name: str, formula: str, all_ops: dict[str, Op]
     except SyntaxError as e:
         raise SchemaError(f"{where}: cannot parse '{formula}': {e.msg}") from None
     params = {a.name for a in op.args}
-    allowed = params | {"grad", "result"} | BACKWARD_HELPERS | set(all_ops)
+    # Several returns: result / result0 is the first (the only differentiable one), resultN the others.
+    results = {f"result{i}" for i in range(len(op.returns))} if len(op.returns) > 1 else set()
+    allowed = params | {"grad", "result"} | results | BACKWARD_HELPERS | set(all_ops)
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
             if node.attr not in all_ops and node.attr not in TENSOR_ATTRS:
@@ -226,6 +230,8 @@ def load(schema_dir: Path) -> list[Op]:
                     inplace=bool(e.get("inplace")), out=bool(e.get("out")),
                     scalar_args=e.get("scalar_args", []), backward=e.get("backward") or {},
                     python_name=e.get("python_name"), signature=e["op"])
+            if len(rets) > 1 and all(r.ret_name for r in rets):
+                op.return_names = [r.ret_name for r in rets]
             opers = e.get("operators") or {}
             op.py_operators = opers.get("python", [])
             op.cpp_operator = opers.get("cpp")

@@ -103,6 +103,9 @@ EMBER_API Tensor as_strided_backward(const Tensor& grad, const Tensor& self, Int
                                      std::optional<int64_t> storage_offset);
 EMBER_API Tensor slice_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, std::optional<int64_t> start,
                                 std::optional<int64_t> end, int64_t step);
+/// sort / topk: grad scattered along dim to the positions in indices, in zeros(sizes) (differentiable
+/// again: its backward gathers by the same indices).
+EMBER_API Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& indices, IntArrayRef sizes);
 EMBER_API Tensor roll_backward(const Tensor& grad, IntArrayRef shifts, std::optional<IntArrayRef> dims);
 /// The gradient of gelu(self, approximate) ("none": the erf form; "tanh"), built from ops (twice
 /// differentiable).

@@ -1,0 +1,235 @@
+// Joining and repeating ops (src/ops/joining.yaml): cat (with its own CatBackward node: the generator
+// has no Tensor[] inputs in backward formulas), and the composites stack, hstack/vstack/dstack,
+// repeat, tile, repeat_interleave (differentiable through the ops they call).
+#include <string>
+
+#include "ember/autograd/autograd.h"
+#include "ember/gen/functions.h"
+#include "ember/gen/native.h"
+
+namespace ember::native {
+
+namespace {
+
+int64_t wrap_dim(int64_t dim, int64_t ndim) {
+  int64_t n = std::max<int64_t>(ndim, 1);
+  EMBER_CHECK_INDEX(dim >= -n && dim < n, "Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
+                    "], but got ", dim, ")");
+  return dim < 0 ? dim + n : dim;
+}
+
+/// PyTorch's legacy rule: 1-D empty tensors take no part in cat's shape checks.
+bool skipped_in_cat(const Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
+
+/// cat's gradient: each input gets its slice of grad (skipped inputs get zeros of their shape).
+struct CatBackward final : autograd::Node {
+  std::vector<DimVector> sizes;
+  std::vector<ScalarType> dtypes;
+  std::vector<int64_t> starts;  // -1: skipped
+  int64_t dim = 0;
+  std::string name() const override { return "CatBackward0"; }
+  autograd::variable_list apply(autograd::variable_list&& grads) override {
+    const Tensor& g = grads[0];
+    autograd::variable_list out(sizes.size());
+    if (!g.defined()) return out;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (!should_compute_output(i)) continue;
+      if (starts[i] < 0) {
+        out[i] = ember::zeros(sizes[i], g.options().dtype(dtypes[i]));
+        continue;
+      }
+      Tensor gi = g.narrow(dim, starts[i], sizes[i][dim]);
+      out[i] = autograd::reduce_grad(gi, sizes[i], dtypes[i]);
+    }
+    return out;
+  }
+};
+
+std::vector<Tensor> atleast(TensorList tensors, int64_t n) {
+  std::vector<Tensor> out;
+  for (const Tensor& t : tensors) {
+    t.check_defined("atleast");
+    if (t.dim() >= n) {
+      out.push_back(t);
+    } else if (t.dim() == 0) {
+      out.push_back(t.reshape(DimVector(static_cast<size_t>(n), 1)));
+    } else if (t.dim() == 1) {
+      // 1-D (k) -> (1, k) for 2-D, (1, k, 1) for 3-D, as numpy's atleast_2d / atleast_3d.
+      out.push_back(n == 2 ? t.unsqueeze(0) : t.unsqueeze(0).unsqueeze(2));
+    } else {  // 2-D -> (m, k, 1)
+      out.push_back(t.unsqueeze(2));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Tensor cat(TensorList tensors, int64_t dim) {
+  EMBER_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  const Tensor* ref = nullptr;
+  ScalarType dtype = tensors[0].dtype();
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor& t = tensors[i];
+    t.check_defined("cat");
+    EMBER_CHECK(t.dim() > 0, "zero-dimensional tensor (at position ", i, ") cannot be concatenated");
+    EMBER_CHECK(t.device() == tensors[0].device(),
+                "Expected all tensors to be on the same device, but found at least two devices, ",
+                tensors[0].device(), " and ", t.device(), "!");
+    if (i > 0) dtype = promote_types(dtype, t.dtype());
+    if (!ref && !skipped_in_cat(t)) ref = &t;
+  }
+  if (!ref) ref = &tensors[0];
+  int64_t d = wrap_dim(dim, ref->dim());
+  DimVector out_sizes(ref->sizes());
+  int64_t total = 0;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor& t = tensors[i];
+    if (skipped_in_cat(t) && &t != ref) continue;
+    EMBER_CHECK(t.dim() == ref->dim(), "Tensors must have same number of dimensions: got ", ref->dim(), " and ",
+                t.dim());
+    for (int64_t k = 0; k < t.dim(); ++k) {
+      EMBER_CHECK(k == d || t.sizes()[k] == ref->sizes()[k], "Sizes of tensors must match except in dimension ", d,
+                  ". Expected size ", ref->sizes()[k], " but got size ", t.sizes()[k], " for tensor number ", i,
+                  " in the list.");
+    }
+    total += t.sizes()[d];
+  }
+  out_sizes[d] = total;
+  Tensor out = ember::empty(out_sizes, tensors[0].options().dtype(dtype));
+  std::vector<int64_t> starts(tensors.size(), -1);
+  {
+    autograd::NoGradGuard no_grad;
+    int64_t offset = 0;
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      const Tensor& t = tensors[i];
+      if (skipped_in_cat(t) && &t != ref) continue;
+      starts[i] = offset;
+      int64_t n = t.sizes()[d];
+      if (n > 0 && t.numel() > 0) out.narrow(d, offset, n).copy_(t);
+      offset += n;
+    }
+  }
+  bool record = autograd::GradMode::is_enabled() && is_floating_point(dtype);
+  if (record) {
+    record = false;
+    for (const Tensor& t : tensors) record |= t.requires_grad();
+  }
+  if (record) {
+    auto node = autograd::make_node<CatBackward>();
+    node->dim = d;
+    node->starts = starts;
+    node->reserve_next_edges(tensors.size());
+    for (const Tensor& t : tensors) {
+      node->add_next_edge(autograd::gradient_edge(t));
+      node->sizes.emplace_back(t.sizes());
+      node->dtypes.push_back(t.dtype());
+    }
+    autograd::set_history(out, node);
+    if (autograd::AnomalyMode::is_enabled()) node->set_creation_trace(autograd::current_trace());
+  }
+  return out;
+}
+
+Tensor stack(TensorList tensors, int64_t dim) {
+  EMBER_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    tensors[i].check_defined("stack");
+    EMBER_CHECK(tensors[i].sizes().equals(tensors[0].sizes()),
+                "stack expects each tensor to be equal size, but got ", tensors[0].sizes(), " at entry 0 and ",
+                tensors[i].sizes(), " at entry ", i);
+  }
+  int64_t d = wrap_dim(dim, tensors[0].dim() + 1);
+  std::vector<Tensor> parts;
+  for (const Tensor& t : tensors) parts.push_back(t.unsqueeze(d));
+  return ember::cat(parts, d);
+}
+
+Tensor hstack(TensorList tensors) {
+  EMBER_CHECK(!tensors.empty(), "hstack expects a non-empty TensorList");
+  std::vector<Tensor> ts = atleast(tensors, 1);
+  return ember::cat(ts, ts[0].dim() == 1 ? 0 : 1);
+}
+
+Tensor vstack(TensorList tensors) {
+  EMBER_CHECK(!tensors.empty(), "vstack expects a non-empty TensorList");
+  return ember::cat(atleast(tensors, 2), 0);
+}
+
+Tensor dstack(TensorList tensors) {
+  EMBER_CHECK(!tensors.empty(), "dstack expects a non-empty TensorList");
+  return ember::cat(atleast(tensors, 3), 2);
+}
+
+Tensor repeat(const Tensor& self, IntArrayRef repeats) {
+  self.check_defined("repeat");
+  int64_t nd = static_cast<int64_t>(repeats.size());
+  EMBER_CHECK(nd >= self.dim(),
+              "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+  for (int64_t r : repeats)
+    EMBER_CHECK(r >= 0, "Trying to create tensor with negative dimension ", r, ": ", repeats);
+  // self viewed as (1, s0, 1, s1, ...), expanded to (r0, s0, r1, s1, ...), copied, merged pairwise.
+  int64_t pad = nd - self.dim();
+  DimVector pairs, expanded, final_sizes;
+  for (int64_t i = 0; i < nd; ++i) {
+    int64_t s = i < pad ? 1 : self.sizes()[i - pad];
+    pairs.push_back(1);
+    pairs.push_back(s);
+    expanded.push_back(repeats[i]);
+    expanded.push_back(s);
+    final_sizes.push_back(repeats[i] * s);
+  }
+  return self.reshape(pairs).expand(expanded).clone().view(final_sizes);
+}
+
+Tensor tile(const Tensor& self, IntArrayRef dims) {
+  self.check_defined("tile");
+  int64_t nd = static_cast<int64_t>(dims.size());
+  if (nd >= self.dim()) return self.repeat(dims);
+  DimVector padded(static_cast<size_t>(self.dim() - nd), 1);
+  for (int64_t r : dims) padded.push_back(r);
+  return self.repeat(padded);
+}
+
+Tensor repeat_interleave(const Tensor& self, int64_t repeats, std::optional<int64_t> dim) {
+  self.check_defined("repeat_interleave");
+  EMBER_CHECK(repeats >= 0, "repeats can not be negative");
+  Tensor x = !dim ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
+  int64_t d = dim ? wrap_dim(*dim, x.dim()) : 0;
+  DimVector sizes(x.sizes());
+  DimVector expanded;
+  for (int64_t i = 0; i < x.dim(); ++i) {
+    expanded.push_back(sizes[i]);
+    if (i == d) expanded.push_back(repeats);
+  }
+  DimVector final_sizes(sizes);
+  final_sizes[d] = sizes[d] * repeats;
+  return x.unsqueeze(d + 1).expand(expanded).clone().view(final_sizes);
+}
+
+Tensor _repeat_interleave_tensor(const Tensor& self, const Tensor& repeats, std::optional<int64_t> dim) {
+  self.check_defined("repeat_interleave");
+  repeats.check_defined("repeat_interleave");
+  EMBER_CHECK(repeats.dim() <= 1, "repeats must be 0-dim or 1-dim tensor");
+  EMBER_CHECK(repeats.dtype() == kInt64 || repeats.dtype() == kInt32, "repeats has to be Long or Int tensor");
+  Tensor x = !dim ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
+  int64_t d = dim ? wrap_dim(*dim, x.dim()) : 0;
+  int64_t n = x.sizes()[d];
+  Tensor r = repeats.to(std::nullopt, kInt64).reshape({-1}).contiguous();
+  if (r.numel() == 1 && n != 1) r = r.expand({n}).contiguous();
+  EMBER_CHECK(r.numel() == n, "repeats must have the same size as input along dim, but got repeats.size(0) = ",
+              r.numel(), " and input.size(", d, ") = ", n);
+  const int64_t* rp = r.data_ptr<int64_t>();
+  for (int64_t i = 0; i < n; ++i) EMBER_CHECK(rp[i] >= 0, "repeats can not be negative");
+  std::vector<Tensor> pieces;
+  DimVector sizes(x.sizes());
+  for (int64_t i = 0; i < n; ++i) {
+    if (rp[i] == 0) continue;
+    sizes[d] = rp[i];
+    pieces.push_back(x.narrow(d, i, 1).expand(sizes));
+  }
+  if (pieces.empty()) return x.narrow(d, 0, 0).clone();
+  return ember::cat(pieces, d);
+}
+
+}  // namespace ember::native

@@ -1,0 +1,200 @@
+// unique (_unique2, unique_dim), searchsorted and bincount (src/ops/joining.yaml): not differentiable;
+// serial loops over contiguous copies. NaNs are distinct in unique (NaN != NaN), as in PyTorch.
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+#include "ember/gen/functions.h"
+#include "ember/gen/native.h"
+
+namespace ember::native {
+
+namespace {
+
+int64_t wrap_dim(int64_t dim, int64_t ndim) {
+  int64_t n = std::max<int64_t>(ndim, 1);
+  EMBER_CHECK_INDEX(dim >= -n && dim < n, "Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
+                    "], but got ", dim, ")");
+  return dim < 0 ? dim + n : dim;
+}
+
+/// a < b with NaN the largest value.
+template <class M>
+bool nan_less(M a, M b) {
+  if (b != b) return !(a != a);
+  return a < b;
+}
+
+/// Unique rows of x (contiguous, rows of length len): sorted row order (lexicographic), a group id
+/// per row, and the first row (in sorted order) and size of each group.
+template <class T>
+void unique_rows(const Tensor& x, int64_t rows, int64_t len, std::vector<int64_t>& perm, std::vector<int64_t>& inverse,
+                 std::vector<int64_t>& firsts, std::vector<int64_t>& counts) {
+  using M = opmath_t<T>;
+  const T* p = x.data_ptr<T>();
+  perm.resize(static_cast<size_t>(rows));
+  std::iota(perm.begin(), perm.end(), int64_t{0});
+  auto less = [&](int64_t a, int64_t b) {
+    for (int64_t j = 0; j < len; ++j) {
+      M u = static_cast<M>(p[a * len + j]), v = static_cast<M>(p[b * len + j]);
+      if (nan_less(u, v)) return true;
+      if (nan_less(v, u)) return false;
+    }
+    return false;
+  };
+  std::stable_sort(perm.begin(), perm.end(), less);
+  auto equal = [&](int64_t a, int64_t b) {
+    for (int64_t j = 0; j < len; ++j)
+      if (static_cast<M>(p[a * len + j]) != static_cast<M>(p[b * len + j])) return false;
+    return true;
+  };
+  inverse.assign(static_cast<size_t>(rows), 0);
+  for (int64_t i = 0; i < rows; ++i) {
+    if (i == 0 || !equal(perm[i], perm[i - 1])) {
+      firsts.push_back(perm[i]);
+      counts.push_back(0);
+    }
+    inverse[perm[i]] = static_cast<int64_t>(firsts.size()) - 1;
+    ++counts.back();
+  }
+}
+
+Tensor long_tensor(const std::vector<int64_t>& v, IntArrayRef sizes) {
+  Tensor t = ember::empty(sizes, TensorOptions(kInt64));
+  std::copy(v.begin(), v.end(), t.data_ptr<int64_t>());
+  return t;
+}
+
+/// (unique rows, inverse, counts) of self viewed as rows along dim (moved to the front).
+std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& self, int64_t d, bool flat) {
+  Tensor x = flat ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
+  Tensor xm = (d == 0 ? x : x.movedim({d}, {0})).contiguous();
+  int64_t rows = xm.sizes()[0];
+  int64_t len = rows == 0 ? 0 : xm.numel() / rows;
+  std::vector<int64_t> perm, inverse, firsts, counts;
+  visit_dtype(self.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    unique_rows<T>(xm, rows, len, perm, inverse, firsts, counts);
+  });
+  int64_t m = static_cast<int64_t>(firsts.size());
+  DimVector out_sizes(xm.sizes());
+  out_sizes[0] = m;
+  Tensor out = ember::empty(out_sizes, self.options());
+  visit_dtype(self.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* src = xm.data_ptr<T>();
+    T* dst = out.data_ptr<T>();
+    for (int64_t g = 0; g < m; ++g) std::copy(src + firsts[g] * len, src + (firsts[g] + 1) * len, dst + g * len);
+  });
+  if (d != 0) out = out.movedim({0}, {d}).contiguous();
+  Tensor inv = long_tensor(inverse, flat ? self.sizes() : IntArrayRef(&rows, 1));
+  return {out, inv, long_tensor(counts, IntArrayRef(&m, 1))};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor, Tensor> _unique2(const Tensor& self, bool sorted, bool return_inverse,
+                                            bool return_counts) {
+  self.check_defined("unique");
+  (void)sorted, (void)return_inverse, (void)return_counts;  // always sorted; all outputs computed
+  return unique_impl(self, 0, true);
+}
+
+std::tuple<Tensor, Tensor, Tensor> unique_dim(const Tensor& self, int64_t dim, bool sorted, bool return_inverse,
+                                              bool return_counts) {
+  self.check_defined("unique_dim");
+  (void)sorted, (void)return_inverse, (void)return_counts;
+  return unique_impl(self, wrap_dim(dim, self.dim()), false);
+}
+
+Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& self, bool out_int32, bool right,
+                    const std::string& side) {
+  sorted_sequence.check_defined("searchsorted");
+  self.check_defined("searchsorted");
+  EMBER_CHECK(side.empty() || side == "left" || side == "right",
+              "torch.searchsorted(): side can only be 'left' or 'right' but got ", side);
+  EMBER_CHECK(side.empty() || !right || side == "right",
+              "torch.searchsorted(): side and right can't be set to opposites, got side of ", side,
+              " while right was True");
+  bool upper = right || side == "right";
+  const Tensor& b = sorted_sequence;
+  EMBER_CHECK(b.dim() > 0, "torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension");
+  bool batched = b.dim() > 1;
+  if (batched) {
+    bool ok = self.dim() == b.dim();
+    for (int64_t i = 0; ok && i + 1 < b.dim(); ++i) ok = self.sizes()[i] == b.sizes()[i];
+    EMBER_CHECK(ok, "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                    "boundaries tensor and input value tensor must match, but we got boundaries tensor ",
+                b.sizes(), " and input value tensor ", self.sizes());
+  }
+  ScalarType common = promote_types(b.dtype(), self.dtype());
+  Tensor bc = b.to(std::nullopt, common).contiguous();
+  Tensor vc = self.to(std::nullopt, common).contiguous();
+  int64_t n = b.sizes()[b.dim() - 1];
+  int64_t inner = batched ? self.sizes()[self.dim() - 1] : vc.numel();
+  int64_t rows = inner == 0 ? 0 : vc.numel() / inner;
+  Tensor out = ember::empty(self.sizes(), TensorOptions(kInt64));
+  int64_t* o = out.data_ptr<int64_t>();
+  visit_dtype(common, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using M = opmath_t<T>;
+    const T* bp = bc.data_ptr<T>();
+    const T* vp = vc.data_ptr<T>();
+    for (int64_t r = 0; r < rows; ++r) {
+      const T* row = bp + (batched ? r * n : 0);
+      for (int64_t j = 0; j < inner; ++j) {
+        M v = static_cast<M>(vp[r * inner + j]);
+        int64_t lo = 0, hi = n;  // first index whose element is > v (upper) or >= v (lower)
+        while (lo < hi) {
+          int64_t mid = lo + (hi - lo) / 2;
+          M e = static_cast<M>(row[mid]);
+          bool go_right = upper ? !nan_less(v, e) : nan_less(e, v);
+          if (go_right) lo = mid + 1; else hi = mid;
+        }
+        o[r * inner + j] = lo;
+      }
+    }
+  });
+  return out_int32 ? out.to(std::nullopt, kInt32) : out;
+}
+
+Tensor bincount(const Tensor& self, const std::optional<Tensor>& weights, int64_t minlength) {
+  self.check_defined("bincount");
+  EMBER_CHECK(minlength >= 0, "minlength should be >= 0");
+  EMBER_CHECK(self.dim() == 1 && !is_floating_point(self.dtype()) && self.dtype() != kBool,
+              "bincount only supports 1-d non-negative integral inputs.");
+  bool has_w = weights && weights->defined();
+  if (has_w)
+    EMBER_CHECK(weights->dim() == 1 && weights->sizes()[0] == self.sizes()[0],
+                "weights should be 1-d and have the same length as input");
+  Tensor x = self.to(std::nullopt, kInt64).contiguous();
+  const int64_t* xp = x.data_ptr<int64_t>();
+  int64_t n = x.numel(), top = -1;
+  for (int64_t i = 0; i < n; ++i) {
+    EMBER_CHECK(xp[i] >= 0, "bincount only supports 1-d non-negative integral inputs.");
+    top = std::max(top, xp[i]);
+  }
+  int64_t len = std::max(top + 1, minlength);
+  if (!has_w) {
+    Tensor out = ember::zeros({len}, TensorOptions(kInt64));
+    int64_t* o = out.data_ptr<int64_t>();
+    for (int64_t i = 0; i < n; ++i) ++o[xp[i]];
+    return out;
+  }
+  // PyTorch: float32 weights sum in float32, any other dtype in float64.
+  ScalarType wt = weights->dtype() == kFloat32 ? kFloat32 : kFloat64;
+  Tensor w = weights->to(std::nullopt, wt).contiguous();
+  Tensor out = ember::zeros({len}, TensorOptions(wt));
+  visit_dtype(wt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point<T>::value) {
+      const T* wp = w.data_ptr<T>();
+      T* o = out.data_ptr<T>();
+      for (int64_t i = 0; i < n; ++i) o[xp[i]] += wp[i];
+    }
+  });
+  return out;
+}
+
+}  // namespace ember::native
