@@ -3,6 +3,7 @@
 #define PY_ARRAY_UNIQUE_SYMBOL ember_ARRAY_API
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include "arg_parser.h"
+#include "ember/util/pool.h"
 #include <numpy/arrayobject.h>
 
 namespace ember::py {
@@ -87,7 +88,7 @@ Tensor tensor_from_array(PyObject* obj) {
   size_t nbytes = empty ? 0 : static_cast<size_t>(hi - lo + es);
   Py_INCREF(obj);
   auto storage = StorageImpl::wrap(data + lo, nbytes, Device(kCPU), obj, &decref_under_gil);
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), *st, sizes, strides, -lo / es));
+  return Tensor(internal::make_pooled<TensorImpl>(std::move(storage), *st, sizes, strides, -lo / es));
 }
 
 // ---- ember.tensor(data) from nested Python sequences -------------------------------------------------

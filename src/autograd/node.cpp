@@ -1,4 +1,5 @@
 #include <atomic>
+#include "ember/util/pool.h"
 #include <cstdlib>
 #include <new>
 
@@ -10,46 +11,6 @@ namespace ember::autograd {
 namespace {
 std::atomic<uint64_t> g_next_sequence_nr{0};
 }
-
-// Note [node pool]: graphs are built and freed op by op, in a pattern malloc handles poorly (a
-// whole graph stays alive until backward, then dies at once). Blocks are kept per size class (64
-// bytes) on thread-local free lists; a block freed on another thread joins that thread's list.
-namespace internal {
-namespace {
-constexpr size_t kClass = 64, kClasses = 32;  // up to 2 KiB; larger blocks use malloc
-thread_local bool t_pool_dead = false;  // trivially destructible: safe to read during thread exit
-struct FreeList {
-  std::vector<void*> lists[kClasses];
-  ~FreeList() {
-    t_pool_dead = true;  // nodes freed later (static tensors at exit) go straight to free()
-    for (auto& l : lists)
-      for (void* p : l) std::free(p);
-  }
-};
-thread_local FreeList t_pool;
-}  // namespace
-
-void* pool_allocate(size_t bytes) {
-  size_t c = (bytes + kClass - 1) / kClass;
-  if (!t_pool_dead && c < kClasses && !t_pool.lists[c].empty()) {
-    void* p = t_pool.lists[c].back();
-    t_pool.lists[c].pop_back();
-    return p;
-  }
-  void* p = std::malloc(c < kClasses ? c * kClass : bytes);
-  if (!p) throw std::bad_alloc();
-  return p;
-}
-
-void pool_free(void* p, size_t bytes) {
-  size_t c = (bytes + kClass - 1) / kClass;
-  if (!t_pool_dead && c < kClasses && t_pool.lists[c].size() < 4096) {
-    t_pool.lists[c].push_back(p);
-    return;
-  }
-  std::free(p);
-}
-}  // namespace internal
 
 Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
 Node::~Node() {
@@ -171,7 +132,7 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
         " instead. Hint: the backtrace further above can help find the operation that modified it in place."));
   }
   if (!out_) return data_;
-  Tensor t(std::make_shared<TensorImpl>(out_->storage, out_->dtype, out_->sizes, out_->strides, out_->offset));
+  Tensor t(internal::make_pooled<TensorImpl>(out_->storage, out_->dtype, out_->sizes, out_->strides, out_->offset));
   t.impl()->set_version_counter(out_->counter);
   std::shared_ptr<Node> fn = out_->grad_fn.lock();
   if (!fn) fn = owner;

@@ -1,5 +1,6 @@
 // Per-tensor autograd state and the Tensor methods that read or change it.
 #include "ember/autograd/autograd.h"
+#include "ember/util/pool.h"
 #include "ember/gen/functions.h"
 #include "ember/autograd/autograd.h"
 
@@ -139,7 +140,7 @@ bool Tensor::retains_grad() const {
 
 Tensor Tensor::detach() const {
   check_defined("detach");
-  auto impl = std::make_shared<TensorImpl>(impl_->storage(), dtype(), DimVector(sizes()), DimVector(strides()),
+  auto impl = internal::make_pooled<TensorImpl>(impl_->storage(), dtype(), DimVector(sizes()), DimVector(strides()),
                                            storage_offset());
   impl->set_version_counter(impl_->shared_version_counter());
   return Tensor(std::move(impl));

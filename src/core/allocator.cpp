@@ -5,6 +5,7 @@
 #include <new>
 
 #include "ember/util/error.h"
+#include "ember/util/pool.h"
 
 namespace ember {
 namespace {
@@ -14,6 +15,12 @@ constexpr size_t kSmallBlock = 256;
 
 void cpu_free(void* p) { std::free(p); }
 
+/// Small blocks come from the pool; the size class is kept in a 16-byte header (alignment 16).
+void pooled_free(void* p) {
+  char* base = static_cast<char*>(p) - 16;
+  internal::pool_free(base, *reinterpret_cast<size_t*>(base));
+}
+
 /// Plain aligned allocation; the caching allocator is Foundation III's work.
 class CPUAllocator final : public Allocator {
  public:
@@ -21,9 +28,11 @@ class CPUAllocator final : public Allocator {
     // Small blocks: malloc's 16-byte alignment is enough and much faster than aligned_alloc.
     void* p;
     if (nbytes <= kSmallBlock) {
-      p = std::malloc(nbytes ? nbytes : 1);
-      if (!p) throw Error(detail::str("CPU out of memory: tried to allocate ", nbytes, " bytes"));
-      return DataPtr(p, p, &cpu_free, device);
+      size_t total = nbytes + 16;
+      char* base = static_cast<char*>(internal::pool_allocate(total));
+      *reinterpret_cast<size_t*>(base) = total;
+      p = base + 16;
+      return DataPtr(p, p, &pooled_free, device);
     }
     size_t n = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
     p = std::aligned_alloc(kAlignment, n);

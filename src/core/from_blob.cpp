@@ -1,4 +1,5 @@
 #include "ember/core/tensor_new.h"
+#include "ember/util/pool.h"
 
 namespace ember {
 
@@ -32,7 +33,7 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, std::functi
   char* base = static_cast<char*>(data) + lo * static_cast<int64_t>(es);
   auto* ctx = new BlobCtx{std::move(deleter), data};
   auto storage = StorageImpl::wrap(base, nbytes, options.device(), ctx, &blob_delete);
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dt, DimVector(sizes), DimVector(strides), -lo));
+  return Tensor(internal::make_pooled<TensorImpl>(std::move(storage), dt, DimVector(sizes), DimVector(strides), -lo));
 }
 
 Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options) {

@@ -1,5 +1,6 @@
 // Factories, fill_ and copy_ (native ops; kernels in src/kernels/<device>/copy_fill.cpp).
 #include <cmath>
+#include "ember/util/pool.h"
 
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
@@ -14,7 +15,7 @@ Tensor empty(IntArrayRef size, const TensorOptions& options) {
   int64_t n = compute_numel(size);
   Device dev = options.device();
   auto storage = StorageImpl::allocate(static_cast<size_t>(n) * element_size(dt), dev);
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dt, DimVector(size), contiguous_strides(size), 0));
+  return Tensor(internal::make_pooled<TensorImpl>(std::move(storage), dt, DimVector(size), contiguous_strides(size), 0));
 }
 
 Tensor zeros(IntArrayRef size, const TensorOptions& options) {

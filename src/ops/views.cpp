@@ -1,6 +1,7 @@
 // View ops (results share storage and the version counter with self) and flip/roll (copies).
 // Error messages follow PyTorch's.
 #include <algorithm>
+#include "ember/util/pool.h"
 #include <numeric>
 
 #include "ember/gen/native.h"
@@ -20,7 +21,7 @@ int64_t wrap_dim(int64_t dim, int64_t ndim) {
 }  // namespace
 
 Tensor make_view(const Tensor& self, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>(self.impl()->storage(), self.dtype(), DimVector(sizes),
+  auto impl = internal::make_pooled<TensorImpl>(self.impl()->storage(), self.dtype(), DimVector(sizes),
                                            DimVector(strides), offset);
   impl->set_version_counter(self.impl()->shared_version_counter());
   const auto& base = self.impl()->view_base();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ember/core/tensor.h"
+#include "ember/util/pool.h"
 
 namespace ember::autograd {
 
@@ -109,31 +110,13 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
   uint32_t num_inputs_ = 1;
 };
 
-namespace internal {
-/// Thread-local free lists of node-sized blocks (Note [node pool]).
-EMBER_API void* pool_allocate(size_t bytes);
-EMBER_API void pool_free(void* p, size_t bytes);
 
-template <class T>
-struct PoolAllocator {
-  using value_type = T;
-  PoolAllocator() = default;
-  template <class U>
-  PoolAllocator(const PoolAllocator<U>&) {}  // NOLINT
-  T* allocate(size_t n) { return static_cast<T*>(pool_allocate(n * sizeof(T))); }
-  void deallocate(T* p, size_t n) { pool_free(p, n * sizeof(T)); }
-  template <class U>
-  bool operator==(const PoolAllocator<U>&) const { return true; }
-  template <class U>
-  bool operator!=(const PoolAllocator<U>&) const { return false; }
-};
-}  // namespace internal
 
 /// Creates a node: one pooled block holds the node and its reference count, so recording an op
 /// does not go to malloc once the pool is warm.
 template <class T, class... Args>
 std::shared_ptr<T> make_node(Args&&... args) {
-  return std::allocate_shared<T>(internal::PoolAllocator<T>(), std::forward<Args>(args)...);
+  return internal::make_pooled<T>(std::forward<Args>(args)...);
 }
 
 /// What a pack hook returns for a saved tensor; unpack() gives the tensor back in backward.
