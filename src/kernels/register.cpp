@@ -4,6 +4,7 @@ namespace cpu {
 void register_pointwise();
 void register_copy_fill();
 void register_reduce();
+void register_reduce_index();
 void register_matmul();
 void register_random();
 void register_compare();
@@ -17,6 +18,7 @@ void register_all() {
   cpu::register_pointwise();
   cpu::register_copy_fill();
   cpu::register_reduce();
+  cpu::register_reduce_index();
   cpu::register_matmul();
   cpu::register_random();
   cpu::register_compare();

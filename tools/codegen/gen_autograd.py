@@ -30,6 +30,7 @@ class Use:
     metas: set = field(default_factory=set)          # (param, attr)
     values: set = field(default_factory=set)         # non-tensor params
     result: bool = False
+    extra_results: set = field(default_factory=set)  # i >= 1 for result1, result2, ... (saved as non-outputs)
 
 
 def _uses(op: Op, formula: str) -> Use:
@@ -48,6 +49,8 @@ def _uses(op: Op, formula: str) -> Use:
         if isinstance(node, ast.Name):
             if node.id == "result":
                 u.result = True
+            elif node.id.startswith("result") and node.id[6:].isdigit():
+                u.extra_results.add(int(node.id[6:]))
             elif node.id in tensor_params and id(node) not in meta_names:
                 u.tensors.add(node.id)
             elif node.id in other_params:
@@ -110,11 +113,14 @@ def nodes_h(ops: list[Op]) -> str:
         L.append(f'  std::string name() const override {{ return "{node_name(op)}"; }}')
         L.append("  variable_list apply(variable_list&& grads) override;")
         rel = " ".join(f"{t}_.reset();" for t in tensors) + (" result_.reset();" if any(u.result for u in uses.values()) else "")
+        rel += "".join(f" result{i}_.reset();" for i in sorted({i for u in uses.values() for i in u.extra_results}))
         L.append(f"  void release_variables() override {{ {rel} }}")
         for t in tensors:
             L.append(f"  SavedVariable {t}_;")
         if any(u.result for u in uses.values()):
             L.append("  SavedVariable result_;")
+        for i in sorted({i for u in uses.values() for i in u.extra_results}):
+            L.append(f"  SavedVariable result{i}_;")
         for (p, attr) in sorted(metas):
             L.append(f"  {META_ATTRS[attr][1]} {p}_{attr}_;")
         typ = {a.name: a.type for a in op.args}
@@ -142,6 +148,8 @@ def nodes_cpp(ops: list[Op]) -> str:
             L.append(f"  Tensor {t} = {t}_.unpack();")
         if has_result:
             L.append("  Tensor result = result_.unpack(shared_from_this());")
+        for i in sorted({i for u in uses.values() for i in u.extra_results}):
+            L.append(f"  Tensor result{i} = result{i}_.unpack();")
         for idx, name in enumerate(ins):
             if name not in op.backward:
                 continue
@@ -193,12 +201,16 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
     return L
 
 
-def record_epilogue(op: Op, out_expr: str) -> list[str]:
+def record_epilogue(op: Op, out_expr: str, tuple_expr: str | None = None) -> list[str]:
+    """out_expr: the differentiable output; tuple_expr: the tuple of all outputs of a multi-output op
+    (the others, e.g. max(dim)'s indices, never get history; result1... save them as plain tensors)."""
     ins, uses = analyze(op)
     L = [f"  if (grad_node && ember::is_floating_point({out_expr}.dtype())) {{",
          f"    autograd::set_history({out_expr}, grad_node);",
          "    if (autograd::AnomalyMode::is_enabled()) grad_node->set_creation_trace(autograd::current_trace());"]
     if any(u.result for u in uses.values()):
         L.append(f"    grad_node->result_ = autograd::SavedVariable({out_expr}, true);")
+    for i in sorted({i for u in uses.values() for i in u.extra_results}):
+        L.append(f"    grad_node->result{i}_ = autograd::SavedVariable(std::get<{i}>({tuple_expr}), false);")
     L.append("  }")
     return L

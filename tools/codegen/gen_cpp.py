@@ -94,7 +94,11 @@ def _method_scalar_args(op: Op) -> list[str]:
 
 def kernel_params(op: Op) -> list[str]:
     p = params(op, defaults=False, kernel=True)
-    return p if op.returns_self else ["const Tensor& out"] + p
+    if op.returns_self:
+        return p
+    if len(op.returns) > 1:  # one output tensor per return (max(dim): values, indices)
+        return [f"const Tensor& out{i}" for i in range(len(op.returns))] + p
+    return ["const Tensor& out"] + p
 
 
 def op_ids_h(ops: list[Op]) -> str:
@@ -239,6 +243,13 @@ def ops_cpp(ops: list[Op]) -> str:
                 L += ["  {", "    autograd::NoGradGuard no_grad;", f"    native::{op.name}({names});", "  }"]
                 L += ga.record_epilogue(op, "self")
                 L += ["  return self;"]
+            elif diff and len(op.returns) > 1:
+                # Several outputs (values, indices): only output 0 is differentiable.
+                L += ga.record_prologue(op)
+                L += [f"  {fn_ret_type(op)} outs;", "  {", "    autograd::NoGradGuard no_grad;",
+                      f"    outs = native::{op.name}({names});", "  }"]
+                L += ga.record_epilogue(op, "std::get<0>(outs)", tuple_expr="outs")
+                L += ["  return outs;"]
             elif diff:
                 L += ga.record_prologue(op)
                 L += ["  Tensor out;", "  {", "    autograd::NoGradGuard no_grad;",

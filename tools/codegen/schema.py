@@ -45,6 +45,7 @@ BACKWARD_HELPERS = {
     "select_backward", "narrow_backward", "diagonal_backward", "unfold_backward", "as_strided_backward",
     "roll_backward", "slice_backward",
     "gelu_backward", "clamp_backward",
+    "prod_backward", "amax_backward", "index_reduction_backward", "norm_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}
@@ -196,7 +197,9 @@ def _check_formula(op: Op, input_name: str, formula: str, all_ops: dict[str, Op]
     except SyntaxError as e:
         raise SchemaError(f"{where}: cannot parse '{formula}': {e.msg}") from None
     params = {a.name for a in op.args}
-    allowed = params | {"grad", "result"} | BACKWARD_HELPERS | set(all_ops)
+    # result: the (first) output; result1, result2, ...: the other outputs of a multi-output op.
+    allowed = (params | {"grad", "result"} | {f"result{i}" for i in range(1, len(op.returns))}
+               | BACKWARD_HELPERS | set(all_ops))
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
             if node.attr not in all_ops and node.attr not in TENSOR_ATTRS:

@@ -1,0 +1,185 @@
+// prod, nansum, amax/amin, max/min (full and along a dim), argmax/argmin, all/any and count_nonzero
+// on CPU. Every kernel reduces contiguous rows (kernels/cpu/reduce_util.h: reduced dims moved
+// innermost); the callers (src/ops/reduction_index.cpp) checked every argument and the sizes, so nothing
+// here throws inside the parallel loops.
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "kernels/cpu/reduce_util.h"
+#include "kernels/cpu/register_util.h"
+
+namespace ember::cpu {
+namespace {
+
+DimVector all_dims(const Tensor& t) {
+  DimVector d;
+  for (int64_t i = 0; i < t.dim(); ++i) d.push_back(i);
+  return d;
+}
+
+template <class M> inline bool is_nan(M v) { return v != v; }  // false for integers (folded away)
+
+/// The maximum (kMax) / minimum of a row, NaN if it has one: eight lanes of plain compare-selects
+/// (vectorized to max/min instructions) and a separate NaN flag.
+template <class T, bool kMax>
+inline opmath_t<T> row_extreme(const T* row, int64_t n) {
+  using M = opmath_t<T>;
+  M acc[8];
+  int nan[8] = {};
+  for (int j = 0; j < 8; ++j) acc[j] = static_cast<M>(row[0]);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) {
+      M v = static_cast<M>(row[i + j]);
+      acc[j] = (kMax ? v > acc[j] : v < acc[j]) ? v : acc[j];
+      nan[j] |= is_nan(v);
+    }
+  M best = acc[0];
+  int any_nan = nan[0];
+  for (int j = 1; j < 8; ++j) {
+    best = (kMax ? acc[j] > best : acc[j] < best) ? acc[j] : best;
+    any_nan |= nan[j];
+  }
+  for (; i < n; ++i) {
+    M v = static_cast<M>(row[i]);
+    best = (kMax ? v > best : v < best) ? v : best;
+    any_nan |= is_nan(v);
+  }
+  if constexpr (std::is_floating_point_v<M>) {
+    if (any_nan) return std::numeric_limits<M>::quiet_NaN();
+  }
+  return best;
+}
+
+/// The extreme of a row and the index of its first occurrence (of the first NaN when there is one).
+template <class T, bool kMax>
+inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
+  using M = opmath_t<T>;
+  M best = row_extreme<T, kMax>(row, n);
+  if (val) *val = static_cast<T>(best);
+  if (!idx) return;
+  int64_t i = 0;
+  if (is_nan(best)) {
+    while (i < n && !is_nan(static_cast<M>(row[i]))) ++i;
+  } else {
+    while (i < n && static_cast<M>(row[i]) != best) ++i;
+  }
+  *idx = i;
+}
+
+template <class T, bool kMax>
+void amax_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool) {
+  if (out.numel() == 0) return;
+  T* o = out.data_ptr<T>();
+  for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) { select_row<T, kMax>(row, n, o + r, nullptr); });
+}
+
+template <class T, bool kMax>
+void max_full_k(const Tensor& out, const Tensor& self) {
+  T* o = out.data_ptr<T>();
+  for_each_row<T>(self, all_dims(self), [&](const T* row, int64_t n, int64_t r) {
+    select_row<T, kMax>(row, n, o + r, nullptr);
+  });
+}
+
+template <class T, bool kMax>
+void max_dim_k(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim, bool) {
+  if (values.numel() == 0) return;
+  T* v = values.data_ptr<T>();
+  int64_t* ix = indices.data_ptr<int64_t>();
+  DimVector dims = self.dim() == 0 ? DimVector{} : DimVector{dim};
+  for_each_row<T>(self, dims, [&](const T* row, int64_t n, int64_t r) { select_row<T, kMax>(row, n, v + r, ix + r); });
+}
+
+template <class T, bool kMax>
+void argmax_k(const Tensor& out, const Tensor& self, std::optional<int64_t> dim, bool) {
+  if (out.numel() == 0) return;
+  int64_t* ix = out.data_ptr<int64_t>();
+  for_each_row<T>(self, DimVector{*dim}, [&](const T* row, int64_t n, int64_t r) {
+    select_row<T, kMax>(row, n, nullptr, ix + r);
+  });
+}
+
+template <class T>
+void prod_k(const Tensor& out, const Tensor& self, std::optional<int64_t> dim, bool, std::optional<ScalarType>) {
+  using A = typename Acc<T>::type;
+  T* o = out.data_ptr<T>();
+  DimVector dims = dim ? DimVector{*dim} : all_dims(self);
+  if (out.numel() == 0) return;
+  for_each_row<T>(self, dims, [&](const T* row, int64_t n, int64_t r) {
+    A p = 1;
+    for (int64_t i = 0; i < n; ++i) p *= static_cast<A>(static_cast<opmath_t<T>>(row[i]));
+    o[r] = static_cast<T>(p);
+  });
+}
+
+template <class T>
+void nansum_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool, std::optional<ScalarType>) {
+  using A = typename Acc<T>::type;
+  T* o = out.data_ptr<T>();
+  if (out.numel() == 0) return;
+  for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
+    A s = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      A v = static_cast<A>(static_cast<opmath_t<T>>(row[i]));
+      s += is_nan(v) ? A(0) : v;
+    }
+    o[r] = static_cast<T>(s);
+  });
+}
+
+/// all (kAll) / any: out is bool, or uint8 for uint8 inputs.
+template <class T, bool kAll>
+void all_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool) {
+  if (out.numel() == 0) return;
+  bool as_u8 = out.dtype() == kUInt8;
+  void* o = out.data_ptr();
+  for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
+    bool acc = kAll;
+    for (int64_t i = 0; i < n; ++i) {
+      bool nz = static_cast<opmath_t<T>>(row[i]) != opmath_t<T>(0);
+      if (kAll ? !nz : nz) {
+        acc = !kAll;
+        break;
+      }
+    }
+    if (as_u8) static_cast<uint8_t*>(o)[r] = acc ? 1 : 0;
+    else static_cast<bool*>(o)[r] = acc;
+  });
+}
+
+template <class T>
+void count_nonzero_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim) {
+  if (out.numel() == 0) return;
+  int64_t* o = out.data_ptr<int64_t>();
+  for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
+    int64_t c = 0;
+    for (int64_t i = 0; i < n; ++i) c += static_cast<opmath_t<T>>(row[i]) != opmath_t<T>(0);
+    o[r] = c;
+  });
+}
+
+}  // namespace
+
+void register_reduce_index() {
+  using dispatch::register_kernel;
+  for_dtypes(kAllTypes, [](ScalarType t, auto tag) {
+    using T = typename decltype(tag)::type;
+    register_kernel<OpId::prod>(kCPU, t, &prod_k<T>);
+    register_kernel<OpId::nansum>(kCPU, t, &nansum_k<T>);
+    register_kernel<OpId::amax>(kCPU, t, &amax_k<T, true>);
+    register_kernel<OpId::amin>(kCPU, t, &amax_k<T, false>);
+    register_kernel<OpId::max>(kCPU, t, &max_full_k<T, true>);
+    register_kernel<OpId::min>(kCPU, t, &max_full_k<T, false>);
+    register_kernel<OpId::max_dim>(kCPU, t, &max_dim_k<T, true>);
+    register_kernel<OpId::min_dim>(kCPU, t, &max_dim_k<T, false>);
+    register_kernel<OpId::argmax>(kCPU, t, &argmax_k<T, true>);
+    register_kernel<OpId::argmin>(kCPU, t, &argmax_k<T, false>);
+    register_kernel<OpId::all>(kCPU, t, &all_k<T, true>);
+    register_kernel<OpId::any>(kCPU, t, &all_k<T, false>);
+    register_kernel<OpId::count_nonzero>(kCPU, t, &count_nonzero_k<T>);
+  });
+}
+
+}  // namespace ember::cpu
