@@ -216,3 +216,25 @@ def test_count_nonzero(dim):
              T(-1, 1), dtypes=ALL_DTYPES, shapes=_shapes(dim), result=returns(ember.int64),
              name=f"count_nonzero(dim={dim})")
     assert ember.tensor([[0, 1], [2, 3]]).count_nonzero(0).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int32])
+def test_long_rows_ties_and_nan(dtype):
+    """Rows long enough for the vectorized paths; ties (first index wins) and NaN (propagates, first wins)."""
+    rng = np.random.default_rng(3)
+    a = (rng.standard_normal((9, 53)) * 10).astype(dtype)
+    a[5, 2] = a[5, 40] = a[5].max() + 1  # a tie for the maximum
+    a[6, 7] = a[6, 19] = a[6].min() - 1  # a tie for the minimum
+    if np.issubdtype(dtype, np.floating):
+        a[3, 20] = a[3, 33] = np.nan
+        a[4, 52] = np.nan  # in the tail
+    t = ember.from_numpy(a)
+    for fn, npf, npa in ((ember.max, np.max, np.argmax), (ember.min, np.min, np.argmin)):
+        v, i = fn(t, 1)
+        np.testing.assert_array_equal(v.numpy(), npf(a, 1))
+        np.testing.assert_array_equal(i.numpy(), npa(a, 1))
+        np.testing.assert_array_equal(fn(t.T, 0).indices.numpy(), npa(a, 1))
+    np.testing.assert_array_equal(t.argmax(1).numpy(), np.argmax(a, 1))
+    np.testing.assert_array_equal(t.amin(1).numpy(), np.min(a, 1))
+    np.testing.assert_array_equal(ember.max(t).numpy(), np.max(a))
+    np.testing.assert_array_equal(t.argmin().numpy(), np.argmin(a))

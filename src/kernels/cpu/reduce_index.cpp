@@ -5,6 +5,9 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 #include "kernels/cpu/reduce_util.h"
 #include "kernels/cpu/register_util.h"
@@ -26,20 +29,20 @@ template <class T, bool kMax>
 inline opmath_t<T> row_extreme(const T* row, int64_t n) {
   using M = opmath_t<T>;
   M acc[8];
-  int nan[8] = {};
+  M nan[8] = {};  // a NaN lane of the same type keeps the loop one vectorizable select per element
   for (int j = 0; j < 8; ++j) acc[j] = static_cast<M>(row[0]);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8)
     for (int j = 0; j < 8; ++j) {
       M v = static_cast<M>(row[i + j]);
       acc[j] = (kMax ? v > acc[j] : v < acc[j]) ? v : acc[j];
-      nan[j] |= is_nan(v);
+      nan[j] = is_nan(v) ? v : nan[j];
     }
   M best = acc[0];
-  int any_nan = nan[0];
+  bool any_nan = is_nan(nan[0]);
   for (int j = 1; j < 8; ++j) {
     best = (kMax ? acc[j] > best : acc[j] < best) ? acc[j] : best;
-    any_nan |= nan[j];
+    any_nan |= is_nan(nan[j]);
   }
   for (; i < n; ++i) {
     M v = static_cast<M>(row[i]);
@@ -52,17 +55,71 @@ inline opmath_t<T> row_extreme(const T* row, int64_t n) {
   return best;
 }
 
+#if defined(__SSE2__)
+/// float rows: four SSE lanes of max/min plus an unordered (NaN) mask; GCC does not vectorize the
+/// generic loop's compare-select reduction.
+template <bool kMax>
+inline float row_extreme_sse(const float* row, int64_t n) {
+  __m128 a0 = _mm_set1_ps(row[0]), a1 = a0, nanm = _mm_setzero_ps();
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m128 v0 = _mm_loadu_ps(row + i), v1 = _mm_loadu_ps(row + i + 4);
+    a0 = kMax ? _mm_max_ps(a0, v0) : _mm_min_ps(a0, v0);
+    a1 = kMax ? _mm_max_ps(a1, v1) : _mm_min_ps(a1, v1);
+    nanm = _mm_or_ps(nanm, _mm_or_ps(_mm_cmpunord_ps(v0, v0), _mm_cmpunord_ps(v1, v1)));
+  }
+  a0 = kMax ? _mm_max_ps(a0, a1) : _mm_min_ps(a0, a1);
+  alignas(16) float lanes[4];
+  _mm_store_ps(lanes, a0);
+  bool any_nan = _mm_movemask_ps(nanm) != 0;
+  float best = lanes[0];
+  for (int j = 1; j < 4; ++j) best = (kMax ? lanes[j] > best : lanes[j] < best) ? lanes[j] : best;
+  for (; i < n; ++i) {
+    float v = row[i];
+    best = (kMax ? v > best : v < best) ? v : best;
+    any_nan |= v != v;
+  }
+  return any_nan ? std::numeric_limits<float>::quiet_NaN() : best;
+}
+
+/// The first i with row[i] == x (x not NaN), four at a time.
+inline int64_t find_first_sse(const float* row, int64_t n, float x) {
+  __m128 vx = _mm_set1_ps(x);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    int m = _mm_movemask_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i), vx));
+    if (m) return i + __builtin_ctz(static_cast<unsigned>(m));
+  }
+  while (i < n && row[i] != x) ++i;
+  return i;
+}
+#endif
+
+template <class T, bool kMax>
+inline opmath_t<T> extreme(const T* row, int64_t n) {
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, float>) return row_extreme_sse<kMax>(row, n);
+#endif
+  return row_extreme<T, kMax>(row, n);
+}
+
 /// The extreme of a row and the index of its first occurrence (of the first NaN when there is one).
 template <class T, bool kMax>
 inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
   using M = opmath_t<T>;
-  M best = row_extreme<T, kMax>(row, n);
+  M best = extreme<T, kMax>(row, n);
   if (val) *val = static_cast<T>(best);
   if (!idx) return;
   int64_t i = 0;
   if (is_nan(best)) {
     while (i < n && !is_nan(static_cast<M>(row[i]))) ++i;
   } else {
+#if defined(__SSE2__)
+    if constexpr (std::is_same_v<T, float>) {
+      *idx = find_first_sse(row, n, best);
+      return;
+    }
+#endif
     while (i < n && static_cast<M>(row[i]) != best) ++i;
   }
   *idx = i;
