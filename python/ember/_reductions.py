@@ -118,3 +118,33 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 Tensor.var = _method(var)
 Tensor.std = _method(std)
 Tensor.norm = _method(norm)
+
+
+def _named(name, cfn, rtype):
+    """An op returning (values, indices) as the named tuple ember.return_types.<name>."""
+
+    def fn(*args, **kwargs):
+        return rtype(*cfn(*args, **kwargs))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = cfn.__doc__
+    return fn
+
+
+cummax = _named("cummax", _C.cummax, return_types.cummax)
+cummin = _named("cummin", _C.cummin, return_types.cummin)
+kthvalue = _named("kthvalue", _C.kthvalue, return_types.kthvalue)
+
+
+def median(input, dim=None, keepdim=False):
+    """median(input) -> the lower median of all elements; median(input, dim, keepdim=False) ->
+    (values, indices) along dim."""
+    if dim is None:
+        return _C.median(input)
+    return return_types.median(*_C._median_dim(input, dim, keepdim))
+
+
+Tensor.cummax = _method(cummax)
+Tensor.cummin = _method(cummin)
+Tensor.kthvalue = _method(kthvalue)
+Tensor.median = _method(median)

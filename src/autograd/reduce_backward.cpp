@@ -85,3 +85,44 @@ Tensor norm_backward(const Tensor& grad, const Tensor& self, const Tensor& resul
 }
 
 }  // namespace ember::autograd
+
+namespace ember::autograd {
+
+Tensor cumsum_backward(const Tensor& grad, int64_t dim) {
+  if (grad.dim() == 0) return grad;
+  int64_t d = wrap(dim, grad.dim());
+  return grad.flip({d}).cumsum(d).flip({d});
+}
+
+Tensor cumprod_backward(const Tensor& grad, const Tensor& self, const Tensor& result, int64_t dim) {
+  // grad_k = sum_{i >= k} grad_i * prod_{j <= i, j != k} x_j. Before a row's first zero that is
+  // revcumsum(grad * result)_k / x_k; after it, 0; at the first zero z it is
+  // prod_{j < z} x_j * sum_{i >= z} grad_i * prod_{z < j <= i} x_j.
+  if (self.dim() == 0) return grad;
+  int64_t d = wrap(dim, self.dim());
+  Tensor zero = self.eq(Scalar(0));
+  Tensor safe = ember::where(zero, Scalar(1), self);
+  Tensor plain = cumsum_backward(grad * result, d) / safe;
+  if (!zero.any().item<bool>()) return plain;
+  Tensor seen = zero.cumsum(d);                     // zeros at or before each position
+  Tensor before = seen.eq(Scalar(0));
+  Tensor first = zero.logical_and(seen.eq(Scalar(1)));
+  Tensor prefix = ember::where(before, self, Scalar(1)).cumprod(d);       // prod_{j < z} x_j at z
+  Tensor after = ember::where(before.logical_or(first), Scalar(1), self).cumprod(d);
+  Tensor at_zero = prefix * cumsum_backward(grad * after, d);
+  return ember::where(before, plain, ember::where(first, at_zero, Scalar(0)));
+}
+
+Tensor cum_index_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& indices) {
+  // grad_in[k] = sum over i of grad[i] where indices[i] == k: a one-hot over a new dim after d.
+  int64_t n = static_cast<int64_t>(sizes.size());
+  if (n == 0) return grad;
+  int64_t d = wrap(dim, n);
+  DimVector ashape(n + 1, 1);
+  ashape[d + 1] = sizes[d];
+  Tensor k = ember::arange(sizes[d], TensorOptions(kInt64).device(grad.device())).reshape(ashape);
+  Tensor mask = indices.unsqueeze(d + 1).eq(k);  // [..., i, k, ...]
+  return (grad.unsqueeze(d + 1) * mask).sum(IntArrayRef(d), false);
+}
+
+}  // namespace ember::autograd

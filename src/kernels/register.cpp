@@ -5,6 +5,7 @@ void register_pointwise();
 void register_copy_fill();
 void register_reduce();
 void register_reduce_index();
+void register_scan();
 void register_matmul();
 void register_random();
 void register_compare();
@@ -19,6 +20,7 @@ void register_all() {
   cpu::register_copy_fill();
   cpu::register_reduce();
   cpu::register_reduce_index();
+  cpu::register_scan();
   cpu::register_matmul();
   cpu::register_random();
   cpu::register_compare();

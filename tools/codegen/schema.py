@@ -46,6 +46,7 @@ BACKWARD_HELPERS = {
     "roll_backward", "slice_backward",
     "gelu_backward", "clamp_backward",
     "prod_backward", "amax_backward", "index_reduction_backward", "norm_backward",
+    "cumsum_backward", "cumprod_backward", "cum_index_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}

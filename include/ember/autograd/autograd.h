@@ -100,6 +100,9 @@ EMBER_API Tensor index_reduction_backward(const Tensor& grad, IntArrayRef sizes,
                                           const Tensor& indices);
 EMBER_API Tensor norm_backward(const Tensor& grad, const Tensor& self, const Tensor& result,
                                const std::optional<Scalar>& p, std::optional<IntArrayRef> dim, bool keepdim);
+EMBER_API Tensor cumsum_backward(const Tensor& grad, int64_t dim);
+EMBER_API Tensor cumprod_backward(const Tensor& grad, const Tensor& self, const Tensor& result, int64_t dim);
+EMBER_API Tensor cum_index_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& indices);
 EMBER_API Tensor prod_backward(const Tensor& grad, const Tensor& self, const Tensor& result,
                                std::optional<int64_t> dim, bool keepdim);
 // View ops' backward formulas (src/autograd/view_backward.cpp).

@@ -1,0 +1,85 @@
+// cumsum / cumprod, cummax / cummin, kthvalue and median. Arguments are checked here; the kernels
+// (src/kernels/cpu/scan.cpp) get wrapped dims and freshly allocated outputs of the right shape.
+#include <limits>
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/dispatch/dispatch.h"
+#include "ember/gen/native.h"
+#include "ops/reduce_util.h"
+
+namespace ember::native {
+
+namespace {
+TensorOptions opts(ScalarType dt, const Tensor& self) { return TensorOptions(dt).device(self.device()); }
+}  // namespace
+
+Tensor cumsum(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
+  self.check_defined("cumsum");
+  int64_t d = wrap_dim("cumsum", self, dim);
+  ScalarType out_dt = dtype.value_or(is_integral(self.dtype(), true) ? kInt64 : self.dtype());
+  Tensor in = self.dtype() == out_dt ? self : self.to(std::nullopt, out_dt);
+  Tensor out = ember::empty(self.sizes(), opts(out_dt, self));
+  dispatch::kernel<OpId::cumsum>(self.device().type(), out_dt)(out, in, d, out_dt);
+  return out;
+}
+
+Tensor cumprod(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
+  self.check_defined("cumprod");
+  int64_t d = wrap_dim("cumprod", self, dim);
+  ScalarType out_dt = dtype.value_or(is_integral(self.dtype(), true) ? kInt64 : self.dtype());
+  Tensor in = self.dtype() == out_dt ? self : self.to(std::nullopt, out_dt);
+  Tensor out = ember::empty(self.sizes(), opts(out_dt, self));
+  dispatch::kernel<OpId::cumprod>(self.device().type(), out_dt)(out, in, d, out_dt);
+  return out;
+}
+
+static std::tuple<Tensor, Tensor> cum_minmax(const char* op, bool is_max, const Tensor& self, int64_t dim) {
+  self.check_defined(op);
+  int64_t d = wrap_dim(op, self, dim);
+  Tensor values = ember::empty(self.sizes(), opts(self.dtype(), self));
+  Tensor indices = ember::empty(self.sizes(), opts(kInt64, self));
+  if (is_max)
+    dispatch::kernel<OpId::cummax>(self.device().type(), self.dtype())(values, indices, self, d);
+  else
+    dispatch::kernel<OpId::cummin>(self.device().type(), self.dtype())(values, indices, self, d);
+  return {values, indices};
+}
+
+std::tuple<Tensor, Tensor> cummax(const Tensor& self, int64_t dim) { return cum_minmax("cummax", true, self, dim); }
+std::tuple<Tensor, Tensor> cummin(const Tensor& self, int64_t dim) { return cum_minmax("cummin", false, self, dim); }
+
+std::tuple<Tensor, Tensor> kthvalue(const Tensor& self, int64_t k, int64_t dim, bool keepdim) {
+  self.check_defined("kthvalue");
+  int64_t d = wrap_dim("kthvalue", self, dim);
+  int64_t n = self.dim() == 0 ? 1 : self.sizes()[d];
+  EMBER_CHECK(k >= 1 && k <= n, "kthvalue(): selected number k out of range for dimension ", d);
+  DimVector dims = self.dim() == 0 ? DimVector{} : DimVector{d};
+  DimVector shape = reduced_shape(self, dims, keepdim);
+  Tensor values = ember::empty(shape, opts(self.dtype(), self));
+  Tensor indices = ember::empty(shape, opts(kInt64, self));
+  dispatch::kernel<OpId::kthvalue>(self.device().type(), self.dtype())(values, indices, self, k, d, keepdim);
+  return {values, indices};
+}
+
+std::tuple<Tensor, Tensor> median_dim(const Tensor& self, int64_t dim, bool keepdim) {
+  self.check_defined("median");
+  int64_t d = wrap_dim("median", self, dim);
+  int64_t n = self.dim() == 0 ? 1 : self.sizes()[d];
+  EMBER_CHECK_INDEX(n != 0, "median(): Expected reduction dim ", d, " to have non-zero size.");
+  auto [v, i] = ember::kthvalue(self, (n - 1) / 2 + 1, d, keepdim);
+  if (!is_floating_point(self.dtype()) || self.numel() == 0) return {v, i};
+  // A slice with a NaN has median NaN, at its first NaN (kthvalue sorts NaN last).
+  Tensor nan = self.isnan();
+  Tensor has = nan.any(d, keepdim);
+  Tensor first = nan.argmax(d, keepdim);
+  return {ember::where(has, Scalar(std::numeric_limits<double>::quiet_NaN()), v), ember::where(has, first, i)};
+}
+
+Tensor median(const Tensor& self) {
+  self.check_defined("median");
+  if (self.numel() == 0) return ember::full({}, Scalar(std::numeric_limits<double>::quiet_NaN()),
+                                            opts(self.dtype(), self));
+  return std::get<0>(native::median_dim(self.reshape({-1}), 0, false));
+}
+
+}  // namespace ember::native
