@@ -83,6 +83,7 @@ UNARY = {
     "cummax": lambda x: x.cummax(1).values, "cummin": lambda x: ember.cummin(x, 0)[0],
     "kthvalue": lambda x: x.kthvalue(2, 1).values, "median": lambda x: x.median(),
     "median_dim": lambda x: x.median(0, keepdim=True).values,
+    "quantile": lambda x: x.quantile(0.3, 1), "quantile_all": lambda x: ember.quantile(x, ember.tensor([0.2, 0.9], dtype=ember.float64)),
     "norm_inf": lambda x: x.norm(float("inf"), 1), "norm3": lambda x: x.norm(3, -1), "norm_half": lambda x: x.norm(1.5),
 }
 # input ranges (default [-2, 2]) inside each function's domain

@@ -105,3 +105,38 @@ def test_median():
     assert ember.tensor([3, 1, 2, 5]).median().item() == 2
     with pytest.raises(IndexError, match=r"median\(\): Expected reduction dim 1 to have non-zero size"):
         ember.zeros(2, 0).median(1)
+
+
+@pytest.mark.parametrize("interpolation", ["linear", "lower", "higher", "midpoint", "nearest"])
+@pytest.mark.parametrize("dim", [None, 0, 1, -1])
+def test_quantile(dim, interpolation):
+    rng = np.random.default_rng(5)
+    for shape in [(3, 5), (2, 4, 6), (7,), ()]:
+        if dim is not None and not -max(len(shape), 1) <= dim < max(len(shape), 1):
+            continue
+        a = rng.standard_normal(shape)
+        t = ember.from_numpy(a)
+        for q in (0.0, 0.3, 0.5, 0.75, 1.0):
+            for keepdim in (False, True):
+                got = ember.quantile(t, q, dim, keepdim, interpolation=interpolation)
+                exp = np.quantile(a, q, axis=dim if a.ndim else None, keepdims=keepdim, method=interpolation)
+                np.testing.assert_allclose(got.numpy(), exp, rtol=1e-12, err_msg=f"{shape} q={q} dim={dim}")
+        qs = np.array([0.1, 0.5, 0.9])
+        got = t.quantile(ember.from_numpy(qs), dim=dim, interpolation=interpolation)
+        exp = np.quantile(a, qs, axis=dim if a.ndim else None, method=interpolation)
+        np.testing.assert_allclose(got.numpy(), exp, rtol=1e-12)
+
+
+def test_quantile_nan_float32_and_errors():
+    t = ember.tensor([[1.0, float("nan"), 3.0], [1.0, 2.0, 4.0]])
+    r = t.quantile(0.5, 1).numpy()
+    assert np.isnan(r[0]) and r[1] == 2.0
+    assert t.dtype == ember.float32 and t.quantile(0.5).dtype == ember.float32
+    with pytest.raises(RuntimeError, match="q values must be in the range"):
+        ember.quantile(ember.ones(3), 1.5)
+    with pytest.raises(RuntimeError, match="input tensor must be either float or double"):
+        ember.quantile(ember.arange(3), 0.5)
+    with pytest.raises(RuntimeError, match="interpolation must be one of"):
+        ember.quantile(ember.ones(3), 0.5, interpolation="cubic")
+    with pytest.raises(RuntimeError, match="q must be a scalar or 1D tensor"):
+        ember.quantile(ember.ones(3), ember.ones(2, 2) * 0.5)

@@ -1,6 +1,9 @@
 // cumsum / cumprod, cummax / cummin, kthvalue and median. Arguments are checked here; the kernels
 // (src/kernels/cpu/scan.cpp) get wrapped dims and freshly allocated outputs of the right shape.
+#include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/dispatch/dispatch.h"
@@ -80,6 +83,67 @@ Tensor median(const Tensor& self) {
   if (self.numel() == 0) return ember::full({}, Scalar(std::numeric_limits<double>::quiet_NaN()),
                                             opts(self.dtype(), self));
   return std::get<0>(native::median_dim(self.reshape({-1}), 0, false));
+}
+
+Tensor quantile(const Tensor& self, const Tensor& q, std::optional<int64_t> dim, bool keepdim,
+                const std::string& interpolation) {
+  self.check_defined("quantile");
+  EMBER_CHECK(self.dtype() == kFloat32 || self.dtype() == kFloat64,
+              "quantile() input tensor must be either float or double dtype");
+  EMBER_CHECK(q.dim() <= 1, "quantile() q must be a scalar or 1D tensor");
+  EMBER_CHECK(interpolation == "linear" || interpolation == "lower" || interpolation == "higher" ||
+                  interpolation == "midpoint" || interpolation == "nearest",
+              "quantile() interpolation must be one of linear, lower, higher, midpoint or nearest. Got ",
+              interpolation);
+  Tensor qd = q.to(std::nullopt, kFloat64).contiguous().reshape({-1});
+  std::vector<double> qs(qd.numel());
+  for (int64_t i = 0; i < qd.numel(); ++i) {
+    qs[i] = qd.select(0, i).item<double>();
+    EMBER_CHECK(qs[i] >= 0 && qs[i] <= 1, "quantile() q values must be in the range [0, 1]");
+  }
+  Tensor x = self;
+  int64_t d = 0;
+  DimVector shape;  // the shape of one quantile's result
+  if (dim) {
+    d = wrap_dim("quantile", self, *dim);
+    shape = reduced_shape(self, self.dim() == 0 ? DimVector{} : DimVector{d}, keepdim);
+    if (self.dim() == 0) x = self.reshape({1});
+  } else {
+    if (keepdim) shape = DimVector(self.dim(), 1);
+    x = self.reshape({-1});
+  }
+  int64_t n = x.sizes()[d];
+  std::vector<Tensor> vals;
+  double nan = std::numeric_limits<double>::quiet_NaN();
+  Tensor has_nan = n == 0 ? Tensor() : x.isnan().any(d, true);
+  for (double qv : qs) {
+    if (n == 0) {
+      vals.push_back(ember::full(shape, Scalar(nan), TensorOptions(self.dtype()).device(self.device())));
+      continue;
+    }
+    double pos = qv * static_cast<double>(n - 1);
+    int64_t lo = static_cast<int64_t>(std::floor(pos)), hi = static_cast<int64_t>(std::ceil(pos));
+    auto kth = [&](int64_t k) { return std::get<0>(ember::kthvalue(x, k + 1, d, true)); };
+    Tensor v;
+    if (interpolation == "lower") v = kth(lo);
+    else if (interpolation == "higher") v = kth(hi);
+    else if (interpolation == "nearest") v = kth(static_cast<int64_t>(std::nearbyint(pos)));  // half to even
+    else if (interpolation == "midpoint") v = lo == hi ? kth(lo) : (kth(lo) + kth(hi)) * 0.5;
+    else v = lo == hi ? kth(lo) : kth(lo) + (kth(hi) - kth(lo)) * (pos - static_cast<double>(lo));
+    v = ember::where(has_nan, Scalar(nan), v);
+    vals.push_back(v.reshape(shape));
+  }
+  if (q.dim() == 0) return vals[0];
+  // Stack the quantiles along a new leading dim (as one-hot sums, which autograd records).
+  int64_t k = static_cast<int64_t>(vals.size());
+  DimVector out_shape{k};
+  for (int64_t s : shape) out_shape.push_back(s);
+  DimVector oh_shape(out_shape.size(), 1);
+  oh_shape[0] = k;
+  Tensor idx = ember::arange(k, TensorOptions(kInt64).device(self.device())).reshape(oh_shape);
+  Tensor out = ember::zeros(out_shape, TensorOptions(self.dtype()).device(self.device()));
+  for (int64_t i = 0; i < k; ++i) out = out + ember::where(idx.eq(Scalar(i)), vals[i].unsqueeze(0), Scalar(0.0));
+  return out;
 }
 
 }  // namespace ember::native
