@@ -110,7 +110,12 @@ Tensor cumprod_backward(const Tensor& grad, const Tensor& self, const Tensor& re
   Tensor prefix = ember::where(before, self, Scalar(1)).cumprod(d);       // prod_{j < z} x_j at z
   Tensor after = ember::where(before.logical_or(first), Scalar(1), self).cumprod(d);
   Tensor at_zero = prefix * cumsum_backward(grad * after, d);
-  return ember::where(before, plain, ember::where(first, at_zero, Scalar(0)));
+  // After the first zero the gradient is x_z * (...) = 0, written so that its derivative in x_z (for
+  // double backward) is right: x_z * revcumsum(grad * cumprod(x with x_z -> 1))_k / x_k.
+  Tensor xz = (self * first).sum(IntArrayRef(d), true);
+  Tensor r1 = ember::where(first, Scalar(1), self).cumprod(d);
+  Tensor later = xz * cumsum_backward(grad * r1, d) / safe;
+  return ember::where(before, plain, ember::where(first, at_zero, later));
 }
 
 Tensor cum_index_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& indices) {
