@@ -218,16 +218,22 @@ def test_count_nonzero(dim):
     assert ember.tensor([[0, 1], [2, 3]]).count_nonzero(0).tolist() == [1, 2]
 
 
+@pytest.mark.parametrize("n", [53, 1300])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int32])
-def test_long_rows_ties_and_nan(dtype):
-    """Rows long enough for the vectorized paths; ties (first index wins) and NaN (propagates, first wins)."""
+def test_long_rows_ties_and_nan(dtype, n):
+    """Rows long enough for the vectorized (and float16's blocked) paths; ties (first index wins) and NaN
+    (propagates, first wins)."""
     rng = np.random.default_rng(3)
-    a = (rng.standard_normal((9, 53)) * 10).astype(dtype)
+    a = (rng.standard_normal((9, n)) * 10).astype(dtype)
+    if n > 1000:
+        a[2, 700] = a[2, 1100] = a[2].max() + 1  # a tie across float16 blocks
+        if np.issubdtype(dtype, np.floating):
+            a[7, 900] = a[7, 1200] = np.nan
     a[5, 2] = a[5, 40] = a[5].max() + 1  # a tie for the maximum
     a[6, 7] = a[6, 19] = a[6].min() - 1  # a tie for the minimum
     if np.issubdtype(dtype, np.floating):
         a[3, 20] = a[3, 33] = np.nan
-        a[4, 52] = np.nan  # in the tail
+        a[4, n - 1] = np.nan  # in the tail
     t = ember.from_numpy(a)
     for fn, npf, npa in ((ember.max, np.max, np.argmax), (ember.min, np.min, np.argmin)):
         v, i = fn(t, 1)

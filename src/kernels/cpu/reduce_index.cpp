@@ -82,6 +82,29 @@ inline float row_extreme_sse(const float* row, int64_t n) {
   return any_nan ? std::numeric_limits<float>::quiet_NaN() : best;
 }
 
+template <bool kMax>
+inline double row_extreme_sse(const double* row, int64_t n) {
+  __m128d a0 = _mm_set1_pd(row[0]), a1 = a0, nanm = _mm_setzero_pd();
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m128d v0 = _mm_loadu_pd(row + i), v1 = _mm_loadu_pd(row + i + 2);
+    a0 = kMax ? _mm_max_pd(a0, v0) : _mm_min_pd(a0, v0);
+    a1 = kMax ? _mm_max_pd(a1, v1) : _mm_min_pd(a1, v1);
+    nanm = _mm_or_pd(nanm, _mm_or_pd(_mm_cmpunord_pd(v0, v0), _mm_cmpunord_pd(v1, v1)));
+  }
+  a0 = kMax ? _mm_max_pd(a0, a1) : _mm_min_pd(a0, a1);
+  alignas(16) double lanes[2];
+  _mm_store_pd(lanes, a0);
+  bool any_nan = _mm_movemask_pd(nanm) != 0;
+  double best = (kMax ? lanes[1] > lanes[0] : lanes[1] < lanes[0]) ? lanes[1] : lanes[0];
+  for (; i < n; ++i) {
+    double v = row[i];
+    best = (kMax ? v > best : v < best) ? v : best;
+    any_nan |= v != v;
+  }
+  return any_nan ? std::numeric_limits<double>::quiet_NaN() : best;
+}
+
 /// The first i with row[i] == x (x not NaN), four at a time.
 inline int64_t find_first_sse(const float* row, int64_t n, float x) {
   __m128 vx = _mm_set1_ps(x);
@@ -93,12 +116,59 @@ inline int64_t find_first_sse(const float* row, int64_t n, float x) {
   while (i < n && row[i] != x) ++i;
   return i;
 }
+
+inline int64_t find_first_sse(const double* row, int64_t n, double x) {
+  __m128d vx = _mm_set1_pd(x);
+  int64_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    int m = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(row + i), vx));
+    if (m) return i + ((m & 1) ? 0 : 1);
+  }
+  while (i < n && row[i] != x) ++i;
+  return i;
+}
+
+/// float16 / bfloat16: one pass over float blocks; only the block holding the answer is searched again.
+template <class T, bool kMax>
+inline void select_row_blocked(const T* row, int64_t n, T* val, int64_t* idx) {
+  constexpr int64_t kB = 512;
+  alignas(16) float buf[kB];
+  float best = 0;
+  int64_t best_block = -1, nan_block = -1;
+  auto load = [&](int64_t b) {
+    int64_t m = std::min(kB, n - b);
+    for (int64_t i = 0; i < m; ++i) buf[i] = static_cast<float>(row[b + i]);
+    return m;
+  };
+  for (int64_t b = 0; b < n; b += kB) {
+    float e = row_extreme_sse<kMax>(buf, load(b));
+    if (e != e) {  // the first NaN wins
+      nan_block = b;
+      break;
+    }
+    if (best_block < 0 || (kMax ? e > best : e < best)) {  // strict: the first block reaching the best
+      best = e;
+      best_block = b;
+    }
+  }
+  if (nan_block >= 0) {
+    if (val) *val = static_cast<T>(std::numeric_limits<float>::quiet_NaN());
+    if (idx) {
+      int64_t m = load(nan_block), j = 0;
+      while (j < m && buf[j] == buf[j]) ++j;
+      *idx = nan_block + j;
+    }
+    return;
+  }
+  if (val) *val = static_cast<T>(best);
+  if (idx) *idx = best_block + find_first_sse(buf, load(best_block), best);
+}
 #endif
 
 template <class T, bool kMax>
 inline opmath_t<T> extreme(const T* row, int64_t n) {
 #if defined(__SSE2__)
-  if constexpr (std::is_same_v<T, float>) return row_extreme_sse<kMax>(row, n);
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) return row_extreme_sse<kMax>(row, n);
 #endif
   return row_extreme<T, kMax>(row, n);
 }
@@ -107,6 +177,12 @@ inline opmath_t<T> extreme(const T* row, int64_t n) {
 template <class T, bool kMax>
 inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
   using M = opmath_t<T>;
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
+    select_row_blocked<T, kMax>(row, n, val, idx);
+    return;
+  }
+#endif
   M best = extreme<T, kMax>(row, n);
   if (val) *val = static_cast<T>(best);
   if (!idx) return;
@@ -115,7 +191,7 @@ inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
     while (i < n && !is_nan(static_cast<M>(row[i]))) ++i;
   } else {
 #if defined(__SSE2__)
-    if constexpr (std::is_same_v<T, float>) {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       *idx = find_first_sse(row, n, best);
       return;
     }

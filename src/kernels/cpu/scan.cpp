@@ -31,7 +31,7 @@ void scan_rows(const Tensor& self, int64_t dim, std::initializer_list<const Tens
   for (const Tensor* o : outs) {
     Tensor t = tmps[k++];
     if (self.dim() == 0) t = t.reshape({});
-    else t = t.movedim(IntArrayRef{-1}, IntArrayRef{d});
+    else t = t.movedim(DimVector{-1}, DimVector{d});
     o->copy_(t);
   }
 }
