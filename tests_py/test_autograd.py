@@ -88,6 +88,22 @@ UNARY = {
     "getitem_mixed": lambda x: x[1:, [[3], [0]]],
     "setitem_adv": lambda x: _setitem(x, ([0, 2], slice(None)), x[1:] * 3),
     "setitem_mask": lambda x: _setitem(x, _M34, x[0, 0]),
+    # reductions (reduction.yaml)
+    "prod": lambda x: x.prod(), "prod_dim": lambda x: x.prod(1), "prod_keep": lambda x: ember.prod(x, -2, keepdim=True),
+    "nansum": lambda x: ember.nansum(x, 1), "amax": lambda x: x.amax(1), "amax_all": lambda x: x.amax(),
+    "amin": lambda x: x.amin((0, 1), keepdim=True), "max": lambda x: x.max(), "min": lambda x: ember.min(x),
+    "max_dim": lambda x: x.max(1).values, "min_dim": lambda x: ember.min(x, 0, keepdim=True)[0],
+    "max_dim_neg": lambda x: x.max(-2)[0],
+    "var": lambda x: x.var(1), "var_all": lambda x: ember.var(x, correction=0), "std": lambda x: x.std(0, keepdim=True),
+    "var_mean": lambda x: ember.var_mean(x, 1)[0] * ember.var_mean(x, 1)[1], "std_mean": lambda x: ember.std_mean(x)[0],
+    "logsumexp": lambda x: x.logsumexp(1), "logsumexp_all": lambda x: ember.logsumexp(x, (0, 1), keepdim=True),
+    "norm": lambda x: x.norm(), "norm_dim": lambda x: ember.norm(x, 2, 1), "norm1": lambda x: x.norm(1, 0),
+    "cumsum": lambda x: x.cumsum(1), "cumsum0": lambda x: ember.cumsum(x, 0), "cumprod": lambda x: x.cumprod(-1),
+    "cummax": lambda x: x.cummax(1).values, "cummin": lambda x: ember.cummin(x, 0)[0],
+    "kthvalue": lambda x: x.kthvalue(2, 1).values, "median": lambda x: x.median(),
+    "median_dim": lambda x: x.median(0, keepdim=True).values,
+    "quantile": lambda x: x.quantile(0.3, 1), "quantile_all": lambda x: ember.quantile(x, ember.tensor([0.2, 0.9], dtype=ember.float64)),
+    "norm_inf": lambda x: x.norm(float("inf"), 1), "norm3": lambda x: x.norm(3, -1), "norm_half": lambda x: x.norm(1.5),
 }
 _I24 = ember.tensor([[0, 2, 1, 0], [2, 2, 0, 1]])
 _U24 = ember.tensor([[0, 2, 1, 0], [2, 1, 0, 1]])
@@ -102,7 +118,7 @@ def _setitem(x, key, value):
 DOMAIN = {"log": (0.5, 2.0), "sqrt": (0.5, 2.0), "rsqrt": (0.5, 2.0), "log2": (0.5, 2.0), "log10": (0.5, 2.0),
           "log1p": (-0.5, 2.0), "asin": (-0.9, 0.9), "acos": (-0.9, 0.9), "tan": (-1.2, 1.2),
           "sqrt_inplace": (0.5, 2.0)}
-KINKED = {"relu", "abs", "sign", "floor", "ceil", "round", "trunc", "clamp", "clamp_min", "clamp_max",
+KINKED = {"norm1", "norm_inf", "relu", "abs", "sign", "floor", "ceil", "round", "trunc", "clamp", "clamp_min", "clamp_max",
           "clamp_inplace"}  # kept away from 0 and (half-)integers
 
 
@@ -249,6 +265,7 @@ CORE = {
     "atan_tan": lambda a, b: ember.atan(a) * ember.tan(b * 0.5),
     "maximum_where": lambda a, b: ember.where(a > 0, ember.maximum(a * b, b), a * a),
     "clamp_lerp": lambda a, b: ember.lerp(ember.clamp(a * b, -1.5, 1.5), b * b, 0.25),
+    "prod_amax": lambda a, b: (a * b).prod(1) + (a - b).amax(1) + ember.max(a * b, 1).values + (a + b).norm(2, 1),
 }
 
 
@@ -528,3 +545,53 @@ def test_gradcheck_through_inplace_on_views():
     (g,) = ember.autograd.grad(out, xs, go, create_graph=True)
     with pytest.raises(RuntimeError, match="not supported yet"):
         g.sum().backward()
+def test_reduction_gradients_with_zeros_and_ties():
+    # prod with one zero in a slice: the zero gets the product of the others, the rest 0
+    x = ember.tensor([[2.0, 0.0, 3.0], [1.5, -2.0, 0.5]], dtype=ember.float64).requires_grad_()
+    assert gradcheck(lambda t: t.prod(1), (x,))
+    assert gradcheck(lambda t: t.prod(), (x,))
+    assert gradgradcheck(lambda t: t.prod(1), (x,))
+    x.prod(1).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, 6.0, 0.0], [-1.0, 0.75, -3.0]])
+    # two zeros: all zero
+    y = ember.tensor([0.0, 2.0, 0.0], dtype=ember.float64).requires_grad_()
+    assert gradcheck(lambda t: t.prod(), (y,))
+    y.prod().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), [0.0, 0.0, 0.0])
+    # amax / max(): ties share the gradient evenly; max(dim) sends it to the returned index
+    z = ember.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]]).requires_grad_()
+    z.amax(1).sum().backward()
+    np.testing.assert_allclose(z.grad.numpy(), [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]], rtol=1e-6)
+    z.grad = None
+    z.max().backward()
+    np.testing.assert_allclose(z.grad.numpy(), [[0, 0.5, 0.5], [0, 0, 0]])
+    z.grad = None
+    v, i = z.max(1)
+    assert v.grad_fn.name() == "MaxDimBackward0" and not i.requires_grad and i.grad_fn is None
+    v.sum().backward()
+    np.testing.assert_array_equal(z.grad.numpy(), [[0, 1, 0], [1, 0, 0]])
+    # integer results never require grad
+    assert not z.argmax().requires_grad and not z.all().requires_grad
+
+
+def test_norm_gradient_at_zero_is_zero():
+    for p in (2, 1, 3, float("inf")):
+        x = ember.zeros(3, dtype=ember.float64).requires_grad_()
+        ember.norm(x, p).backward()
+        np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0])
+    x = ember.tensor([[0.0, 0.0], [3.0, 4.0]], dtype=ember.float64).requires_grad_()
+    x.norm(2, 1).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, 0.0], [0.6, 0.8]])
+
+
+def test_cumprod_gradient_with_zeros():
+    x = ember.tensor([[2.0, 0.0, 3.0, 0.0, 1.5], [1.5, -2.0, 0.5, 0.7, 0.0], [0.0, 1.2, -0.8, 2.0, 1.1]],
+                     dtype=ember.float64).requires_grad_()
+    assert gradcheck(lambda t: t.cumprod(1), (x,))
+    assert gradcheck(lambda t: t.cumprod(0), (x,))
+    y = ember.tensor([[2.0, 0.5, 3.0, -0.7], [2.0, 0.0, 3.0, 0.5]], dtype=ember.float64).requires_grad_()
+    assert gradgradcheck(lambda t: t.cumprod(1), (y,))  # one zero per row (two: second order not exact)
+    # the first-order values at a zero, by hand: d/dx1 of cumprod([2, 0, 3, .5]).sum() = 2 * (1 + 3 + 1.5)
+    z = ember.tensor([2.0, 0.0, 3.0, 0.5], dtype=ember.float64).requires_grad_()
+    z.cumprod(0).sum().backward()
+    np.testing.assert_allclose(z.grad.numpy(), [1.0, 11.0, 0.0, 0.0])

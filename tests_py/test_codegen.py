@@ -117,3 +117,30 @@ def test_tuple_returns_named_tuples_and_result_n(tmp_path):
     assert "-> tuple[Tensor, Tensor]" in gen_python.pyi(ops)
     r = ember.sort(ember.tensor([2.0, 1.0]))
     assert type(r).__module__ == "ember.return_types" and r.values.tolist() == [1.0, 2.0]
+
+
+def test_multi_output_ops(tmp_path):
+    """(values, indices) ops: one kernel output per return, history on output 0, result1 saved as a
+    plain tensor for the formula; result2 does not exist for a two-output op."""
+    ops = load_text(tmp_path, """
+        - op: mx(Tensor self, int dim) -> (Tensor values, Tensor indices)
+          native: true
+          dispatch: true
+          backward: {self: grad * result1}
+          doc: x.
+    """)
+    import gen_autograd
+    import gen_cpp
+    assert gen_cpp.kernel_params(ops[0])[:2] == ["const Tensor& out0", "const Tensor& out1"]
+    body = gen_cpp.ops_cpp(ops)
+    assert "std::tuple<Tensor, Tensor> out;" in body and "autograd::set_history(std::get<0>(out), grad_node);" in body
+    assert "grad_node->result1_ = autograd::SavedVariable(std::get<1>(out), false);" in body
+    assert "Tensor result1 = result1_.unpack();" in gen_autograd.nodes_cpp(ops)
+    with pytest.raises(schema.SchemaError, match="unknown name 'result2'"):
+        load_text(tmp_path, """
+            - op: mx(Tensor self) -> (Tensor, Tensor)
+              native: true
+              backward: {self: grad * result2}
+              doc: x.
+        """)
+    assert isinstance(ember.max(ember.ones(2, 3), 1), ember.return_types.max)

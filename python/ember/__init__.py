@@ -24,6 +24,9 @@ from ember._C import (  # noqa: F401
 )
 from ember import _tensor  # noqa: F401  (adds Python-level Tensor methods)
 from ember._tensor import chunk, nonzero, repeat_interleave, searchsorted, split, unbind, unique  # noqa: F401
+from ember import return_types  # noqa: F401
+from ember._reductions import (  # noqa: F401,A004
+    cummax, cummin, kthvalue, max, median, min, norm, std, std_mean, var, var_mean)
 from ember import autograd, cuda, testing, utils  # noqa: F401
 from ember._dtype_info import finfo, iinfo  # noqa: F401
 from ember._tensor_str import set_printoptions  # noqa: F401

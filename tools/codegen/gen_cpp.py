@@ -94,7 +94,11 @@ def _method_scalar_args(op: Op) -> list[str]:
 
 def kernel_params(op: Op) -> list[str]:
     p = params(op, defaults=False, kernel=True)
-    return p if op.returns_self else ["const Tensor& out"] + p
+    if op.returns_self:
+        return p
+    if len(op.returns) > 1:  # one output tensor per return (max(dim): values, indices)
+        return [f"const Tensor& out{i}" for i in range(len(op.returns))] + p
+    return ["const Tensor& out"] + p
 
 
 def op_ids_h(ops: list[Op]) -> str:

@@ -45,6 +45,8 @@ BACKWARD_HELPERS = {
     "select_backward", "narrow_backward", "diagonal_backward", "unfold_backward", "as_strided_backward",
     "roll_backward", "slice_backward", "value_selecting_backward",
     "gelu_backward", "clamp_backward",
+    "prod_backward", "amax_backward", "index_reduction_backward", "norm_backward",
+    "cumsum_backward", "cumprod_backward", "cum_index_backward",
 }
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}

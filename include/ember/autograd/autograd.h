@@ -94,6 +94,19 @@ EMBER_API Tensor log_softmax_backward(const Tensor& grad, const Tensor& result, 
 EMBER_API Tensor matmul_backward_self(const Tensor& grad, const Tensor& self, const Tensor& other);
 EMBER_API Tensor matmul_backward_other(const Tensor& grad, const Tensor& self, const Tensor& other);
 EMBER_API Tensor permute_backward(const Tensor& grad, IntArrayRef dims);
+// Reductions (src/autograd/reduce_backward.cpp): amax/amin/max()/min() share the gradient among
+// ties; max(dim)/min(dim) route it to the returned index; prod is correct with zeros.
+EMBER_API Tensor amax_backward(const Tensor& grad, const Tensor& self, const Tensor& result,
+                               std::optional<IntArrayRef> dim = std::nullopt, bool keepdim = false);
+EMBER_API Tensor index_reduction_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, bool keepdim,
+                                          const Tensor& indices);
+EMBER_API Tensor norm_backward(const Tensor& grad, const Tensor& self, const Tensor& result,
+                               const std::optional<Scalar>& p, std::optional<IntArrayRef> dim, bool keepdim);
+EMBER_API Tensor cumsum_backward(const Tensor& grad, int64_t dim);
+EMBER_API Tensor cumprod_backward(const Tensor& grad, const Tensor& self, const Tensor& result, int64_t dim);
+EMBER_API Tensor cum_index_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& indices);
+EMBER_API Tensor prod_backward(const Tensor& grad, const Tensor& self, const Tensor& result,
+                               std::optional<int64_t> dim, bool keepdim);
 // View ops' backward formulas (src/autograd/view_backward.cpp).
 EMBER_API Tensor select_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t index);
 EMBER_API Tensor narrow_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, int64_t start, int64_t length);

@@ -4,40 +4,11 @@
 #include <vector>
 
 #include "kernels/cpu/loops.h"
+#include "kernels/cpu/reduce_util.h"
 #include "kernels/cpu/register_util.h"
 
 namespace ember::cpu {
 namespace {
-
-template <class T> struct Acc { using type = double; };
-template <> struct Acc<bool> { using type = int64_t; };
-template <> struct Acc<uint8_t> { using type = int64_t; };
-template <> struct Acc<int8_t> { using type = int64_t; };
-template <> struct Acc<int16_t> { using type = int64_t; };
-template <> struct Acc<int32_t> { using type = int64_t; };
-template <> struct Acc<int64_t> { using type = int64_t; };
-
-/// self viewed as [outer, inner] with the reduced dims innermost and contiguous.
-Tensor rows_layout(const Tensor& self, IntArrayRef dims, int64_t* outer, int64_t* inner) {
-  std::vector<int64_t> perm;
-  std::vector<bool> red(self.dim(), false);
-  for (int64_t d : dims) red[d] = true;
-  *inner = 1;
-  for (int64_t d = 0; d < self.dim(); ++d)
-    if (!red[d]) perm.push_back(d);
-  for (int64_t d : dims) {
-    perm.push_back(d);
-    *inner *= self.sizes()[d];
-  }
-  *outer = *inner == 0 ? compute_numel(self.sizes()) : self.numel() / std::max<int64_t>(*inner, 1);
-  if (*inner == 0) {
-    *outer = 1;
-    for (int64_t d = 0; d < self.dim(); ++d)
-      if (!red[d]) *outer *= self.sizes()[d];
-  }
-  return self.permute(perm).contiguous();
-}
-
 template <class T>
 void reduce_sum(const Tensor& out, const Tensor& self, IntArrayRef dims, bool mean) {
   using A = typename Acc<T>::type;

@@ -1,0 +1,318 @@
+// prod, nansum, amax/amin, max/min (full and along a dim), argmax/argmin, all/any and count_nonzero
+// on CPU. Every kernel reduces contiguous rows (kernels/cpu/reduce_util.h: reduced dims moved
+// innermost); the callers (src/ops/reduction_index.cpp) checked every argument and the sizes, so nothing
+// here throws inside the parallel loops.
+#include <cmath>
+#include <limits>
+#include <type_traits>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+#include "kernels/cpu/reduce_util.h"
+#include "kernels/cpu/register_util.h"
+
+namespace ember::cpu {
+namespace {
+
+DimVector all_dims(const Tensor& t) {
+  DimVector d;
+  for (int64_t i = 0; i < t.dim(); ++i) d.push_back(i);
+  return d;
+}
+
+template <class M> inline bool is_nan(M v) { return v != v; }  // false for integers (folded away)
+
+/// The maximum (kMax) / minimum of a row, NaN if it has one: eight lanes of plain compare-selects
+/// (vectorized to max/min instructions) and a separate NaN flag.
+template <class T, bool kMax>
+inline opmath_t<T> row_extreme(const T* row, int64_t n) {
+  using M = opmath_t<T>;
+  M acc[8];
+  M nan[8] = {};  // a NaN lane of the same type keeps the loop one vectorizable select per element
+  for (int j = 0; j < 8; ++j) acc[j] = static_cast<M>(row[0]);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) {
+      M v = static_cast<M>(row[i + j]);
+      acc[j] = (kMax ? v > acc[j] : v < acc[j]) ? v : acc[j];
+      nan[j] = is_nan(v) ? v : nan[j];
+    }
+  M best = acc[0];
+  bool any_nan = is_nan(nan[0]);
+  for (int j = 1; j < 8; ++j) {
+    best = (kMax ? acc[j] > best : acc[j] < best) ? acc[j] : best;
+    any_nan |= is_nan(nan[j]);
+  }
+  for (; i < n; ++i) {
+    M v = static_cast<M>(row[i]);
+    best = (kMax ? v > best : v < best) ? v : best;
+    any_nan |= is_nan(v);
+  }
+  if constexpr (std::is_floating_point_v<M>) {
+    if (any_nan) return std::numeric_limits<M>::quiet_NaN();
+  }
+  return best;
+}
+
+#if defined(__SSE2__)
+/// float rows: four SSE lanes of max/min plus an unordered (NaN) mask; GCC does not vectorize the
+/// generic loop's compare-select reduction.
+template <bool kMax>
+inline float row_extreme_sse(const float* row, int64_t n) {
+  __m128 a0 = _mm_set1_ps(row[0]), a1 = a0, nanm = _mm_setzero_ps();
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m128 v0 = _mm_loadu_ps(row + i), v1 = _mm_loadu_ps(row + i + 4);
+    a0 = kMax ? _mm_max_ps(a0, v0) : _mm_min_ps(a0, v0);
+    a1 = kMax ? _mm_max_ps(a1, v1) : _mm_min_ps(a1, v1);
+    nanm = _mm_or_ps(nanm, _mm_or_ps(_mm_cmpunord_ps(v0, v0), _mm_cmpunord_ps(v1, v1)));
+  }
+  a0 = kMax ? _mm_max_ps(a0, a1) : _mm_min_ps(a0, a1);
+  alignas(16) float lanes[4];
+  _mm_store_ps(lanes, a0);
+  bool any_nan = _mm_movemask_ps(nanm) != 0;
+  float best = lanes[0];
+  for (int j = 1; j < 4; ++j) best = (kMax ? lanes[j] > best : lanes[j] < best) ? lanes[j] : best;
+  for (; i < n; ++i) {
+    float v = row[i];
+    best = (kMax ? v > best : v < best) ? v : best;
+    any_nan |= v != v;
+  }
+  return any_nan ? std::numeric_limits<float>::quiet_NaN() : best;
+}
+
+template <bool kMax>
+inline double row_extreme_sse(const double* row, int64_t n) {
+  __m128d a0 = _mm_set1_pd(row[0]), a1 = a0, nanm = _mm_setzero_pd();
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m128d v0 = _mm_loadu_pd(row + i), v1 = _mm_loadu_pd(row + i + 2);
+    a0 = kMax ? _mm_max_pd(a0, v0) : _mm_min_pd(a0, v0);
+    a1 = kMax ? _mm_max_pd(a1, v1) : _mm_min_pd(a1, v1);
+    nanm = _mm_or_pd(nanm, _mm_or_pd(_mm_cmpunord_pd(v0, v0), _mm_cmpunord_pd(v1, v1)));
+  }
+  a0 = kMax ? _mm_max_pd(a0, a1) : _mm_min_pd(a0, a1);
+  alignas(16) double lanes[2];
+  _mm_store_pd(lanes, a0);
+  bool any_nan = _mm_movemask_pd(nanm) != 0;
+  double best = (kMax ? lanes[1] > lanes[0] : lanes[1] < lanes[0]) ? lanes[1] : lanes[0];
+  for (; i < n; ++i) {
+    double v = row[i];
+    best = (kMax ? v > best : v < best) ? v : best;
+    any_nan |= v != v;
+  }
+  return any_nan ? std::numeric_limits<double>::quiet_NaN() : best;
+}
+
+/// The first i with row[i] == x (x not NaN), four at a time.
+inline int64_t find_first_sse(const float* row, int64_t n, float x) {
+  __m128 vx = _mm_set1_ps(x);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    int m = _mm_movemask_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i), vx));
+    if (m) return i + __builtin_ctz(static_cast<unsigned>(m));
+  }
+  while (i < n && row[i] != x) ++i;
+  return i;
+}
+
+inline int64_t find_first_sse(const double* row, int64_t n, double x) {
+  __m128d vx = _mm_set1_pd(x);
+  int64_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    int m = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(row + i), vx));
+    if (m) return i + ((m & 1) ? 0 : 1);
+  }
+  while (i < n && row[i] != x) ++i;
+  return i;
+}
+
+/// float16 / bfloat16: one pass over float blocks; only the block holding the answer is searched again.
+template <class T, bool kMax>
+inline void select_row_blocked(const T* row, int64_t n, T* val, int64_t* idx) {
+  constexpr int64_t kB = 512;
+  alignas(16) float buf[kB];
+  float best = 0;
+  int64_t best_block = -1, nan_block = -1;
+  auto load = [&](int64_t b) {
+    int64_t m = std::min(kB, n - b);
+    for (int64_t i = 0; i < m; ++i) buf[i] = static_cast<float>(row[b + i]);
+    return m;
+  };
+  for (int64_t b = 0; b < n; b += kB) {
+    float e = row_extreme_sse<kMax>(buf, load(b));
+    if (e != e) {  // the first NaN wins
+      nan_block = b;
+      break;
+    }
+    if (best_block < 0 || (kMax ? e > best : e < best)) {  // strict: the first block reaching the best
+      best = e;
+      best_block = b;
+    }
+  }
+  if (nan_block >= 0) {
+    if (val) *val = static_cast<T>(std::numeric_limits<float>::quiet_NaN());
+    if (idx) {
+      int64_t m = load(nan_block), j = 0;
+      while (j < m && buf[j] == buf[j]) ++j;
+      *idx = nan_block + j;
+    }
+    return;
+  }
+  if (val) *val = static_cast<T>(best);
+  if (idx) *idx = best_block + find_first_sse(buf, load(best_block), best);
+}
+#endif
+
+template <class T, bool kMax>
+inline opmath_t<T> extreme(const T* row, int64_t n) {
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) return row_extreme_sse<kMax>(row, n);
+#endif
+  return row_extreme<T, kMax>(row, n);
+}
+
+/// The extreme of a row and the index of its first occurrence (of the first NaN when there is one).
+template <class T, bool kMax>
+inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
+  using M = opmath_t<T>;
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
+    select_row_blocked<T, kMax>(row, n, val, idx);
+    return;
+  }
+#endif
+  M best = extreme<T, kMax>(row, n);
+  if (val) *val = static_cast<T>(best);
+  if (!idx) return;
+  int64_t i = 0;
+  if (is_nan(best)) {
+    while (i < n && !is_nan(static_cast<M>(row[i]))) ++i;
+  } else {
+#if defined(__SSE2__)
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      *idx = find_first_sse(row, n, best);
+      return;
+    }
+#endif
+    while (i < n && static_cast<M>(row[i]) != best) ++i;
+  }
+  *idx = i;
+}
+
+template <class T, bool kMax>
+void amax_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool) {
+  if (out.numel() == 0) return;
+  T* o = out.data_ptr<T>();
+  for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) { select_row<T, kMax>(row, n, o + r, nullptr); });
+}
+
+template <class T, bool kMax>
+void max_full_k(const Tensor& out, const Tensor& self) {
+  T* o = out.data_ptr<T>();
+  for_each_row<T>(self, all_dims(self), [&](const T* row, int64_t n, int64_t r) {
+    select_row<T, kMax>(row, n, o + r, nullptr);
+  });
+}
+
+template <class T, bool kMax>
+void max_dim_k(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t dim, bool) {
+  if (values.numel() == 0) return;
+  T* v = values.data_ptr<T>();
+  int64_t* ix = indices.data_ptr<int64_t>();
+  DimVector dims = self.dim() == 0 ? DimVector{} : DimVector{dim};
+  for_each_row<T>(self, dims, [&](const T* row, int64_t n, int64_t r) { select_row<T, kMax>(row, n, v + r, ix + r); });
+}
+
+template <class T, bool kMax>
+void argmax_k(const Tensor& out, const Tensor& self, std::optional<int64_t> dim, bool) {
+  if (out.numel() == 0) return;
+  int64_t* ix = out.data_ptr<int64_t>();
+  for_each_row<T>(self, DimVector{*dim}, [&](const T* row, int64_t n, int64_t r) {
+    select_row<T, kMax>(row, n, nullptr, ix + r);
+  });
+}
+
+template <class T>
+void prod_k(const Tensor& out, const Tensor& self, std::optional<int64_t> dim, bool, std::optional<ScalarType>) {
+  using A = typename Acc<T>::type;
+  T* o = out.data_ptr<T>();
+  DimVector dims = dim ? DimVector{*dim} : all_dims(self);
+  if (out.numel() == 0) return;
+  for_each_row<T>(self, dims, [&](const T* row, int64_t n, int64_t r) {
+    A p = 1;
+    for (int64_t i = 0; i < n; ++i) p *= static_cast<A>(static_cast<opmath_t<T>>(row[i]));
+    o[r] = static_cast<T>(p);
+  });
+}
+
+template <class T>
+void nansum_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool, std::optional<ScalarType>) {
+  using A = typename Acc<T>::type;
+  T* o = out.data_ptr<T>();
+  if (out.numel() == 0) return;
+  for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
+    A s = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      A v = static_cast<A>(static_cast<opmath_t<T>>(row[i]));
+      s += is_nan(v) ? A(0) : v;
+    }
+    o[r] = static_cast<T>(s);
+  });
+}
+
+/// all (kAll) / any: out is bool, or uint8 for uint8 inputs.
+template <class T, bool kAll>
+void all_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool) {
+  if (out.numel() == 0) return;
+  bool as_u8 = out.dtype() == kUInt8;
+  void* o = out.data_ptr();
+  for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
+    bool acc = kAll;
+    for (int64_t i = 0; i < n; ++i) {
+      bool nz = static_cast<opmath_t<T>>(row[i]) != opmath_t<T>(0);
+      if (kAll ? !nz : nz) {
+        acc = !kAll;
+        break;
+      }
+    }
+    if (as_u8) static_cast<uint8_t*>(o)[r] = acc ? 1 : 0;
+    else static_cast<bool*>(o)[r] = acc;
+  });
+}
+
+template <class T>
+void count_nonzero_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim) {
+  if (out.numel() == 0) return;
+  int64_t* o = out.data_ptr<int64_t>();
+  for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
+    int64_t c = 0;
+    for (int64_t i = 0; i < n; ++i) c += static_cast<opmath_t<T>>(row[i]) != opmath_t<T>(0);
+    o[r] = c;
+  });
+}
+
+}  // namespace
+
+void register_reduce_index() {
+  using dispatch::register_kernel;
+  for_dtypes(kAllTypes, [](ScalarType t, auto tag) {
+    using T = typename decltype(tag)::type;
+    register_kernel<OpId::prod>(kCPU, t, &prod_k<T>);
+    register_kernel<OpId::nansum>(kCPU, t, &nansum_k<T>);
+    register_kernel<OpId::amax>(kCPU, t, &amax_k<T, true>);
+    register_kernel<OpId::amin>(kCPU, t, &amax_k<T, false>);
+    register_kernel<OpId::max>(kCPU, t, &max_full_k<T, true>);
+    register_kernel<OpId::min>(kCPU, t, &max_full_k<T, false>);
+    register_kernel<OpId::max_dim>(kCPU, t, &max_dim_k<T, true>);
+    register_kernel<OpId::min_dim>(kCPU, t, &max_dim_k<T, false>);
+    register_kernel<OpId::argmax>(kCPU, t, &argmax_k<T, true>);
+    register_kernel<OpId::argmin>(kCPU, t, &argmax_k<T, false>);
+    register_kernel<OpId::all>(kCPU, t, &all_k<T, true>);
+    register_kernel<OpId::any>(kCPU, t, &all_k<T, false>);
+    register_kernel<OpId::count_nonzero>(kCPU, t, &count_nonzero_k<T>);
+  });
+}
+
+}  // namespace ember::cpu
