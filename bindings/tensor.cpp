@@ -253,6 +253,8 @@ GETTER(get_device) {
   EMBER_PY_CATCH
 }
 GETTER(get_ndim) { return PyLong_FromLongLong(tensor_of(o).dim()); }
+GETTER(get_nbytes) { return PyLong_FromSize_t(tensor_of(o).nbytes()); }
+GETTER(get_itemsize) { return PyLong_FromSize_t(tensor_of(o).element_size()); }
 GETTER(get_is_cuda) { return PyBool_FromLong(tensor_of(o).is_cuda()); }
 GETTER(get_is_cpu) { return PyBool_FromLong(tensor_of(o).is_cpu()); }
 GETTER(get_version) { return PyLong_FromUnsignedLong(tensor_of(o)._version()); }
@@ -279,6 +281,8 @@ static PyGetSetDef tensor_getset_base[] = {
     {"dtype", get_dtype, nullptr, "The element type.", nullptr},
     {"device", get_device, nullptr, "The device holding the data.", nullptr},
     {"ndim", get_ndim, nullptr, "Number of dimensions.", nullptr},
+    {"nbytes", get_nbytes, nullptr, "Bytes of the elements (numel * itemsize).", nullptr},
+    {"itemsize", get_itemsize, nullptr, "Bytes per element.", nullptr},
     {"is_cuda", get_is_cuda, nullptr, "Whether the tensor is on a CUDA device.", nullptr},
     {"is_cpu", get_is_cpu, nullptr, "Whether the tensor is on the CPU.", nullptr},
     {"_version", get_version, nullptr, "The version counter shared with views.", nullptr},

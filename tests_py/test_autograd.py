@@ -595,3 +595,24 @@ def test_cumprod_gradient_with_zeros():
     z = ember.tensor([2.0, 0.0, 3.0, 0.5], dtype=ember.float64).requires_grad_()
     z.cumprod(0).sum().backward()
     np.testing.assert_allclose(z.grad.numpy(), [1.0, 11.0, 0.0, 0.0])
+
+
+def test_remaining_formulas_threshold_and_zero_gradient_ops():
+    g, x = leaf(3, 4), leaf(3, 4)
+    assert gradcheck(lambda g: ember.threshold_backward(g, x.detach(), 0.1), (g,))
+    # Ops whose result does not depend smoothly on the input: zero gradient (as PyTorch's formulas).
+    for name in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_", "logical_and_", "logical_or_", "logical_xor_"):
+        y = x * 1
+        if hasattr(y, name):
+            getattr(y, name)(x.detach() * 0.5)
+            (gx,) = ember.autograd.grad(y.sum(), x)
+            assert (gx.numpy() == 0).all(), name
+    for fn in (lambda y: y.logical_not_(), lambda y: y.normal_(), lambda y: y.uniform_(), lambda y: y.random_(3),
+               lambda y: y.fill_(1.0)):
+        y = x * 1
+        fn(y)
+        (gx,) = ember.autograd.grad(y.sum(), x)
+        assert (gx.numpy() == 0).all()
+    p = leaf(5, low=0.1, high=0.9)
+    b = ember.bernoulli(p)
+    assert not b.requires_grad or (ember.autograd.grad(b.sum(), p)[0].numpy() == 0).all()

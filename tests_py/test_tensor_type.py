@@ -63,6 +63,7 @@ def test_shape_and_size():
     assert t.shape == (2, 3, 4) and t.size() == t.shape and t.size(-1) == 4
     assert t.stride() == (12, 4, 1) and t.stride(0) == 12
     assert t.ndim == 3 and t.dim() == 3 and t.numel() == 24 and len(t) == 2
+    assert t.nbytes == 96 and t.itemsize == 4 and t.element_size() == 4 and t.storage_offset() == 0
     with pytest.raises(IndexError, match="out of range"):
         t.size(3)
     with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
