@@ -9,15 +9,16 @@
 namespace ember::autograd {
 
 namespace {
-std::atomic<uint64_t> g_next_sequence_nr{0};
+// Thread-local, as PyTorch's sequence numbers: ordering matters only within one thread's graph.
+__attribute__((tls_model("initial-exec"))) thread_local uint64_t t_next_sequence_nr = 0;
 }
 
-Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+Node::Node() : sequence_nr_(t_next_sequence_nr++) {}
 Node::~Node() {
   // Note [iterative node deletion]: destroying the last reference to a long chain would recurse
   // through every next_edges shared_ptr. Instead, the outermost destructor on this thread collects
   // the nodes about to die in a local stack and releases them one by one.
-  thread_local std::vector<std::shared_ptr<Node>>* pending = nullptr;
+  __attribute__((tls_model("initial-exec"))) thread_local std::vector<std::shared_ptr<Node>>* pending = nullptr;
   std::vector<std::shared_ptr<Node>> local;
   bool outermost = pending == nullptr;
   if (outermost) pending = &local;
@@ -51,7 +52,7 @@ void pop_saved_tensors_hook() {
   t_pack_hooks.pop_back();
 }
 
-SavedVariable::SavedVariable(const Tensor& t, bool is_output) {
+void SavedVariable::save(const Tensor& t, bool is_output) {
   was_defined_ = t.defined();
   if (!t.defined()) return;
   version_ = t._version();

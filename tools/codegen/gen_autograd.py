@@ -156,7 +156,7 @@ def nodes_cpp(ops: list[Op]) -> str:
             L.append(f"  Tensor {t} = {t}_.unpack();")
         for n in _results(uses):  # the first output is saved as an output (its grad_fn is this node)
             if n == 0:
-                L.append(f"  Tensor result{'0' if len(op.returns) > 1 else ''} = result_.unpack(shared_from_this());")
+                L.append(f"  Tensor result{'0' if len(op.returns) > 1 else ''} = result_.unpack();")
                 if len(op.returns) > 1:
                     L.append("  const Tensor& result = result0;")
             else:
@@ -193,7 +193,7 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
             src = names[t]
             if inplace and t == "self":
                 src = f"{self_expr}.clone()"
-            L.append(f"    if ({cond} && !grad_node->{t}_.defined()) grad_node->{t}_ = autograd::SavedVariable({src}, false);")
+            L.append(f"    if ({cond} && !grad_node->{t}_.defined()) grad_node->{t}_.save({src}, false);")
         for v in sorted(u.values):
             val = v
             if next(a for a in op.args if a.name == v).type in ("int[]",):
@@ -221,6 +221,6 @@ def record_epilogue(op: Op, out_expr: str, others: list[str] | None = None, inpl
          "    if (autograd::AnomalyMode::is_enabled()) grad_node->set_creation_trace(autograd::current_trace());"]
     for n in _results(uses):
         src = out_expr if n == 0 else (others or [])[n - 1]
-        L.append(f"    grad_node->{_result_member(n)} = autograd::SavedVariable({src}, {'true' if n == 0 else 'false'});")
+        L.append(f"    grad_node->{_result_member(n)}.save({src}, {'true' if n == 0 else 'false'});")
     L.append("  }")
     return L

@@ -67,7 +67,7 @@ using PostAccumulateHook = std::function<void(const Tensor&)>;
 
 /// One backward function: maps gradients w.r.t. its forward outputs (its inputs here) to gradients
 /// w.r.t. its forward inputs, sent along next_edges().
-class EMBER_API Node : public std::enable_shared_from_this<Node> {
+class EMBER_API Node {
  public:
   Node();
   virtual ~Node();
@@ -137,7 +137,9 @@ EMBER_API void pop_saved_tensors_hook();
 class EMBER_API SavedVariable {
  public:
   SavedVariable() = default;
-  SavedVariable(const Tensor& t, bool is_output);
+  SavedVariable(const Tensor& t, bool is_output) { save(t, is_output); }
+  /// Saves t in place (what the constructor does, without building a temporary).
+  void save(const Tensor& t, bool is_output);
   /// The saved tensor; throws if it was freed or modified in place since.
   Tensor unpack(const std::shared_ptr<Node>& owner = nullptr) const;
   void reset();
