@@ -6,6 +6,7 @@
 
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
+#include "ops/dim_util.h"
 #include "ops/advanced_indexing.h"
 #include "ops/structured.h"
 
@@ -13,12 +14,6 @@ namespace ember::native {
 
 namespace {
 
-int64_t wrap_dim(int64_t dim, int64_t ndim) {
-  int64_t n = std::max<int64_t>(ndim, 1);
-  EMBER_CHECK_INDEX(dim >= -n && dim < n, "Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
-                    "], but got ", dim, ")");
-  return dim < 0 ? dim + n : dim;
-}
 
 int64_t size_at(const Tensor& t, int64_t d) { return t.dim() == 0 ? 1 : t.sizes()[d]; }
 

@@ -6,17 +6,12 @@
 #include "ember/autograd/autograd.h"
 #include "ember/gen/functions.h"
 #include "ember/gen/native.h"
+#include "ops/dim_util.h"
 
 namespace ember::native {
 
 namespace {
 
-int64_t wrap_dim(int64_t dim, int64_t ndim) {
-  int64_t n = std::max<int64_t>(ndim, 1);
-  EMBER_CHECK_INDEX(dim >= -n && dim < n, "Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
-                    "], but got ", dim, ")");
-  return dim < 0 ? dim + n : dim;
-}
 
 /// PyTorch's legacy rule: 1-D empty tensors take no part in cat's shape checks.
 bool skipped_in_cat(const Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
