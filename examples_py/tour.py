@@ -24,3 +24,19 @@ try:
     ember.ones(2, 3) + ember.ones(4)
 except RuntimeError as e:
     print("a clear error:", e)
+
+# Indexing (numpy's rules; slices are views, also with negative steps) and reductions.
+m = ember.arange(12.0).reshape(3, 4)
+print("m[::-1, 1:3] =", m[::-1, 1:3])
+print("m[m > 5] =", m[m > 5])
+print("max over dim 1:", m.max(dim=1))
+
+# Autograd: the derivative of 3x^3 + 2x^2 - x + 5 is 9x^2 + 4x - 1.
+x = ember.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = 3 * x**3 + 2 * x**2 - x + 5
+y.sum().backward()
+print("x.grad =", x.grad)
+
+# Random numbers from the documented Philox stream (the same in C++).
+ember.manual_seed(0)
+print("rand:", ember.rand(3))
