@@ -259,7 +259,9 @@ def test_gelu_approximate():
 def test_unary_dtype_errors():
     b = ember.ones(2, dtype=ember.bool)
     i = ember.ones(2, dtype=ember.int64)
-    for f in (lambda: ember.abs(b), lambda: ember.floor(b), lambda: ember.square(b), lambda: ember.gelu(i),
+    sq = ember.square(ember.tensor([True, False]))  # PyTorch: a bool tensor squares to int64
+    assert sq.dtype == ember.int64 and sq.numpy().tolist() == [1, 0]
+    for f in (lambda: ember.abs(b), lambda: ember.floor(b), lambda: ember.gelu(i),
               lambda: ember.silu(i), lambda: ember.gelu(b)):
         with pytest.raises(RuntimeError, match="not implemented|not supported"):
             f()
@@ -385,6 +387,8 @@ def test_lerp(weight):
     y = ember.from_numpy(np.array([5.0, 3.0]))
     np.testing.assert_array_equal(ember.lerp(x, y, 1.0).numpy(), y.numpy())  # exact at the ends
     np.testing.assert_array_equal(ember.lerp(x, y, 0.0).numpy(), x.numpy())
+    with pytest.raises(RuntimeError, match="lerp: expected dtype float32 for `end` but got dtype float64"):
+        ember.lerp(ember.ones(2), ember.ones(2, dtype=ember.float64), 0.5)
     with pytest.raises(RuntimeError, match="not implemented"):
         ember.lerp(ember.arange(3), ember.arange(3), 0.5)
 

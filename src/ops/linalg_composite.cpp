@@ -225,14 +225,12 @@ Tensor einsum(const std::string& equation, TensorList tensors) {
       char c = labels[i][d];
       EMBER_CHECK(std::isalpha(static_cast<unsigned char>(c)), "einsum(): invalid subscript given at index ", d,
                   " in the equation string, subscripts must be in [a-zA-Z]");
-      EMBER_CHECK(std::count(labels[i].begin(), labels[i].end(), c) == 1 || false,
-                  "einsum(): repeated subscript '", c, "' within one operand (a diagonal) is not implemented yet");
       int64_t s = tensors[i].sizes()[d];
       auto it = size.find(c);
       if (it == size.end() || it->second == 1) size[c] = s;
       else EMBER_CHECK(s == it->second || s == 1, "einsum(): operands do not broadcast with remapped shapes "
                        "(subscript '", c, "' has sizes ", it->second, " and ", s, ")");
-      count[c] += 1;
+      count[c] += 1;  // numpy's implicit output keeps the labels seen exactly once (so "ii" is a trace)
     }
   }
   std::string out;
@@ -252,12 +250,34 @@ Tensor einsum(const std::string& equation, TensorList tensors) {
     std::sort(once.begin(), once.end());
     out += once;
   }
+  // A label repeated within one operand selects the diagonal of those dims ("ii->i", "bii->bi").
+  std::vector<Tensor> diag(tensors.begin(), tensors.end());
+  for (size_t i = 0; i < diag.size(); ++i) {
+    for (;;) {
+      std::string& l = labels[i];
+      size_t a = std::string::npos, b = std::string::npos;
+      for (size_t x = 0; x < l.size() && a == std::string::npos; ++x) {
+        size_t y = l.find(l[x], x + 1);
+        if (y != std::string::npos) a = x, b = y;
+      }
+      if (a == std::string::npos) break;
+      EMBER_CHECK(diag[i].sizes()[a] == diag[i].sizes()[b], "einsum(): subscript ", l[a],
+                  " is repeated for operand ", i, " but the sizes don't match, ", diag[i].sizes()[a], " != ",
+                  diag[i].sizes()[b]);
+      // diagonal() removes dims a and b and appends the diagonal as the last dim.
+      diag[i] = diag[i].diagonal(0, static_cast<int64_t>(a), static_cast<int64_t>(b));
+      char c = l[a];
+      l.erase(b, 1);
+      l.erase(a, 1);
+      l.push_back(c);
+    }
+  }
   // Size-1 dims that broadcast: expand each operand to the common sizes.
   std::vector<Tensor> ops;
-  for (size_t i = 0; i < tensors.size(); ++i) {
+  for (size_t i = 0; i < diag.size(); ++i) {
     DimVector s;
     for (char c : labels[i]) s.push_back(size[c]);
-    ops.push_back(tensors[i].sizes().equals(s) ? tensors[i] : tensors[i].expand(s));
+    ops.push_back(diag[i].sizes().equals(s) ? diag[i] : diag[i].expand(s));
   }
   // Left to right: sum labels needed nowhere later, then contract pairwise.
   auto needed_after = [&](size_t i) {

@@ -125,6 +125,20 @@ MetaResult meta_unary(const char* op, const Tensor& a) {
   return {DimVector(a.sizes()), a.dtype(), a.dtype(), a.device()};
 }
 
+MetaResult meta_unary_bool_long(const char* op, const Tensor& a) {
+  MetaResult m = meta_unary(op, a);
+  if (a.dtype() == kBool) m.out_dtype = m.compute_dtype = kInt64;
+  return m;
+}
+
+MetaResult meta_binary_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
+  check_defined(op, a);
+  check_defined(op, b);
+  EMBER_CHECK(b.unsafeGetTensorImpl()->is_wrapped_number() || a.dtype() == b.dtype(), op, ": expected dtype ",
+              dtype_name(a.dtype()), " for `end` but got dtype ", dtype_name(b.dtype()));
+  return meta_binary(op, a, b);
+}
+
 MetaResult meta_unary_nobool(const char* op, const Tensor& a) {
   check_defined(op, a);
   EMBER_CHECK(a.dtype() != kBool, op, ": not supported for bool tensors (got a tensor of dtype Bool"

@@ -31,6 +31,10 @@ MetaResult meta_unary_bool(const char* op, const Tensor& a);
 MetaResult meta_clamp(const char* op, const Tensor& self, const std::optional<Scalar>& min,
                       const std::optional<Scalar>& max);
 MetaResult meta_unary_nobool(const char* op, const Tensor& a);
+/// unary, except that bool inputs compute and return int64 (square of a bool tensor, as PyTorch).
+MetaResult meta_unary_bool_long(const char* op, const Tensor& a);
+/// binary, with both tensors required to have one dtype (lerp, as PyTorch).
+MetaResult meta_binary_same_dtype(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_unary_float(const char* op, const Tensor& a);
 
 /// A fresh contiguous output for m.

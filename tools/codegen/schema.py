@@ -51,7 +51,8 @@ BACKWARD_HELPERS = {
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}
 FACTORY_GROUP = ("dtype", "device", "requires_grad")
-META_KINDS = {"binary", "binary_nobool", "binary_float", "unary", "unary_nobool", "unary_float", "compare",
+META_KINDS = {"binary", "binary_nobool", "binary_float", "binary_same_dtype", "unary", "unary_nobool", "unary_float",
+              "unary_bool_long", "compare",
               "unary_bool", "clamp"}
 # Meta rules that also get the op's non-tensor arguments (clamp's Scalar bounds take part in promotion).
 META_ALL_ARGS = {"clamp"}
