@@ -179,3 +179,12 @@ TEST_CASE("to() overloads as in libtorch") {
   REQUIRE(t.to(kInt64, false, true).data_ptr() != t.data_ptr());
   REQUIRE_THROWS_WITH(t.to(kCUDA), Catch::Contains("without CUDA"));
 }
+
+TEST_CASE("clamp with tensor bounds from C++") {
+  auto t = tensor({-2., 0.5, 3.}, kFloat64);
+  auto r = clamp(t, tensor({-1., 1., 1.}, kFloat64), tensor(2., kFloat64));
+  REQUIRE(r.data_ptr<double>()[0] == -1.0);
+  REQUIRE(r.data_ptr<double>()[1] == 1.0);
+  REQUIRE(r.data_ptr<double>()[2] == 2.0);
+  REQUIRE(clamp(t, 0.0, 1.0).data_ptr<double>()[2] == 1.0);
+}

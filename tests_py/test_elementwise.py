@@ -589,3 +589,24 @@ def test_equal():
     assert ember.equal(n, n) is False
     assert ember.equal(ember.ones(3), ember.ones(1)) is False  # no broadcasting
     assert ember.equal(a.T, a.T.contiguous()) is True
+
+
+def test_clamp_with_tensor_bounds_where_method_and_clip():
+    from ember.autograd import gradcheck
+
+    a = np.array([[-2.0, 0.5, 3.0], [1.0, -1.0, 0.0]])
+    lo, hi = np.array([-1.0, 1.0, 1.0]), np.array([[2.0], [0.5]])
+    t = ember.from_numpy(a)
+    np.testing.assert_array_equal(ember.clamp(t, ember.from_numpy(lo), ember.from_numpy(hi)).numpy(),
+                                  np.minimum(np.maximum(a, lo), hi))
+    np.testing.assert_array_equal(t.clip(min=ember.from_numpy(lo)).numpy(), np.maximum(a, lo))
+    np.testing.assert_array_equal(ember.clip(t, 0, 1).numpy(), np.clip(a, 0, 1))
+    u = t.clone()
+    u.clamp_(max=ember.from_numpy(hi))
+    np.testing.assert_array_equal(u.numpy(), np.minimum(a, hi))
+    np.testing.assert_array_equal(t.where(t > 0, ember.zeros(3, dtype=ember.float64)).numpy(), np.where(a > 0, a, 0))
+    x = ember.from_numpy(a + 0.25).requires_grad_()
+    b = ember.from_numpy(lo + 0.1).requires_grad_()
+    assert gradcheck(lambda x, b: ember.clamp(x, b, ember.from_numpy(hi)), (x, b))
+    with pytest.raises(RuntimeError, match="At least one of 'min' or 'max'"):
+        ember.clamp(t)

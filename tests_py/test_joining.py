@@ -351,3 +351,20 @@ def test_bincount_errors():
         ember.bincount(ember.tensor([1]), minlength=-1)
     with pytest.raises(RuntimeError, match="weights should be 1-d and have the same length as input"):
         ember.bincount(ember.tensor([1, 2]), weights=ember.ones(3))
+
+
+def test_searchsorted_sorter_and_nondifferentiable_outputs():
+    s = np.array([3.0, 1.0, 2.0, 5.0])
+    srt = np.argsort(s)
+    v = np.array([0.5, 1.5, 2.5, 9.0])
+    got = ember.searchsorted(ember.from_numpy(s), ember.from_numpy(v), sorter=ember.from_numpy(srt))
+    np.testing.assert_array_equal(got.numpy(), np.searchsorted(s, v, sorter=srt))
+    x = ember.tensor([1.0, 2.0, 2.0], requires_grad=True)
+    u = ember.unique(x)
+    with pytest.raises(RuntimeError, match="the derivative for '_unique2' is not implemented"):
+        u.sum().backward()
+    w = ember.tensor([0.5, 1.0, 2.0], requires_grad=True)
+    c = ember.bincount(ember.tensor([0, 1, 1]), w)
+    np.testing.assert_allclose(c.detach().numpy(), [0.5, 3.0])
+    with pytest.raises(RuntimeError, match="the derivative for 'bincount' is not implemented"):
+        c.sum().backward()

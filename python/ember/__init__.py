@@ -23,7 +23,7 @@ from ember._C import (  # noqa: F401
     uint8,
 )
 from ember import _tensor  # noqa: F401  (adds Python-level Tensor methods)
-from ember._tensor import chunk, nonzero, repeat_interleave, searchsorted, split, unbind, unique  # noqa: F401
+from ember._tensor import chunk, clamp, clip, nonzero, repeat_interleave, searchsorted, split, unbind, unique  # noqa: F401
 from ember import return_types  # noqa: F401
 from ember._reductions import (  # noqa: F401,A004
     cummax, cummin, kthvalue, max, median, min, norm, std, std_mean, var, var_mean)

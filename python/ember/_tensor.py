@@ -329,8 +329,9 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
     """For each value of input, the index in the innermost dim of sorted_sequence where it would be inserted
     to keep it sorted (side="right" / right=True: after equal elements)."""
-    if sorter is not None:
-        raise NotImplementedError("searchsorted: sorter is not supported yet")
+    if sorter is not None:  # indices that sort the innermost dim: search the sorted view, as numpy
+        sorted_sequence = ember.take_along_dim(sorted_sequence, sorter, dim=-1) if sorted_sequence.dim() > 0 \
+            else sorted_sequence
     return _C._searchsorted(sorted_sequence, input, out_int32=out_int32, right=right,
                             side="" if side is None else side)
 
@@ -361,3 +362,49 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             raise TypeError("repeat_interleave() missing required argument 'repeats'")
         return _C._repeat_interleave_tensor(_C.arange(input.numel()), input, 0)
     return _repeat_interleave(input, repeats, dim, output_size=output_size)
+
+
+# ---- clamp / clip with tensor bounds, Tensor.where ----
+_clamp_scalar = _C.clamp
+_clamp_method = Tensor.clamp
+_clamp_inplace = Tensor.clamp_
+
+
+def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
+    """Clamps every element into [min, max]; the bounds are numbers (Scalar) or tensors that broadcast
+    (then min(max(x, min), max) through maximum/minimum, differentiable in all three)."""
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        r = input
+        if min is not None:
+            r = ember.maximum(r, min if isinstance(min, Tensor) else ember.tensor(min, dtype=input.dtype))
+        if max is not None:
+            r = ember.minimum(r, max if isinstance(max, Tensor) else ember.tensor(max, dtype=input.dtype))
+        if out is not None:
+            out.copy_(r)
+            return out
+        return r
+    if out is not None:
+        return _clamp_scalar(input, min, max, out=out)
+    return _clamp_scalar(input, min, max)
+
+
+def _clamp_m(self, min=None, max=None):  # noqa: A002
+    return clamp(self, min, max)
+
+
+def _clamp_(self, min=None, max=None):  # noqa: A002
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return self.copy_(clamp(self, min, max))
+    return _clamp_inplace(self, min, max)
+
+
+def _where_m(self, condition, y):
+    """self where condition is True and y elsewhere (Tensor.where(condition, y), as PyTorch)."""
+    return ember.where(condition, self, y)
+
+
+for _name, _fn in {"clamp": _clamp_m, "clip": _clamp_m, "clamp_": _clamp_, "clip_": _clamp_, "where": _where_m}.items():
+    setattr(Tensor, _name, _fn)
+clip = clamp

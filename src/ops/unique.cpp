@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ember/gen/functions.h"
+#include "ember/autograd/function.h"
 #include "ember/gen/native.h"
 #include "ops/dim_util.h"
 
@@ -86,20 +87,32 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& self, int64_t d, bo
   return {out, inv, long_tensor(counts, IntArrayRef(&m, 1))};
 }
 
+/// PyTorch keeps history through these ops and raises when backward reaches them; so does ember.
+Tensor not_differentiable(const Tensor& out, const Tensor& input, const char* op) {
+  if (!autograd::GradMode::is_enabled() || !input.defined() || !input.requires_grad() ||
+      !is_floating_point(out.dtype()))
+    return out;
+  return autograd::delayed_error({out}, {input}, detail::str("the derivative for '", op, "' is not implemented."))[0];
+}
+
 }  // namespace
 
 std::tuple<Tensor, Tensor, Tensor> _unique2(const Tensor& self, bool sorted, bool return_inverse,
                                             bool return_counts) {
   self.check_defined("unique");
   (void)sorted, (void)return_inverse, (void)return_counts;  // always sorted; all outputs computed
-  return unique_impl(self, 0, true);
+  auto r = unique_impl(self, 0, true);
+  std::get<0>(r) = not_differentiable(std::get<0>(r), self, "_unique2");
+  return r;
 }
 
 std::tuple<Tensor, Tensor, Tensor> unique_dim(const Tensor& self, int64_t dim, bool sorted, bool return_inverse,
                                               bool return_counts) {
   self.check_defined("unique_dim");
   (void)sorted, (void)return_inverse, (void)return_counts;
-  return unique_impl(self, wrap_dim(dim, self.dim()), false);
+  auto r = unique_impl(self, wrap_dim(dim, self.dim()), false);
+  std::get<0>(r) = not_differentiable(std::get<0>(r), self, "unique_dim");
+  return r;
 }
 
 Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& self, bool out_int32, bool right,
@@ -189,7 +202,7 @@ Tensor bincount(const Tensor& self, const std::optional<Tensor>& weights, int64_
       for (int64_t i = 0; i < n; ++i) o[xp[i]] += wp[i];
     }
   });
-  return out;
+  return not_differentiable(out, *weights, "bincount");
 }
 
 }  // namespace ember::native
