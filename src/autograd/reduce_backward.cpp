@@ -1,6 +1,7 @@
 // Backward helpers of the value-selecting reductions and prod (declared in ember/autograd/autograd.h).
 #include <cmath>
 #include "ember/autograd/autograd.h"
+#include "ember/autograd/function.h"
 #include "ember/gen/functions.h"
 
 namespace ember::autograd {
@@ -115,7 +116,13 @@ Tensor cumprod_backward(const Tensor& grad, const Tensor& self, const Tensor& re
   Tensor xz = (self * first).sum(IntArrayRef(d), true);
   Tensor r1 = ember::where(first, Scalar(1), self).cumprod(d);
   Tensor later = xz * cumsum_backward(grad * r1, d) / safe;
-  return ember::where(before, plain, ember::where(first, at_zero, later));
+  Tensor r = ember::where(before, plain, ember::where(first, at_zero, later));
+  // With two or more zeros in a row the formula above is exact to first order only: refuse a second
+  // differentiation through it rather than give a wrong one.
+  if (GradMode::is_enabled() && (grad.requires_grad() || self.requires_grad()) && seen.amax().item<int64_t>() >= 2)
+    return delayed_error({r}, {grad, self}, "double backward of cumprod with two or more zeros in a row is not "
+                                            "implemented")[0];
+  return r;
 }
 
 Tensor cum_index_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& indices) {
