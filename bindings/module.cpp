@@ -73,6 +73,17 @@ PYBIND11_MODULE(_C, m) {
   m.def("set_num_threads", [](int n) { set_num_threads(n); }, "Sets the number of intra-op threads (OpenMP and "
         "OpenBLAS).");
   m.def("get_num_threads", [] { return get_num_threads(); }, "The number of intra-op threads.");
+  m.def("memory_stats", [] {
+    CPUMemoryStats s = cpu_memory_stats();
+    pyb::dict d;
+    d["allocated_bytes"] = s.allocated_bytes;
+    d["cached_bytes"] = s.cached_bytes;
+    d["peak_allocated_bytes"] = s.peak_allocated_bytes;
+    d["cache_hits"] = s.cache_hits;
+    d["cache_misses"] = s.cache_misses;
+    return d;
+  }, "CPU caching allocator statistics (bytes in live tensors, cached, peak; cache hits and misses).");
+  m.def("empty_cache", [] { empty_cpu_cache(); }, "Returns the CPU allocator's cached blocks to the OS.");
   m.def("_cuda_is_available", [] { return false; });
   m.def("_op_schemas", [] {
     pyb::list out;

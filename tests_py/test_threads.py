@@ -39,3 +39,22 @@ def test_forked_child_does_not_deadlock():
     assert p.exitcode == 0
     assert total == float(np.arange(1 << 21, dtype=np.float64).sum() * 2)
     assert threads == 1 and mm == 64.0 * 64 * 64
+
+
+def test_caching_allocator_reuses_big_blocks_and_reports():
+    ember.empty_cache()
+    before = ember.memory_stats()
+    a = ember.ones(1 << 20)  # 4 MiB: a huge-page block
+    assert ember.memory_stats()["allocated_bytes"] >= before["allocated_bytes"] + (4 << 20)
+    ptr = a.data_ptr()
+    del a
+    s = ember.memory_stats()
+    assert s["cached_bytes"] >= 4 << 20
+    b = ember.zeros(1 << 20)  # the same size class: the cached block comes back
+    assert b.data_ptr() == ptr and ember.memory_stats()["cache_hits"] > s["cache_hits"]
+    assert (b.numpy() == 0).all()
+    del b
+    ember.empty_cache()
+    assert ember.memory_stats()["cached_bytes"] == 0
+    c = ember.arange(1000, dtype=ember.float64)  # 8000 bytes: a power-of-two class
+    np.testing.assert_array_equal(c.numpy(), np.arange(1000.0))

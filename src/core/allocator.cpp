@@ -1,8 +1,14 @@
 #include "ember/core/allocator.h"
 
+#include <pthread.h>
+#include <sys/mman.h>
+
 #include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <new>
+#include <unordered_map>
+#include <vector>
 
 #include "ember/util/error.h"
 #include "ember/util/pool.h"
@@ -21,24 +27,102 @@ void pooled_free(void* p) {
   internal::pool_free(base, *reinterpret_cast<size_t*>(base));
 }
 
-/// Plain aligned allocation; the caching allocator is Foundation III's work.
+// Note [CPU caching allocator]: a fresh big tensor used to page-fault on every first touch of its
+// 4 KiB pages (a new 64 MiB output costs more than the add that fills it). Blocks above the pool's
+// size are rounded to a size class (powers of two up to 1 MiB, then multiples of 2 MiB), and freed
+// blocks are kept per class for reuse, up to a cap; blocks of 2 MiB and more are 2 MiB aligned and
+// advised to use transparent huge pages, as numpy does. empty_cache() returns the cache to the OS.
+constexpr size_t kHuge = size_t(2) << 20;
+constexpr size_t kCacheCap = size_t(2) << 30;  // cached bytes kept at most
+
+size_t size_class(size_t n) {
+  if (n <= (size_t(1) << 20)) {
+    size_t c = 512;
+    while (c < n) c <<= 1;
+    return c;
+  }
+  return (n + kHuge - 1) / kHuge * kHuge;
+}
+
+struct Cache {
+  std::mutex mutex;
+  std::unordered_map<size_t, std::vector<void*>> free;
+  CPUMemoryStats stats;
+};
+Cache& cache() {
+  static Cache* c = [] {
+    auto* x = new Cache();  // never destroyed: tensors may die during static destruction
+    // A child process after fork() gets a fresh lock (a parent thread may have held it).
+    pthread_atfork(nullptr, nullptr, [] { new (&cache().mutex) std::mutex(); });
+    return x;
+  }();
+  return *c;
+}
+
+struct BlockCtx {
+  void* ptr;
+  size_t size;
+};
+
+void cached_free(void* ctx) {
+  auto* b = static_cast<BlockCtx*>(ctx);
+  void* p = b->ptr;
+  size_t size = b->size;
+  internal::pool_free(b, sizeof(BlockCtx));
+  Cache& c = cache();
+  std::lock_guard<std::mutex> g(c.mutex);
+  c.stats.allocated_bytes -= size;
+  if (c.stats.cached_bytes + size <= kCacheCap) {
+    c.free[size].push_back(p);
+    c.stats.cached_bytes += size;
+  } else {
+    std::free(p);
+  }
+}
+
 class CPUAllocator final : public Allocator {
  public:
   DataPtr allocate(size_t nbytes, Device device) override {
-    // Small blocks: malloc's 16-byte alignment is enough and much faster than aligned_alloc.
-    void* p;
-    if (nbytes <= kSmallBlock) {
+    if (nbytes <= kSmallBlock) {  // small blocks: the thread-local pool, size in a 16-byte header
       size_t total = nbytes + 16;
       char* base = static_cast<char*>(internal::pool_allocate(total));
       *reinterpret_cast<size_t*>(base) = total;
-      p = base + 16;
+      void* p = base + 16;
       return DataPtr(p, p, &pooled_free, device);
     }
-    size_t n = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
-    p = std::aligned_alloc(kAlignment, n);
-    if (!p)
-      throw Error(detail::str("CPU out of memory: tried to allocate ", nbytes, " bytes"));
-    return DataPtr(p, p, &cpu_free, device);
+    size_t size = size_class(nbytes);
+    void* p = nullptr;
+    Cache& c = cache();
+    {
+      std::lock_guard<std::mutex> g(c.mutex);
+      auto it = c.free.find(size);
+      if (it != c.free.end() && !it->second.empty()) {
+        p = it->second.back();
+        it->second.pop_back();
+        c.stats.cached_bytes -= size;
+        c.stats.cache_hits += 1;
+      }
+    }
+    if (!p) {
+      p = std::aligned_alloc(size >= kHuge ? kHuge : kAlignment, size);
+      if (!p) {
+        empty_cpu_cache();  // the cache may be what is in the way
+        p = std::aligned_alloc(size >= kHuge ? kHuge : kAlignment, size);
+      }
+      if (!p) throw Error(detail::str("CPU out of memory: tried to allocate ", nbytes, " bytes"));
+      if (size >= kHuge) madvise(p, size, MADV_HUGEPAGE);
+      std::lock_guard<std::mutex> g(c.mutex);
+      c.stats.cache_misses += 1;
+    }
+    {
+      std::lock_guard<std::mutex> g(c.mutex);
+      c.stats.allocated_bytes += size;
+      if (c.stats.allocated_bytes > c.stats.peak_allocated_bytes) c.stats.peak_allocated_bytes = c.stats.allocated_bytes;
+    }
+    auto* ctx = static_cast<BlockCtx*>(internal::pool_allocate(sizeof(BlockCtx)));
+    ctx->ptr = p;
+    ctx->size = size;
+    return DataPtr(p, ctx, &cached_free, device);
   }
 };
 
@@ -59,5 +143,20 @@ Allocator* get_allocator(DeviceType t) {
 }
 
 void set_allocator(DeviceType t, Allocator* a) { g_allocators[static_cast<int>(t)].store(a); }
+
+CPUMemoryStats cpu_memory_stats() {
+  Cache& c = cache();
+  std::lock_guard<std::mutex> g(c.mutex);
+  return c.stats;
+}
+
+void empty_cpu_cache() {
+  Cache& c = cache();
+  std::lock_guard<std::mutex> g(c.mutex);
+  for (auto& [size, blocks] : c.free)
+    for (void* p : blocks) std::free(p);
+  c.free.clear();
+  c.stats.cached_bytes = 0;
+}
 
 }  // namespace ember

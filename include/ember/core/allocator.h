@@ -51,6 +51,17 @@ class EMBER_API Allocator {
   virtual DataPtr allocate(size_t nbytes, Device device) = 0;
 };
 
+/// What the CPU caching allocator holds (Note [CPU caching allocator]); small pooled blocks excluded.
+struct CPUMemoryStats {
+  size_t allocated_bytes = 0;       // in live tensors (size-class rounded)
+  size_t cached_bytes = 0;          // freed and kept for reuse
+  size_t peak_allocated_bytes = 0;
+  size_t cache_hits = 0, cache_misses = 0;
+};
+EMBER_API CPUMemoryStats cpu_memory_stats();
+/// Returns every cached block to the OS.
+EMBER_API void empty_cpu_cache();
+
 /// The allocator registered for a device type; throws if ember was built without that backend.
 EMBER_API Allocator* get_allocator(DeviceType t);
 /// Installs the allocator for a device type (the CUDA backend calls this when it loads).
