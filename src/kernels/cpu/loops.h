@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ember/core/tensor.h"
+#include "kernels/cpu/vec_math.h"
 #include "util/parallel.h"
 
 namespace ember::cpu {
@@ -133,6 +134,24 @@ void unary_loop(const Tensor& out, const Tensor& a, const F& f) {
     if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
       const T* x = reinterpret_cast<const T*>(d[1]);
       for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(f(static_cast<opmath_t<T>>(x[i])));
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<T*>(d[0] + i * s[0]) = static_cast<T>(f(load<T>(d[1] + i * s[1])));
+    }
+  });
+}
+
+/// unary_loop, but contiguous rows of float/double go through the SLEEF vector loop of fn when the
+/// CPU has one (vec_math.h); strided rows, other dtypes and CPUs without AVX2/FMA use f.
+template <class T, class F>
+void unary_loop_vec(const Tensor& out, const Tensor& a, vec::Fn fn, const F& f) {
+  const auto v = vec::get<T>(fn);
+  if (!v) return unary_loop<T>(out, a, f);
+  const Tensor* ops[2] = {&out, &a};
+  ElementwiseIter it(ops, 2);
+  it.for_each([&](char** d, const int64_t* s, int64_t n) {
+    if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
+      v(reinterpret_cast<T*>(d[0]), reinterpret_cast<const T*>(d[1]), n);
     } else {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<T*>(d[0] + i * s[0]) = static_cast<T>(f(load<T>(d[1] + i * s[1])));

@@ -18,25 +18,33 @@ namespace {
     using M = opmath_t<T>;                                       \
     unary_loop<T>(out, a, [](M x) -> M { return expr; });        \
   }
+// The same, with a SLEEF vector loop for contiguous float32/float64 (vec_math.h).
+#define EMBER_VEC_UNARY(name, expr)                                                   \
+  template <class T>                                                                  \
+  void name##_k(const Tensor& out, const Tensor& a) {                                 \
+    using M = opmath_t<T>;                                                            \
+    unary_loop_vec<T>(out, a, vec::Fn::name, [](M x) -> M { return expr; });          \
+  }
 EMBER_FLOAT_UNARY(reciprocal, M(1) / x)
 EMBER_FLOAT_UNARY(sqrt, std::sqrt(x))
 EMBER_FLOAT_UNARY(rsqrt, M(1) / std::sqrt(x))
-EMBER_FLOAT_UNARY(exp2, std::exp2(x))
-EMBER_FLOAT_UNARY(expm1, std::expm1(x))
-EMBER_FLOAT_UNARY(log2, std::log2(x))
-EMBER_FLOAT_UNARY(log10, std::log10(x))
-EMBER_FLOAT_UNARY(log1p, std::log1p(x))
-EMBER_FLOAT_UNARY(sin, std::sin(x))
-EMBER_FLOAT_UNARY(cos, std::cos(x))
-EMBER_FLOAT_UNARY(tan, std::tan(x))
-EMBER_FLOAT_UNARY(asin, std::asin(x))
-EMBER_FLOAT_UNARY(acos, std::acos(x))
-EMBER_FLOAT_UNARY(atan, std::atan(x))
-EMBER_FLOAT_UNARY(sinh, std::sinh(x))
-EMBER_FLOAT_UNARY(cosh, std::cosh(x))
-EMBER_FLOAT_UNARY(erf, std::erf(x))
-EMBER_FLOAT_UNARY(silu, x / (M(1) + std::exp(-x)))
+EMBER_VEC_UNARY(exp2, std::exp2(x))
+EMBER_VEC_UNARY(expm1, std::expm1(x))
+EMBER_VEC_UNARY(log2, std::log2(x))
+EMBER_VEC_UNARY(log10, std::log10(x))
+EMBER_VEC_UNARY(log1p, std::log1p(x))
+EMBER_VEC_UNARY(sin, std::sin(x))
+EMBER_VEC_UNARY(cos, std::cos(x))
+EMBER_VEC_UNARY(tan, std::tan(x))
+EMBER_VEC_UNARY(asin, std::asin(x))
+EMBER_VEC_UNARY(acos, std::acos(x))
+EMBER_VEC_UNARY(atan, std::atan(x))
+EMBER_VEC_UNARY(sinh, std::sinh(x))
+EMBER_VEC_UNARY(cosh, std::cosh(x))
+EMBER_VEC_UNARY(erf, std::erf(x))
+EMBER_VEC_UNARY(silu, x * ((x < M(0) ? std::exp(x) : M(1)) / (M(1) + std::exp(-std::fabs(x)))))  // x * sigmoid(x)
 #undef EMBER_FLOAT_UNARY
+#undef EMBER_VEC_UNARY
 
 template <class T>
 void abs_k(const Tensor& out, const Tensor& a) {

@@ -1,0 +1,40 @@
+// Vectorized transcendental functions (SLEEF, 1.0-ULP "u10" variants) for the contiguous fast path
+// of the float32/float64 unary kernels. The AVX2+FMA code lives in vec_math_avx2.cpp, the only file
+// compiled with -mavx2 -mfma; it is selected at runtime (see vec_math.cpp), so a CPU without AVX2 or
+// FMA gets nullptr here and the kernels keep their scalar loops.
+#pragma once
+#include <cstdint>
+#include <type_traits>
+
+namespace ember::cpu::vec {
+
+/// The functions with a vector implementation. sigmoid = 1 / (1 + exp(-x)), silu = x / (1 + exp(-x)).
+#define EMBER_VEC_FNS(X) \
+  X(exp) X(exp2) X(expm1) X(log) X(log2) X(log10) X(log1p) X(sin) X(cos) X(tan) X(asin) X(acos) \
+  X(atan) X(sinh) X(cosh) X(tanh) X(erf) X(sigmoid) X(silu)
+
+enum class Fn : int {
+#define EMBER_VEC_ENUM(name) name,
+  EMBER_VEC_FNS(EMBER_VEC_ENUM)
+#undef EMBER_VEC_ENUM
+  kCount
+};
+
+/// out[i] = f(in[i]) for i < n; out may equal in (in place), other overlaps are not allowed.
+using F32Fn = void (*)(float* out, const float* in, int64_t n);
+using F64Fn = void (*)(double* out, const double* in, int64_t n);
+
+/// The vector loop for fn, or nullptr when the CPU lacks AVX2/FMA (or EMBER_NO_SIMD is set).
+F32Fn f32(Fn fn);
+F64Fn f64(Fn fn);
+
+/// The vector loop for T (float or double; nullptr for any other T).
+template <class T>
+auto get(Fn fn) {
+  using P = void (*)(T*, const T*, int64_t);
+  if constexpr (std::is_same<T, float>::value) return static_cast<P>(f32(fn));
+  else if constexpr (std::is_same<T, double>::value) return static_cast<P>(f64(fn));
+  else return static_cast<P>(nullptr);
+}
+
+}  // namespace ember::cpu::vec

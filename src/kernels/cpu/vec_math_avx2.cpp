@@ -1,0 +1,163 @@
+// AVX2+FMA loops over SLEEF's u10 (1.0-ULP) vector functions. This is the only translation unit
+// built with -mavx2 -mfma (CMakeLists.txt); nothing here may run before vec_math.cpp has checked
+// the CPU. Tails are done with masked loads/stores by the same vector function, so every element
+// gets the same result whatever the chunking (threads) is.
+#include <immintrin.h>
+#include <sleef.h>
+
+#include "kernels/cpu/vec_math.h"
+
+namespace ember::cpu::vec::avx2 {
+namespace {
+
+// Lane masks for a tail of r < lanes elements: lanes [0, r) set.
+inline __m256i tail_mask32(int64_t r) {
+  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(r)), idx);
+}
+inline __m256i tail_mask64(int64_t r) {
+  const __m256i idx = _mm256_setr_epi64x(0, 1, 2, 3);
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x(r), idx);
+}
+
+template <class Op>
+void loop_f32(float* out, const float* in, int64_t n) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {  // two vectors per iteration: hides part of SLEEF's latency
+    __m256 a = _mm256_loadu_ps(in + i), b = _mm256_loadu_ps(in + i + 8);
+    _mm256_storeu_ps(out + i, Op::f(a));
+    _mm256_storeu_ps(out + i + 8, Op::f(b));
+  }
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, Op::f(_mm256_loadu_ps(in + i)));
+  if (i < n) {
+    const __m256i m = tail_mask32(n - i);
+    _mm256_maskstore_ps(out + i, m, Op::f(_mm256_maskload_ps(in + i, m)));
+  }
+}
+
+template <class Op>
+void loop_f64(double* out, const double* in, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256d a = _mm256_loadu_pd(in + i), b = _mm256_loadu_pd(in + i + 4);
+    _mm256_storeu_pd(out + i, Op::d(a));
+    _mm256_storeu_pd(out + i + 4, Op::d(b));
+  }
+  for (; i + 4 <= n; i += 4) _mm256_storeu_pd(out + i, Op::d(_mm256_loadu_pd(in + i)));
+  if (i < n) {
+    const __m256i m = tail_mask64(n - i);
+    _mm256_maskstore_pd(out + i, m, Op::d(_mm256_maskload_pd(in + i, m)));
+  }
+}
+
+#define EMBER_SLEEF_OP(name)                                                 \
+  struct Op_##name {                                                         \
+    static __m256 f(__m256 x) { return Sleef_##name##f8_u10avx2(x); }        \
+    static __m256d d(__m256d x) { return Sleef_##name##d4_u10avx2(x); }      \
+  };
+EMBER_SLEEF_OP(exp)
+EMBER_SLEEF_OP(exp2)
+EMBER_SLEEF_OP(expm1)
+EMBER_SLEEF_OP(log)
+EMBER_SLEEF_OP(log2)
+EMBER_SLEEF_OP(log10)
+EMBER_SLEEF_OP(sin)
+EMBER_SLEEF_OP(cos)
+EMBER_SLEEF_OP(tan)
+EMBER_SLEEF_OP(asin)
+EMBER_SLEEF_OP(acos)
+EMBER_SLEEF_OP(atan)
+EMBER_SLEEF_OP(tanh)
+EMBER_SLEEF_OP(erf)
+#undef EMBER_SLEEF_OP
+
+// SLEEF's log1p is u10 only up to 1e38 (float) / 1e307 (double) and returns inf above; log1p(x) rounds
+// to log(x) there.
+struct Op_log1p {
+  static __m256 f(__m256 x) {
+    const __m256 big = _mm256_cmp_ps(x, _mm256_set1_ps(1e38f), _CMP_GT_OQ);
+    __m256 r = Sleef_log1pf8_u10avx2(x);
+    if (_mm256_movemask_ps(big)) r = _mm256_blendv_ps(r, Sleef_logf8_u10avx2(x), big);
+    return r;
+  }
+  static __m256d d(__m256d x) {
+    const __m256d big = _mm256_cmp_pd(x, _mm256_set1_pd(1e307), _CMP_GT_OQ);
+    __m256d r = Sleef_log1pd4_u10avx2(x);
+    if (_mm256_movemask_pd(big)) r = _mm256_blendv_pd(r, Sleef_logd4_u10avx2(x), big);
+    return r;
+  }
+};
+
+// SLEEF's sinh/cosh are u10 only for |x| <= 88.5 (float) / 709 (double) and give inf beyond, where
+// the true value is still finite up to 89.4 / 710.5. Float lanes there are redone in double; double
+// lanes use exp(|x|/2)^2 / 2 (about 2 ulp).
+template <bool Sinh>
+struct SinhCosh {
+  static __m256d wide_d(__m256d x) {  // |x| > 709: sign * exp(|x|/2) * (exp(|x|/2) / 2)
+    const __m256d sign = _mm256_set1_pd(-0.0);
+    const __m256d e = Sleef_expd4_u10avx2(_mm256_mul_pd(_mm256_andnot_pd(sign, x), _mm256_set1_pd(0.5)));
+    __m256d r = _mm256_mul_pd(_mm256_mul_pd(e, _mm256_set1_pd(0.5)), e);
+    return Sinh ? _mm256_or_pd(r, _mm256_and_pd(sign, x)) : r;
+  }
+  static __m256d sleef_d(__m256d x) { return Sinh ? Sleef_sinhd4_u10avx2(x) : Sleef_coshd4_u10avx2(x); }
+  static __m256 f(__m256 x) {
+    __m256 r = Sinh ? Sleef_sinhf8_u10avx2(x) : Sleef_coshf8_u10avx2(x);
+    const __m256 absx = _mm256_andnot_ps(_mm256_set1_ps(-0.f), x);
+    const __m256 big = _mm256_cmp_ps(absx, _mm256_set1_ps(88.f), _CMP_GT_OQ);
+    if (_mm256_movemask_ps(big)) {
+      const __m128 lo = _mm256_cvtpd_ps(sleef_d(_mm256_cvtps_pd(_mm256_castps256_ps128(x))));
+      const __m128 hi = _mm256_cvtpd_ps(sleef_d(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1))));
+      r = _mm256_blendv_ps(r, _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1), big);
+    }
+    return r;
+  }
+  static __m256d d(__m256d x) {
+    __m256d r = sleef_d(x);
+    const __m256d absx = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
+    const __m256d big = _mm256_cmp_pd(absx, _mm256_set1_pd(709.0), _CMP_GT_OQ);
+    if (_mm256_movemask_pd(big)) r = _mm256_blendv_pd(r, wide_d(x), big);
+    return r;
+  }
+};
+using Op_sinh = SinhCosh<true>;
+using Op_cosh = SinhCosh<false>;
+
+// sigmoid without overflow: e = exp(-|x|), then 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0 (as
+// the scalar kernels compute it); silu = x * sigmoid(x).
+struct Op_sigmoid {
+  static __m256 f(__m256 x) {
+    const __m256 one = _mm256_set1_ps(1.f);
+    const __m256 e = Sleef_expf8_u10avx2(_mm256_or_ps(x, _mm256_set1_ps(-0.f)));  // exp(-|x|)
+    const __m256 d = _mm256_add_ps(one, e);
+    const __m256 neg = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ);
+    return _mm256_div_ps(_mm256_blendv_ps(one, e, neg), d);
+  }
+  static __m256d d(__m256d x) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    const __m256d e = Sleef_expd4_u10avx2(_mm256_or_pd(x, _mm256_set1_pd(-0.0)));
+    const __m256d den = _mm256_add_pd(one, e);
+    const __m256d neg = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ);
+    return _mm256_div_pd(_mm256_blendv_pd(one, e, neg), den);
+  }
+};
+struct Op_silu {
+  static __m256 f(__m256 x) { return _mm256_mul_ps(x, Op_sigmoid::f(x)); }
+  static __m256d d(__m256d x) { return _mm256_mul_pd(x, Op_sigmoid::d(x)); }
+};
+
+}  // namespace
+
+// Indexed by Fn.
+extern const F32Fn kF32[] = {
+#define EMBER_VEC_F32(name) &loop_f32<Op_##name>,
+    EMBER_VEC_FNS(EMBER_VEC_F32)
+#undef EMBER_VEC_F32
+};
+extern const F64Fn kF64[] = {
+#define EMBER_VEC_F64(name) &loop_f64<Op_##name>,
+    EMBER_VEC_FNS(EMBER_VEC_F64)
+#undef EMBER_VEC_F64
+};
+static_assert(sizeof(kF32) / sizeof(kF32[0]) == static_cast<int>(Fn::kCount), "one loop per Fn");
+
+}  // namespace ember::cpu::vec::avx2

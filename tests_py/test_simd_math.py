@@ -1,0 +1,123 @@
+"""The SLEEF vector path (contiguous float32/float64 rows on AVX2+FMA CPUs) of the transcendental
+kernels against numpy computed in float64: large arrays (> 2^16 elements, so the OpenMP chunks
+run), lengths that leave vector tails, strided views (scalar loop), in place, and special values."""
+import math
+
+import numpy as np
+import pytest
+
+import ember
+
+rng = np.random.default_rng(7)
+N = (1 << 16) + 1000 + 5  # above the OpenMP grain, and a tail that is not a multiple of 8
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x < 0, e, 1.0) / (1.0 + e)
+
+
+def _silu(x):
+    with np.errstate(invalid="ignore"):
+        return x * _sigmoid(x)
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+# name, numpy reference in float64, input range, allowed error in ulps of the result's dtype
+OPS = [
+    ("exp", np.exp, (-100.0, 90.0), 1),
+    ("tanh", np.tanh, (-12.0, 12.0), 1),
+    ("log", np.log, (1e-30, 1e30), 1),
+    ("sigmoid", _sigmoid, (-110.0, 110.0), 3),
+    ("exp2", np.exp2, (-150.0, 128.0), 1),
+    ("expm1", np.expm1, (-20.0, 20.0), 1),
+    ("log2", np.log2, (1e-30, 1e30), 1),
+    ("log10", np.log10, (1e-30, 1e30), 1),
+    ("log1p", np.log1p, (-0.99, 1e10), 1),
+    ("sin", np.sin, (-1e4, 1e4), 1),
+    ("cos", np.cos, (-1e4, 1e4), 1),
+    ("tan", np.tan, (-10.0, 10.0), 1),
+    ("asin", np.arcsin, (-1.0, 1.0), 1),
+    ("acos", np.arccos, (-1.0, 1.0), 1),
+    ("atan", np.arctan, (-1e3, 1e3), 1),
+    ("sinh", np.sinh, (-80.0, 80.0), 1),
+    ("cosh", np.cosh, (-80.0, 80.0), 1),
+    ("erf", _erf, (-5.0, 5.0), 1),
+    ("silu", _silu, (-100.0, 100.0), 3),
+]
+
+SPECIALS = [np.inf, -np.inf, np.nan, 0.0, -0.0, 1e-45, -1e-45, 1e-40, -3e-39, 1.1754944e-38, 88.7, 88.8, -87.0,
+            -103.9, -104.0, -150.0, 89.3, -89.3, 1e38, 3e38, 1e30, -1e30, 3.4e38, -3.4e38, 1.0, -1.0, 0.5, 1e-8, -1e-8]
+
+
+def _inputs(lo, hi, dtype, n=N):
+    if lo > 0:  # log-uniform over positive ranges
+        x = np.exp(rng.uniform(np.log(lo), np.log(hi), n))
+    else:
+        x = rng.uniform(lo, hi, n)
+    x = x.astype(dtype)
+    x[: len(SPECIALS)] = np.array(SPECIALS, dtype=np.float64).astype(dtype)
+    rng.shuffle(x)
+    return x
+
+
+def _check(name, got, x, ref_fn, ulps):
+    dtype = x.dtype
+    with np.errstate(all="ignore"):
+        ref = ref_fn(x.astype(np.float64))
+        ref_r = ref.astype(dtype)  # overflow to inf is intended
+    # nan and inf must match exactly (same sign), finite values within `ulps` of the rounded reference
+    # (plus the reference's own rounding); results that underflow to denormals get an absolute tolerance.
+    nan = np.isnan(ref_r)
+    assert np.array_equal(np.isnan(got), nan), (name, dtype, x[np.isnan(got) != nan][:5])
+    inf = np.isinf(ref_r)
+    mism = (got[inf] != ref_r[inf])
+    assert not mism.any(), (name, dtype, x[inf][mism][:5], got[inf][mism][:5])
+    fin = ~nan & ~inf
+    g, r = got[fin].astype(np.float64), ref[fin]
+    tol = (ulps + 0.5) * np.spacing(np.abs(ref_r[fin])).astype(np.float64) + np.finfo(dtype).smallest_subnormal
+    if name == "silu":  # x * sigmoid(x): sigmoid's denormal rounding error scaled by |x|
+        tol = tol + np.abs(x[fin]).astype(np.float64) * np.finfo(dtype).smallest_subnormal
+    bad = ~(np.abs(g - r) <= tol)
+    assert not bad.any(), (name, dtype, x[fin][bad][:5], g[bad][:5], r[bad][:5])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name,ref,rng_,ulps", OPS, ids=[o[0] for o in OPS])
+def test_vector_path_matches_numpy_float64(name, ref, rng_, ulps, dtype):
+    x = _inputs(*rng_, dtype)
+    got = getattr(ember, name)(ember.from_numpy(x)).numpy()
+    assert got.dtype == dtype
+    _check(name, got, x, ref, ulps)
+
+
+@pytest.mark.parametrize("name,ref,rng_,ulps", OPS, ids=[o[0] for o in OPS])
+def test_vector_tails_strided_and_inplace(name, ref, rng_, ulps):
+    x = _inputs(*rng_, np.float32, n=2 * 1031)
+    fn = getattr(ember, name)
+    for n in (1, 7, 8, 9, 15, 16, 17, 31, 1031):  # every tail length of both loops
+        _check(name, fn(ember.from_numpy(x[:n].copy())).numpy(), x[:n], ref, ulps)
+    t = ember.from_numpy(x)[::2]  # strided: the scalar loop
+    _check(name, fn(t).numpy(), x[::2], ref, ulps)
+    inplace = getattr(ember.Tensor, name + "_", None)
+    if inplace is not None:
+        t = ember.from_numpy(x.copy())
+        inplace(t)
+        _check(name, t.numpy(), x, ref, ulps)
+
+
+def test_exp_tanh_special_values_exact():
+    x = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0, 100.0, -200.0], dtype=np.float32)
+    x = np.tile(x, 10000)  # large: the vector path
+    e = ember.exp(ember.from_numpy(x)).numpy()[:7]
+    np.testing.assert_array_equal(e, np.array([np.inf, 0.0, np.nan, 1.0, 1.0, np.inf, 0.0], dtype=np.float32))
+    t = ember.tanh(ember.from_numpy(x)).numpy()[:7]
+    np.testing.assert_array_equal(t, np.array([1.0, -1.0, np.nan, 0.0, -0.0, 1.0, -1.0], dtype=np.float32))
+    assert np.signbit(t[4])
+    s = ember.sigmoid(ember.from_numpy(x)).numpy()[:7]
+    np.testing.assert_array_equal(s, np.array([1.0, 0.0, np.nan, 0.5, 0.5, 1.0, 0.0], dtype=np.float32))
+    lg = ember.log(ember.from_numpy(np.tile(np.array([0.0, -0.0, -1.0, np.inf, 1.0, 1e-45], np.float32), 10000)))
+    lg = lg.numpy()[:6]
+    np.testing.assert_array_equal(lg[:5], np.array([-np.inf, -np.inf, np.nan, np.inf, 0.0], dtype=np.float32))
+    np.testing.assert_allclose(lg[5], np.log(np.float64(np.float32(1e-45))), rtol=1e-6)
