@@ -24,16 +24,18 @@ def _silu(x):
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
-# name, numpy reference in float64, input range, allowed error in ulps of the result's dtype
+# name, numpy reference in float64, input range, allowed error in ulps of the result's dtype. The
+# tolerances hold for the SLEEF path and for the scalar (glibc) path of CPUs without AVX2/FMA
+# (EMBER_NO_SIMD=1 forces it).
 OPS = [
     ("exp", np.exp, (-100.0, 90.0), 1),
-    ("tanh", np.tanh, (-12.0, 12.0), 1.5),  # float32: own formula, 1.5 ulp (vec_math_avx2.cpp)
+    ("tanh", np.tanh, (-12.0, 12.0), 2),  # float32 vector: own formula, 1.4 ulp; glibc's tanhf: < 2 ulp
     ("log", np.log, (1e-30, 1e30), 1),
     ("sigmoid", _sigmoid, (-110.0, 110.0), 3),
     ("exp2", np.exp2, (-150.0, 128.0), 1),
     ("expm1", np.expm1, (-20.0, 20.0), 1),
     ("log2", np.log2, (1e-30, 1e30), 1),
-    ("log10", np.log10, (1e-30, 1e30), 1),
+    ("log10", np.log10, (1e-30, 1e30), 2),  # glibc's log10f (scalar path, CPUs without AVX2)
     ("log1p", np.log1p, (-0.99, 1e10), 1),
     ("sin", np.sin, (-1e4, 1e4), 1),
     ("cos", np.cos, (-1e4, 1e4), 1),
@@ -41,7 +43,7 @@ OPS = [
     ("asin", np.arcsin, (-1.0, 1.0), 1),
     ("acos", np.arccos, (-1.0, 1.0), 1),
     ("atan", np.arctan, (-1e3, 1e3), 1),
-    ("sinh", np.sinh, (-80.0, 80.0), 1),
+    ("sinh", np.sinh, (-80.0, 80.0), 2),  # glibc's sinhf (scalar path)
     ("cosh", np.cosh, (-80.0, 80.0), 1),
     ("erf", _erf, (-5.0, 5.0), 1),
     ("silu", _silu, (-100.0, 100.0), 3),
@@ -76,6 +78,8 @@ def _check(name, got, x, ref_fn, ulps):
     assert not mism.any(), (name, dtype, x[inf][mism][:5], got[inf][mism][:5])
     fin = ~nan & ~inf
     g, r = got[fin].astype(np.float64), ref[fin]
+    if dtype == np.float64:  # the oracle is float64 itself: numpy's SIMD tanh etc. are off by up to 3 ulp
+        ulps += 3
     tol = (ulps + 0.5) * np.spacing(np.abs(ref_r[fin])).astype(np.float64) + np.finfo(dtype).smallest_subnormal
     if name == "silu":  # x * sigmoid(x): sigmoid's denormal rounding error scaled by |x|
         tol = tol + np.abs(x[fin]).astype(np.float64) * np.finfo(dtype).smallest_subnormal
