@@ -125,3 +125,24 @@ def test_exp_tanh_special_values_exact():
     lg = lg.numpy()[:6]
     np.testing.assert_array_equal(lg[:5], np.array([-np.inf, -np.inf, np.nan, np.inf, 0.0], dtype=np.float32))
     np.testing.assert_allclose(lg[5], np.log(np.float64(np.float32(1e-45))), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_vector_path(approximate, dtype):
+    x = _inputs(-10.0, 10.0, dtype)
+    x64 = x.astype(np.float64)
+    with np.errstate(invalid="ignore"):  # -inf * 0 = nan, as the kernels compute it
+        if approximate == "none":
+            ref = x64 * 0.5 * (1.0 + _erf(x64 / math.sqrt(2.0)))
+        else:
+            ref = 0.5 * x64 * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x64 + 0.044715 * x64**3)))
+    got = ember.gelu(ember.from_numpy(x), approximate=approximate).numpy()
+    assert got.dtype == dtype
+    fin = np.isfinite(x)
+    np.testing.assert_array_equal(got[~np.isfinite(x)], ref[~np.isfinite(x)])  # nan, inf, -inf -> nan
+    # 1 + erf/tanh cancels for x < 0: an absolute tolerance of a few ulps of 1, scaled by |x|
+    eps = np.finfo(dtype).eps
+    tol = 4 * eps * (np.abs(ref[fin]) + np.abs(x64[fin])) + np.finfo(dtype).smallest_subnormal  # x / 2 underflows
+    bad = ~(np.abs(got[fin] - ref[fin]) <= tol)
+    assert not bad.any(), (x[fin][bad][:5], got[fin][bad][:5], ref[fin][bad][:5])

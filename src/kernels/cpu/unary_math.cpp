@@ -104,10 +104,12 @@ void gelu_k(const Tensor& out, const Tensor& a, const std::string& approximate) 
   EMBER_CHECK(approximate == "none" || approximate == "tanh",
               "approximate argument must be either none or tanh. (gelu got '", approximate, "')");
   if (approximate == "none") {
-    unary_loop<T>(out, a, [](M x) { return x * M(0.5) * (M(1) + std::erf(x * M(M_SQRT1_2))); });
+    unary_loop_vec<T>(out, a, vec::Fn::gelu_erf,
+                      [](M x) { return x * M(0.5) * (M(1) + std::erf(x * M(M_SQRT1_2))); });
   } else {
     const M k = M(M_SQRT2 * M_2_SQRTPI * 0.5), c = M(0.044715);
-    unary_loop<T>(out, a, [k, c](M x) { return M(0.5) * x * (M(1) + std::tanh(k * (x + c * x * x * x))); });
+    unary_loop_vec<T>(out, a, vec::Fn::gelu_tanh,
+                      [k, c](M x) { return M(0.5) * x * (M(1) + std::tanh(k * (x + c * x * x * x))); });
   }
 }
 

@@ -8,10 +8,11 @@
 
 namespace ember::cpu::vec {
 
-/// The functions with a vector implementation. sigmoid = 1 / (1 + exp(-x)), silu = x / (1 + exp(-x)).
+/// The functions with a vector implementation. sigmoid = 1 / (1 + exp(-x)), silu = x * sigmoid(x),
+/// gelu_erf = x / 2 * (1 + erf(x / sqrt(2))), gelu_tanh = x / 2 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3))).
 #define EMBER_VEC_FNS(X) \
   X(exp) X(exp2) X(expm1) X(log) X(log2) X(log10) X(log1p) X(sin) X(cos) X(tan) X(asin) X(acos) \
-  X(atan) X(sinh) X(cosh) X(tanh) X(erf) X(sigmoid) X(silu)
+  X(atan) X(sinh) X(cosh) X(tanh) X(erf) X(sigmoid) X(silu) X(gelu_erf) X(gelu_tanh)
 
 enum class Fn : int {
 #define EMBER_VEC_ENUM(name) name,

@@ -2,6 +2,7 @@
 // built with -mavx2 -mfma (CMakeLists.txt); nothing here may run before vec_math.cpp has checked
 // the CPU. Tails are done with masked loads/stores by the same vector function, so every element
 // gets the same result whatever the chunking (threads) is.
+#include <cmath>
 #include <immintrin.h>
 #include <sleef.h>
 
@@ -171,6 +172,36 @@ struct Op_sigmoid {
 struct Op_silu {
   static __m256 f(__m256 x) { return _mm256_mul_ps(x, Op_sigmoid::f(x)); }
   static __m256d d(__m256d x) { return _mm256_mul_pd(x, Op_sigmoid::d(x)); }
+};
+
+// gelu, in the scalar kernels' operation order (unary_math.cpp).
+struct Op_gelu_erf {
+  static __m256 f(__m256 x) {
+    const __m256 h = _mm256_mul_ps(x, _mm256_set1_ps(0.5f));
+    const __m256 e = Sleef_erff8_u10avx2(_mm256_mul_ps(x, _mm256_set1_ps(float(M_SQRT1_2))));
+    return _mm256_mul_ps(h, _mm256_add_ps(_mm256_set1_ps(1.f), e));
+  }
+  static __m256d d(__m256d x) {
+    const __m256d h = _mm256_mul_pd(x, _mm256_set1_pd(0.5));
+    const __m256d e = Sleef_erfd4_u10avx2(_mm256_mul_pd(x, _mm256_set1_pd(M_SQRT1_2)));
+    return _mm256_mul_pd(h, _mm256_add_pd(_mm256_set1_pd(1.0), e));
+  }
+};
+struct Op_gelu_tanh {
+  template <class V, class Set, class Add, class Mul, class Tanh>
+  static V run(V x, Set set, Add add, Mul mul, Tanh tanh) {
+    const V k = set(M_SQRT2 * M_2_SQRTPI * 0.5), c = set(0.044715);
+    const V inner = mul(k, add(x, mul(mul(mul(c, x), x), x)));
+    return mul(mul(set(0.5), x), add(set(1.0), tanh(inner)));
+  }
+  static __m256 f(__m256 x) {
+    return run(x, [](double v) { return _mm256_set1_ps(float(v)); }, [](__m256 a, __m256 b) { return _mm256_add_ps(a, b); },
+               [](__m256 a, __m256 b) { return _mm256_mul_ps(a, b); }, [](__m256 a) { return Op_tanh::f(a); });
+  }
+  static __m256d d(__m256d x) {
+    return run(x, [](double v) { return _mm256_set1_pd(v); }, [](__m256d a, __m256d b) { return _mm256_add_pd(a, b); },
+               [](__m256d a, __m256d b) { return _mm256_mul_pd(a, b); }, [](__m256d a) { return Op_tanh::d(a); });
+  }
 };
 
 }  // namespace
