@@ -3,6 +3,7 @@
 // innermost); the callers (src/ops/reduction_index.cpp) checked every argument and the sizes, so nothing
 // here throws inside the parallel loops.
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 #if defined(__SSE2__)
@@ -201,10 +202,72 @@ inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
   *idx = i;
 }
 
+/// Extreme over outer dims of a contiguous [outer, R, inner] tensor without a copy: per column a
+/// running value and the index of its first occurrence; a NaN replaces any number and is never
+/// replaced, so the first NaN wins (as select_row). val or idx may be null.
+template <class T, bool kMax, class I>
+void col_select_block(const T* base, int64_t R, int64_t inner, int64_t n, T* val, int64_t* idx) {
+  using M = opmath_t<T>;
+  M best[kColBlock];
+  I at[kColBlock];
+  for (int64_t k = 0; k < n; ++k) {
+    best[k] = static_cast<M>(base[k]);
+    at[k] = 0;
+  }
+  for (int64_t r = 1; r < R; ++r) {
+    const T* p = base + r * inner;
+    I ri = static_cast<I>(r);
+    for (int64_t k = 0; k < n; ++k) {
+      M v = static_cast<M>(p[k]), b = best[k];
+      bool upd = (kMax ? !(v <= b) : !(v >= b)) & (b == b);
+      best[k] = upd ? v : b;
+      at[k] = upd ? ri : at[k];
+    }
+  }
+  if (val)
+    for (int64_t k = 0; k < n; ++k) val[k] = static_cast<T>(best[k]);
+  if (idx)
+    for (int64_t k = 0; k < n; ++k) idx[k] = static_cast<int64_t>(at[k]);
+}
+
+/// Value-only variant (amax/amin): NaN propagates.
+template <class T, bool kMax>
+void col_extreme_block(const T* base, int64_t R, int64_t inner, int64_t n, T* val) {
+  using M = opmath_t<T>;
+  M best[kColBlock];
+  for (int64_t k = 0; k < n; ++k) best[k] = static_cast<M>(base[k]);
+  for (int64_t r = 1; r < R; ++r) {
+    const T* p = base + r * inner;
+    for (int64_t k = 0; k < n; ++k) {
+      M v = static_cast<M>(p[k]), b = best[k];
+      best[k] = ((kMax ? !(v <= b) : !(v >= b)) & (b == b)) ? v : b;
+    }
+  }
+  for (int64_t k = 0; k < n; ++k) val[k] = static_cast<T>(best[k]);
+}
+
+/// Tries the copy-free column path; false when self is not [outer, R, inner] contiguous.
+template <class T, bool kMax>
+bool col_select(const Tensor& self, IntArrayRef dims, T* val, int64_t* idx) {
+  int64_t outer, R, inner;
+  if (!outer_layout(self, dims, &outer, &R, &inner)) return false;
+  const T* x = self.data_ptr<T>();
+  bool small = R <= std::numeric_limits<int32_t>::max();
+  for_each_col_block(outer, R, inner, [&](int64_t o, int64_t j, int64_t n) {
+    const T* base = x + o * R * inner + j;
+    int64_t off = o * inner + j;
+    if (!idx) col_extreme_block<T, kMax>(base, R, inner, n, val + off);
+    else if (small) col_select_block<T, kMax, int32_t>(base, R, inner, n, val ? val + off : nullptr, idx + off);
+    else col_select_block<T, kMax, int64_t>(base, R, inner, n, val ? val + off : nullptr, idx + off);
+  });
+  return true;
+}
+
 template <class T, bool kMax>
 void amax_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool) {
   if (out.numel() == 0) return;
   T* o = out.data_ptr<T>();
+  if (col_select<T, kMax>(self, *dim, o, nullptr)) return;
   for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) { select_row<T, kMax>(row, n, o + r, nullptr); });
 }
 
@@ -222,6 +285,7 @@ void max_dim_k(const Tensor& values, const Tensor& indices, const Tensor& self, 
   T* v = values.data_ptr<T>();
   int64_t* ix = indices.data_ptr<int64_t>();
   DimVector dims = self.dim() == 0 ? DimVector{} : DimVector{dim};
+  if (col_select<T, kMax>(self, dims, v, ix)) return;
   for_each_row<T>(self, dims, [&](const T* row, int64_t n, int64_t r) { select_row<T, kMax>(row, n, v + r, ix + r); });
 }
 
@@ -229,6 +293,7 @@ template <class T, bool kMax>
 void argmax_k(const Tensor& out, const Tensor& self, std::optional<int64_t> dim, bool) {
   if (out.numel() == 0) return;
   int64_t* ix = out.data_ptr<int64_t>();
+  if (col_select<T, kMax>(self, DimVector{*dim}, nullptr, ix)) return;
   for_each_row<T>(self, DimVector{*dim}, [&](const T* row, int64_t n, int64_t r) {
     select_row<T, kMax>(row, n, nullptr, ix + r);
   });
