@@ -52,9 +52,16 @@ void col_sum(T* o, const T* x, int64_t outer, int64_t R, int64_t inner, bool mea
     A acc[kColBlock];
     const T* base = x + ob * R * inner + j;
     for (int64_t k = 0; k < n; ++k) acc[k] = static_cast<A>(static_cast<opmath_t<T>>(base[k]));
-    for (int64_t r = 1; r < R; ++r) {
+    auto cv = [](T v) { return static_cast<A>(static_cast<opmath_t<T>>(v)); };
+    int64_t r = 1;
+    for (; r + 4 <= R; r += 4) {  // four rows per pass, added in order
       const T* p = base + r * inner;
-      for (int64_t k = 0; k < n; ++k) acc[k] += static_cast<A>(static_cast<opmath_t<T>>(p[k]));
+      for (int64_t k = 0; k < n; ++k)
+        acc[k] = (((acc[k] + cv(p[k])) + cv(p[k + inner])) + cv(p[k + 2 * inner])) + cv(p[k + 3 * inner]);
+    }
+    for (; r < R; ++r) {
+      const T* p = base + r * inner;
+      for (int64_t k = 0; k < n; ++k) acc[k] += cv(p[k]);
     }
     T* out = o + ob * inner + j;
     for (int64_t k = 0; k < n; ++k) out[k] = finish<T>(acc[k], R, mean);

@@ -61,15 +61,24 @@ inline opmath_t<T> row_extreme(const T* row, int64_t n) {
 /// generic loop's compare-select reduction.
 template <bool kMax>
 inline float row_extreme_sse(const float* row, int64_t n) {
-  __m128 a0 = _mm_set1_ps(row[0]), a1 = a0, nanm = _mm_setzero_ps();
+  __m128 a0 = _mm_set1_ps(row[0]), a1 = a0, a2 = a0, a3 = a0, nanm = _mm_setzero_ps();
   int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {  // four lanes of four; one unordered compare per two vectors
+    __m128 v0 = _mm_loadu_ps(row + i), v1 = _mm_loadu_ps(row + i + 4);
+    __m128 v2 = _mm_loadu_ps(row + i + 8), v3 = _mm_loadu_ps(row + i + 12);
+    a0 = kMax ? _mm_max_ps(a0, v0) : _mm_min_ps(a0, v0);
+    a1 = kMax ? _mm_max_ps(a1, v1) : _mm_min_ps(a1, v1);
+    a2 = kMax ? _mm_max_ps(a2, v2) : _mm_min_ps(a2, v2);
+    a3 = kMax ? _mm_max_ps(a3, v3) : _mm_min_ps(a3, v3);
+    nanm = _mm_or_ps(nanm, _mm_or_ps(_mm_cmpunord_ps(v0, v1), _mm_cmpunord_ps(v2, v3)));
+  }
   for (; i + 8 <= n; i += 8) {
     __m128 v0 = _mm_loadu_ps(row + i), v1 = _mm_loadu_ps(row + i + 4);
     a0 = kMax ? _mm_max_ps(a0, v0) : _mm_min_ps(a0, v0);
     a1 = kMax ? _mm_max_ps(a1, v1) : _mm_min_ps(a1, v1);
-    nanm = _mm_or_ps(nanm, _mm_or_ps(_mm_cmpunord_ps(v0, v0), _mm_cmpunord_ps(v1, v1)));
+    nanm = _mm_or_ps(nanm, _mm_cmpunord_ps(v0, v1));
   }
-  a0 = kMax ? _mm_max_ps(a0, a1) : _mm_min_ps(a0, a1);
+  a0 = kMax ? _mm_max_ps(_mm_max_ps(a0, a1), _mm_max_ps(a2, a3)) : _mm_min_ps(_mm_min_ps(a0, a1), _mm_min_ps(a2, a3));
   alignas(16) float lanes[4];
   _mm_store_ps(lanes, a0);
   bool any_nan = _mm_movemask_ps(nanm) != 0;
@@ -110,6 +119,11 @@ inline double row_extreme_sse(const double* row, int64_t n) {
 inline int64_t find_first_sse(const float* row, int64_t n, float x) {
   __m128 vx = _mm_set1_ps(x);
   int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {  // sixteen at a time until the block that holds it
+    __m128 m01 = _mm_or_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i), vx), _mm_cmpeq_ps(_mm_loadu_ps(row + i + 4), vx));
+    __m128 m23 = _mm_or_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i + 8), vx), _mm_cmpeq_ps(_mm_loadu_ps(row + i + 12), vx));
+    if (_mm_movemask_ps(_mm_or_ps(m01, m23))) break;
+  }
   for (; i + 4 <= n; i += 4) {
     int m = _mm_movemask_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i), vx));
     if (m) return i + __builtin_ctz(static_cast<unsigned>(m));
@@ -214,15 +228,30 @@ void col_select_block(const T* base, int64_t R, int64_t inner, int64_t n, T* val
     best[k] = static_cast<M>(base[k]);
     at[k] = 0;
   }
-  for (int64_t r = 1; r < R; ++r) {
+  auto step = [](M v, M& b, I& a, I ri) {
+    bool upd = (kMax ? !(v <= b) : !(v >= b)) & (b == b);
+    b = upd ? v : b;
+    a = upd ? ri : a;
+  };
+  int64_t r = 1;
+  for (; r + 4 <= R; r += 4) {  // four rows per pass: the running values stay in registers
     const T* p = base + r * inner;
     I ri = static_cast<I>(r);
     for (int64_t k = 0; k < n; ++k) {
-      M v = static_cast<M>(p[k]), b = best[k];
-      bool upd = (kMax ? !(v <= b) : !(v >= b)) & (b == b);
-      best[k] = upd ? v : b;
-      at[k] = upd ? ri : at[k];
+      M b = best[k];
+      I a = at[k];
+      step(static_cast<M>(p[k]), b, a, ri);
+      step(static_cast<M>(p[k + inner]), b, a, ri + 1);
+      step(static_cast<M>(p[k + 2 * inner]), b, a, ri + 2);
+      step(static_cast<M>(p[k + 3 * inner]), b, a, ri + 3);
+      best[k] = b;
+      at[k] = a;
     }
+  }
+  for (; r < R; ++r) {
+    const T* p = base + r * inner;
+    I ri = static_cast<I>(r);
+    for (int64_t k = 0; k < n; ++k) step(static_cast<M>(p[k]), best[k], at[k], ri);
   }
   if (val)
     for (int64_t k = 0; k < n; ++k) val[k] = static_cast<T>(best[k]);
@@ -236,12 +265,18 @@ void col_extreme_block(const T* base, int64_t R, int64_t inner, int64_t n, T* va
   using M = opmath_t<T>;
   M best[kColBlock];
   for (int64_t k = 0; k < n; ++k) best[k] = static_cast<M>(base[k]);
-  for (int64_t r = 1; r < R; ++r) {
+  auto step = [](M v, M b) { return ((kMax ? !(v <= b) : !(v >= b)) & (b == b)) ? v : b; };
+  int64_t r = 1;
+  for (; r + 4 <= R; r += 4) {
     const T* p = base + r * inner;
-    for (int64_t k = 0; k < n; ++k) {
-      M v = static_cast<M>(p[k]), b = best[k];
-      best[k] = ((kMax ? !(v <= b) : !(v >= b)) & (b == b)) ? v : b;
-    }
+    for (int64_t k = 0; k < n; ++k)
+      best[k] = step(static_cast<M>(p[k + 3 * inner]),
+                     step(static_cast<M>(p[k + 2 * inner]),
+                          step(static_cast<M>(p[k + inner]), step(static_cast<M>(p[k]), best[k]))));
+  }
+  for (; r < R; ++r) {
+    const T* p = base + r * inner;
+    for (int64_t k = 0; k < n; ++k) best[k] = step(static_cast<M>(p[k]), best[k]);
   }
   for (int64_t k = 0; k < n; ++k) val[k] = static_cast<T>(best[k]);
 }

@@ -58,7 +58,7 @@ inline bool outer_layout(const Tensor& self, IntArrayRef dims, int64_t* outer, i
 }
 
 /// Columns handled together by one task of for_each_col_block (its accumulators stay in L1).
-constexpr int64_t kColBlock = 512;
+constexpr int64_t kColBlock = 2048;
 
 /// For the [outer, R, inner] layout: calls f(o, j, n) (in parallel) for every block of n <= kColBlock
 /// columns [j, j + n) of outer slice o; f reduces x[o][0..R)[j..j+n) into out[o * inner + j ..].
