@@ -178,6 +178,31 @@ inline void select_row_blocked(const T* row, int64_t n, T* val, int64_t* idx) {
   if (val) *val = static_cast<T>(best);
   if (idx) *idx = best_block + find_first_sse(buf, load(best_block), best);
 }
+/// float / double rows with an index: one pass over L1-sized blocks keeping the first block that
+/// reaches the extreme; only that block is searched again (instead of the whole row).
+template <class T, bool kMax>
+inline void select_row_sse(const T* row, int64_t n, T* val, int64_t* idx) {
+  constexpr int64_t kB = 2048 / sizeof(T);
+  T best = 0;
+  int64_t best_block = -1;
+  for (int64_t b = 0; b < n; b += kB) {
+    int64_t m = std::min(kB, n - b);
+    T e = row_extreme_sse<kMax>(row + b, m);
+    if (e != e) {  // the first NaN wins
+      if (val) *val = e;
+      int64_t j = 0;
+      while (j < m && row[b + j] == row[b + j]) ++j;
+      *idx = b + j;
+      return;
+    }
+    if (best_block < 0 || (kMax ? e > best : e < best)) {  // strict: the first block reaching the best
+      best = e;
+      best_block = b;
+    }
+  }
+  if (val) *val = best;
+  *idx = best_block + find_first_sse(row + best_block, std::min(kB, n - best_block), best);
+}
 #endif
 
 template <class T, bool kMax>
@@ -196,6 +221,14 @@ inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
   if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
     select_row_blocked<T, kMax>(row, n, val, idx);
     return;
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if (idx && n > 4096 / static_cast<int64_t>(sizeof(T))) {
+      select_row_sse<T, kMax>(row, n, val, idx);
+      return;
+    }
   }
 #endif
   M best = extreme<T, kMax>(row, n);
