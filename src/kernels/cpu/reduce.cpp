@@ -2,6 +2,9 @@
 // already are), then each output element reduces one contiguous row with a wide accumulator.
 #include <cmath>
 #include <type_traits>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 #include <vector>
 
 #include "kernels/cpu/loops.h"
@@ -10,7 +13,7 @@
 
 namespace ember::cpu {
 namespace {
-/// Sum of n contiguous elements with a wide accumulator. float rows add blocks of 1024 in 16 float
+/// Sum of n contiguous elements with a wide accumulator. float rows add blocks of 1024 in 32 float
 /// lanes (vectorized; as PyTorch and numpy, which also sum float32 in float) and add the block
 /// totals in double.
 template <class T>
@@ -21,12 +24,24 @@ typename Acc<T>::type row_sum(const T* row, int64_t n) {
   if constexpr (std::is_same_v<T, float>) {
     constexpr int64_t kB = 1024;
     for (; i + kB <= n; i += kB) {
-      float acc[16] = {};
-      for (int64_t k = 0; k < kB; k += 16)
-        for (int j = 0; j < 16; ++j) acc[j] += row[i + k + j];
-      for (int w = 8; w >= 1; w /= 2)
+#if defined(__SSE2__)
+      __m128 a[8];
+      for (int j = 0; j < 8; ++j) a[j] = _mm_setzero_ps();
+      for (int64_t k = 0; k < kB; k += 32)
+        for (int j = 0; j < 8; ++j) a[j] = _mm_add_ps(a[j], _mm_loadu_ps(row + i + k + 4 * j));
+      for (int w = 4; w >= 1; w /= 2)
+        for (int j = 0; j < w; ++j) a[j] = _mm_add_ps(a[j], a[j + w]);
+      alignas(16) float acc[4];
+      _mm_store_ps(acc, a[0]);
+      total += static_cast<double>((acc[0] + acc[2]) + (acc[1] + acc[3]));
+#else
+      float acc[32] = {};
+      for (int64_t k = 0; k < kB; k += 32)
+        for (int j = 0; j < 32; ++j) acc[j] += row[i + k + j];
+      for (int w = 16; w >= 1; w /= 2)
         for (int j = 0; j < w; ++j) acc[j] += acc[j + w];
       total += static_cast<double>(acc[0]);
+#endif
     }
   }
   A acc[8] = {};
