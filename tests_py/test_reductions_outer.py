@@ -107,3 +107,21 @@ def test_long_full_and_row_sums(dtype, n):
             assert ember.sum(t).item() == got
         finally:
             ember.set_num_threads(nt)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_long_rows_blocked_select(dtype):
+    """Innermost-dim max/argmax on rows longer than one block: ties across blocks, NaN late in a row."""
+    a = _data((6, 10000), dtype, seed=7)
+    a[1, 100] = a[1, 9000] = 1000  # tie across blocks: the first wins
+    a[2, 5000] = a[2, 5001] = -1000
+    a[3, 7000] = np.nan
+    a[4, 9999] = np.nan
+    a[4, 3] = 1000
+    t = ember.from_numpy(a)
+    for fn, npf, npa in ((ember.max, np.max, np.argmax), (ember.min, np.min, np.argmin)):
+        v, i = fn(t, 1)
+        np.testing.assert_array_equal(v.numpy(), npf(a, 1))
+        np.testing.assert_array_equal(i.numpy(), npa(a, 1))
+    np.testing.assert_array_equal(ember.amax(t, 1).numpy(), np.max(a, 1))
+    np.testing.assert_array_equal(ember.argmax(t).numpy(), np.argmax(a))

@@ -59,8 +59,47 @@ inline opmath_t<T> row_extreme(const T* row, int64_t n) {
 #if defined(__SSE2__)
 /// float rows: four SSE lanes of max/min plus an unordered (NaN) mask; GCC does not vectorize the
 /// generic loop's compare-select reduction.
+#if defined(__x86_64__) && defined(__GNUC__)
+/// float rows with AVX2 (runtime check): four lanes of eight and one unordered compare per two vectors.
+template <bool kMax>
+__attribute__((target("avx2"))) float row_extreme_avx2(const float* row, int64_t n) {
+  __m256 a0 = _mm256_set1_ps(row[0]), a1 = a0, a2 = a0, a3 = a0, nanm = _mm256_setzero_ps();
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256 v0 = _mm256_loadu_ps(row + i), v1 = _mm256_loadu_ps(row + i + 8);
+    __m256 v2 = _mm256_loadu_ps(row + i + 16), v3 = _mm256_loadu_ps(row + i + 24);
+    a0 = kMax ? _mm256_max_ps(a0, v0) : _mm256_min_ps(a0, v0);
+    a1 = kMax ? _mm256_max_ps(a1, v1) : _mm256_min_ps(a1, v1);
+    a2 = kMax ? _mm256_max_ps(a2, v2) : _mm256_min_ps(a2, v2);
+    a3 = kMax ? _mm256_max_ps(a3, v3) : _mm256_min_ps(a3, v3);
+    nanm = _mm256_or_ps(nanm, _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q), _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q)));
+  }
+  a0 = kMax ? _mm256_max_ps(_mm256_max_ps(a0, a1), _mm256_max_ps(a2, a3))
+            : _mm256_min_ps(_mm256_min_ps(a0, a1), _mm256_min_ps(a2, a3));
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, a0);
+  bool any_nan = _mm256_movemask_ps(nanm) != 0;
+  float best = lanes[0];
+  for (int j = 1; j < 8; ++j) best = (kMax ? lanes[j] > best : lanes[j] < best) ? lanes[j] : best;
+  for (; i < n; ++i) {
+    float v = row[i];
+    best = (kMax ? v > best : v < best) ? v : best;
+    any_nan |= v != v;
+  }
+  return any_nan ? std::numeric_limits<float>::quiet_NaN() : best;
+}
+inline bool has_avx2() {
+  static const bool v = __builtin_cpu_supports("avx2");
+  return v;
+}
+#define EMBER_REDUCE_AVX2 1
+#endif
+
 template <bool kMax>
 inline float row_extreme_sse(const float* row, int64_t n) {
+#ifdef EMBER_REDUCE_AVX2
+  if (n >= 64 && has_avx2()) return row_extreme_avx2<kMax>(row, n);
+#endif
   __m128 a0 = _mm_set1_ps(row[0]), a1 = a0, a2 = a0, a3 = a0, nanm = _mm_setzero_ps();
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) {  // four lanes of four; one unordered compare per two vectors
@@ -182,7 +221,7 @@ inline void select_row_blocked(const T* row, int64_t n, T* val, int64_t* idx) {
 /// reaches the extreme; only that block is searched again (instead of the whole row).
 template <class T, bool kMax>
 inline void select_row_sse(const T* row, int64_t n, T* val, int64_t* idx) {
-  constexpr int64_t kB = 2048 / sizeof(T);
+  constexpr int64_t kB = 8192 / sizeof(T);
   T best = 0;
   int64_t best_block = -1;
   for (int64_t b = 0; b < n; b += kB) {
@@ -225,7 +264,7 @@ inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
 #endif
 #if defined(__SSE2__)
   if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-    if (idx && n > 4096 / static_cast<int64_t>(sizeof(T))) {
+    if (idx && n > 16384 / static_cast<int64_t>(sizeof(T))) {
       select_row_sse<T, kMax>(row, n, val, idx);
       return;
     }
