@@ -339,6 +339,14 @@ void col_extreme_block(const T* base, int64_t R, int64_t inner, int64_t n, T* va
   for (int64_t k = 0; k < n; ++k) best[k] = static_cast<M>(base[k]);
   auto step = [](M v, M b) { return ((kMax ? !(v <= b) : !(v >= b)) & (b == b)) ? v : b; };
   int64_t r = 1;
+  for (; r + 8 <= R; r += 8) {
+    const T* p = base + r * inner;
+    for (int64_t k = 0; k < n; ++k) {
+      M b = best[k];
+      for (int q = 0; q < 8; ++q) b = step(static_cast<M>(p[k + q * inner]), b);
+      best[k] = b;
+    }
+  }
   for (; r + 4 <= R; r += 4) {
     const T* p = base + r * inner;
     for (int64_t k = 0; k < n; ++k)
