@@ -37,3 +37,31 @@ TEST_CASE("max / min overloads, argmax, prod and their gradients from C++") {
   REQUIRE(z.grad().select(0, 1).select(0, 0).item<double>() == 0.0);
   CHECK_THROWS_WITH(zeros({0}).max(), Catch::Contains("Expected reduction dim to be specified"));
 }
+
+TEST_CASE("reductions over the outer dim of a large contiguous tensor (copy-free column path)") {
+  const int64_t R = 300, C = 500;  // 150000 elements: the parallel loops run
+  auto x = arange(R * C).to(kFloat).reshape({R, C});
+  x = (x * 7.0).remainder(1009.0);  // values with ties
+  std::vector<float> h(x.data_ptr<float>(), x.data_ptr<float>() + R * C);
+  auto [v, i] = ember::max(x, 0);
+  auto s = x.sum(0);
+  auto am = x.amin({0}, true);
+  REQUIRE(am.sizes().vec() == std::vector<int64_t>{1, C});
+  for (int64_t c = 0; c < C; c += 37) {
+    float best = h[c], lo = h[c];
+    int64_t bi = 0;
+    double tot = 0;
+    for (int64_t r = 0; r < R; ++r) {
+      float e = h[r * C + c];
+      if (e > best) best = e, bi = r;
+      lo = std::min(lo, e);
+      tot += e;
+    }
+    REQUIRE(v.select(0, c).item<float>() == best);
+    REQUIRE(i.select(0, c).item<int64_t>() == bi);
+    REQUIRE(am.select(1, c).item<float>() == lo);
+    REQUIRE(s.select(0, c).item<double>() == Approx(tot).epsilon(1e-6));
+  }
+  auto t = x.t();  // not contiguous: the row path
+  REQUIRE(std::get<1>(ember::max(t, 1)).select(0, 5).item<int64_t>() == i.select(0, 5).item<int64_t>());
+}

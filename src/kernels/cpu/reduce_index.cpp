@@ -3,6 +3,7 @@
 // innermost); the callers (src/ops/reduction_index.cpp) checked every argument and the sizes, so nothing
 // here throws inside the parallel loops.
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 #if defined(__SSE2__)
@@ -58,17 +59,65 @@ inline opmath_t<T> row_extreme(const T* row, int64_t n) {
 #if defined(__SSE2__)
 /// float rows: four SSE lanes of max/min plus an unordered (NaN) mask; GCC does not vectorize the
 /// generic loop's compare-select reduction.
+#if defined(__x86_64__) && defined(__GNUC__)
+/// float rows with AVX2 (runtime check): four lanes of eight and one unordered compare per two vectors.
+template <bool kMax>
+__attribute__((target("avx2"))) float row_extreme_avx2(const float* row, int64_t n) {
+  __m256 a0 = _mm256_set1_ps(row[0]), a1 = a0, a2 = a0, a3 = a0, nanm = _mm256_setzero_ps();
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256 v0 = _mm256_loadu_ps(row + i), v1 = _mm256_loadu_ps(row + i + 8);
+    __m256 v2 = _mm256_loadu_ps(row + i + 16), v3 = _mm256_loadu_ps(row + i + 24);
+    a0 = kMax ? _mm256_max_ps(a0, v0) : _mm256_min_ps(a0, v0);
+    a1 = kMax ? _mm256_max_ps(a1, v1) : _mm256_min_ps(a1, v1);
+    a2 = kMax ? _mm256_max_ps(a2, v2) : _mm256_min_ps(a2, v2);
+    a3 = kMax ? _mm256_max_ps(a3, v3) : _mm256_min_ps(a3, v3);
+    nanm = _mm256_or_ps(nanm, _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q), _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q)));
+  }
+  a0 = kMax ? _mm256_max_ps(_mm256_max_ps(a0, a1), _mm256_max_ps(a2, a3))
+            : _mm256_min_ps(_mm256_min_ps(a0, a1), _mm256_min_ps(a2, a3));
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, a0);
+  bool any_nan = _mm256_movemask_ps(nanm) != 0;
+  float best = lanes[0];
+  for (int j = 1; j < 8; ++j) best = (kMax ? lanes[j] > best : lanes[j] < best) ? lanes[j] : best;
+  for (; i < n; ++i) {
+    float v = row[i];
+    best = (kMax ? v > best : v < best) ? v : best;
+    any_nan |= v != v;
+  }
+  return any_nan ? std::numeric_limits<float>::quiet_NaN() : best;
+}
+inline bool has_avx2() {
+  static const bool v = __builtin_cpu_supports("avx2");
+  return v;
+}
+#define EMBER_REDUCE_AVX2 1
+#endif
+
 template <bool kMax>
 inline float row_extreme_sse(const float* row, int64_t n) {
-  __m128 a0 = _mm_set1_ps(row[0]), a1 = a0, nanm = _mm_setzero_ps();
+#ifdef EMBER_REDUCE_AVX2
+  if (n >= 64 && has_avx2()) return row_extreme_avx2<kMax>(row, n);
+#endif
+  __m128 a0 = _mm_set1_ps(row[0]), a1 = a0, a2 = a0, a3 = a0, nanm = _mm_setzero_ps();
   int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {  // four lanes of four; one unordered compare per two vectors
+    __m128 v0 = _mm_loadu_ps(row + i), v1 = _mm_loadu_ps(row + i + 4);
+    __m128 v2 = _mm_loadu_ps(row + i + 8), v3 = _mm_loadu_ps(row + i + 12);
+    a0 = kMax ? _mm_max_ps(a0, v0) : _mm_min_ps(a0, v0);
+    a1 = kMax ? _mm_max_ps(a1, v1) : _mm_min_ps(a1, v1);
+    a2 = kMax ? _mm_max_ps(a2, v2) : _mm_min_ps(a2, v2);
+    a3 = kMax ? _mm_max_ps(a3, v3) : _mm_min_ps(a3, v3);
+    nanm = _mm_or_ps(nanm, _mm_or_ps(_mm_cmpunord_ps(v0, v1), _mm_cmpunord_ps(v2, v3)));
+  }
   for (; i + 8 <= n; i += 8) {
     __m128 v0 = _mm_loadu_ps(row + i), v1 = _mm_loadu_ps(row + i + 4);
     a0 = kMax ? _mm_max_ps(a0, v0) : _mm_min_ps(a0, v0);
     a1 = kMax ? _mm_max_ps(a1, v1) : _mm_min_ps(a1, v1);
-    nanm = _mm_or_ps(nanm, _mm_or_ps(_mm_cmpunord_ps(v0, v0), _mm_cmpunord_ps(v1, v1)));
+    nanm = _mm_or_ps(nanm, _mm_cmpunord_ps(v0, v1));
   }
-  a0 = kMax ? _mm_max_ps(a0, a1) : _mm_min_ps(a0, a1);
+  a0 = kMax ? _mm_max_ps(_mm_max_ps(a0, a1), _mm_max_ps(a2, a3)) : _mm_min_ps(_mm_min_ps(a0, a1), _mm_min_ps(a2, a3));
   alignas(16) float lanes[4];
   _mm_store_ps(lanes, a0);
   bool any_nan = _mm_movemask_ps(nanm) != 0;
@@ -109,6 +158,11 @@ inline double row_extreme_sse(const double* row, int64_t n) {
 inline int64_t find_first_sse(const float* row, int64_t n, float x) {
   __m128 vx = _mm_set1_ps(x);
   int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {  // sixteen at a time until the block that holds it
+    __m128 m01 = _mm_or_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i), vx), _mm_cmpeq_ps(_mm_loadu_ps(row + i + 4), vx));
+    __m128 m23 = _mm_or_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i + 8), vx), _mm_cmpeq_ps(_mm_loadu_ps(row + i + 12), vx));
+    if (_mm_movemask_ps(_mm_or_ps(m01, m23))) break;
+  }
   for (; i + 4 <= n; i += 4) {
     int m = _mm_movemask_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i), vx));
     if (m) return i + __builtin_ctz(static_cast<unsigned>(m));
@@ -163,6 +217,31 @@ inline void select_row_blocked(const T* row, int64_t n, T* val, int64_t* idx) {
   if (val) *val = static_cast<T>(best);
   if (idx) *idx = best_block + find_first_sse(buf, load(best_block), best);
 }
+/// float / double rows with an index: one pass over L1-sized blocks keeping the first block that
+/// reaches the extreme; only that block is searched again (instead of the whole row).
+template <class T, bool kMax>
+inline void select_row_sse(const T* row, int64_t n, T* val, int64_t* idx) {
+  constexpr int64_t kB = 8192 / sizeof(T);
+  T best = 0;
+  int64_t best_block = -1;
+  for (int64_t b = 0; b < n; b += kB) {
+    int64_t m = std::min(kB, n - b);
+    T e = row_extreme_sse<kMax>(row + b, m);
+    if (e != e) {  // the first NaN wins
+      if (val) *val = e;
+      int64_t j = 0;
+      while (j < m && row[b + j] == row[b + j]) ++j;
+      *idx = b + j;
+      return;
+    }
+    if (best_block < 0 || (kMax ? e > best : e < best)) {  // strict: the first block reaching the best
+      best = e;
+      best_block = b;
+    }
+  }
+  if (val) *val = best;
+  *idx = best_block + find_first_sse(row + best_block, std::min(kB, n - best_block), best);
+}
 #endif
 
 template <class T, bool kMax>
@@ -183,6 +262,14 @@ inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
     return;
   }
 #endif
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if (idx && n > 16384 / static_cast<int64_t>(sizeof(T))) {
+      select_row_sse<T, kMax>(row, n, val, idx);
+      return;
+    }
+  }
+#endif
   M best = extreme<T, kMax>(row, n);
   if (val) *val = static_cast<T>(best);
   if (!idx) return;
@@ -201,10 +288,101 @@ inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
   *idx = i;
 }
 
+/// Extreme over outer dims of a contiguous [outer, R, inner] tensor without a copy: per column a
+/// running value and the index of its first occurrence; a NaN replaces any number and is never
+/// replaced, so the first NaN wins (as select_row). val or idx may be null.
+template <class T, bool kMax, class I>
+void col_select_block(const T* base, int64_t R, int64_t inner, int64_t n, T* val, int64_t* idx) {
+  using M = opmath_t<T>;
+  M best[kColBlock];
+  I at[kColBlock];
+  for (int64_t k = 0; k < n; ++k) {
+    best[k] = static_cast<M>(base[k]);
+    at[k] = 0;
+  }
+  auto step = [](M v, M& b, I& a, I ri) {
+    bool upd = (kMax ? !(v <= b) : !(v >= b)) & (b == b);
+    b = upd ? v : b;
+    a = upd ? ri : a;
+  };
+  int64_t r = 1;
+  for (; r + 4 <= R; r += 4) {  // four rows per pass: the running values stay in registers
+    const T* p = base + r * inner;
+    I ri = static_cast<I>(r);
+    for (int64_t k = 0; k < n; ++k) {
+      M b = best[k];
+      I a = at[k];
+      step(static_cast<M>(p[k]), b, a, ri);
+      step(static_cast<M>(p[k + inner]), b, a, ri + 1);
+      step(static_cast<M>(p[k + 2 * inner]), b, a, ri + 2);
+      step(static_cast<M>(p[k + 3 * inner]), b, a, ri + 3);
+      best[k] = b;
+      at[k] = a;
+    }
+  }
+  for (; r < R; ++r) {
+    const T* p = base + r * inner;
+    I ri = static_cast<I>(r);
+    for (int64_t k = 0; k < n; ++k) step(static_cast<M>(p[k]), best[k], at[k], ri);
+  }
+  if (val)
+    for (int64_t k = 0; k < n; ++k) val[k] = static_cast<T>(best[k]);
+  if (idx)
+    for (int64_t k = 0; k < n; ++k) idx[k] = static_cast<int64_t>(at[k]);
+}
+
+/// Value-only variant (amax/amin): NaN propagates.
+template <class T, bool kMax>
+void col_extreme_block(const T* base, int64_t R, int64_t inner, int64_t n, T* val) {
+  using M = opmath_t<T>;
+  M best[kColBlock];
+  for (int64_t k = 0; k < n; ++k) best[k] = static_cast<M>(base[k]);
+  auto step = [](M v, M b) { return ((kMax ? !(v <= b) : !(v >= b)) & (b == b)) ? v : b; };
+  int64_t r = 1;
+  for (; r + 8 <= R; r += 8) {
+    const T* p = base + r * inner;
+    for (int64_t k = 0; k < n; ++k) {
+      M b = best[k];
+      for (int q = 0; q < 8; ++q) b = step(static_cast<M>(p[k + q * inner]), b);
+      best[k] = b;
+    }
+  }
+  for (; r + 4 <= R; r += 4) {
+    const T* p = base + r * inner;
+    for (int64_t k = 0; k < n; ++k)
+      best[k] = step(static_cast<M>(p[k + 3 * inner]),
+                     step(static_cast<M>(p[k + 2 * inner]),
+                          step(static_cast<M>(p[k + inner]), step(static_cast<M>(p[k]), best[k]))));
+  }
+  for (; r < R; ++r) {
+    const T* p = base + r * inner;
+    for (int64_t k = 0; k < n; ++k) best[k] = step(static_cast<M>(p[k]), best[k]);
+  }
+  for (int64_t k = 0; k < n; ++k) val[k] = static_cast<T>(best[k]);
+}
+
+/// Tries the copy-free column path; false when self is not [outer, R, inner] contiguous.
+template <class T, bool kMax>
+bool col_select(const Tensor& self, IntArrayRef dims, T* val, int64_t* idx) {
+  int64_t outer, R, inner;
+  if (!outer_layout(self, dims, &outer, &R, &inner)) return false;
+  const T* x = self.data_ptr<T>();
+  bool small = R <= std::numeric_limits<int32_t>::max();
+  for_each_col_block(outer, R, inner, [&](int64_t o, int64_t j, int64_t n) {
+    const T* base = x + o * R * inner + j;
+    int64_t off = o * inner + j;
+    if (!idx) col_extreme_block<T, kMax>(base, R, inner, n, val + off);
+    else if (small) col_select_block<T, kMax, int32_t>(base, R, inner, n, val ? val + off : nullptr, idx + off);
+    else col_select_block<T, kMax, int64_t>(base, R, inner, n, val ? val + off : nullptr, idx + off);
+  });
+  return true;
+}
+
 template <class T, bool kMax>
 void amax_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim, bool) {
   if (out.numel() == 0) return;
   T* o = out.data_ptr<T>();
+  if (col_select<T, kMax>(self, *dim, o, nullptr)) return;
   for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) { select_row<T, kMax>(row, n, o + r, nullptr); });
 }
 
@@ -222,6 +400,7 @@ void max_dim_k(const Tensor& values, const Tensor& indices, const Tensor& self, 
   T* v = values.data_ptr<T>();
   int64_t* ix = indices.data_ptr<int64_t>();
   DimVector dims = self.dim() == 0 ? DimVector{} : DimVector{dim};
+  if (col_select<T, kMax>(self, dims, v, ix)) return;
   for_each_row<T>(self, dims, [&](const T* row, int64_t n, int64_t r) { select_row<T, kMax>(row, n, v + r, ix + r); });
 }
 
@@ -229,6 +408,7 @@ template <class T, bool kMax>
 void argmax_k(const Tensor& out, const Tensor& self, std::optional<int64_t> dim, bool) {
   if (out.numel() == 0) return;
   int64_t* ix = out.data_ptr<int64_t>();
+  if (col_select<T, kMax>(self, DimVector{*dim}, nullptr, ix)) return;
   for_each_row<T>(self, DimVector{*dim}, [&](const T* row, int64_t n, int64_t r) {
     select_row<T, kMax>(row, n, nullptr, ix + r);
   });
