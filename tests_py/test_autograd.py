@@ -355,6 +355,35 @@ def test_errors():
         x[1:].mul_(2)
 
 
+def test_saved_outputs_name_their_node_and_keep_history():
+    # Note [saved variables]: an output saved by its own node keeps no reference to that node.
+    x = ember.randn(3, requires_grad=True)
+    y = x.exp()
+    y.add_(1)
+    with pytest.raises(RuntimeError, match=r"\[Float \[3\]\], which is output 0 of ExpBackward0, is at version 1"):
+        y.sum().backward()
+    # The node comes back for double backward (tanh and sigmoid read their saved output).
+    x = ember.tensor([0.3, -1.2, 2.0], dtype=ember.float64, requires_grad=True)
+    (g,) = ember.autograd.grad(x.tanh().sum(), x, create_graph=True)
+    (gg,) = ember.autograd.grad(g.sum(), x)
+    t = np.tanh(x.detach().numpy())
+    np.testing.assert_allclose(gg.numpy(), -2 * t * (1 - t * t), rtol=1e-12)
+    # A view's in-place op saves its output under CopySlices (not its own node): still right.
+    x = ember.tensor([0.5, 1.0, 1.5], dtype=ember.float64, requires_grad=True)
+    b = x * 1
+    b[:2].exp_()
+    b.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [np.exp(0.5), np.exp(1.0), 1.0], rtol=1e-12)
+    # The graph (nodes and saved outputs) is freed with the last tensor.
+    import gc
+    import weakref
+    y = ember.randn(4, requires_grad=True).sigmoid()
+    r = weakref.ref(y)
+    del y
+    gc.collect()
+    assert r() is None
+
+
 def test_integer_results_never_require_grad():
     x = ember.ones(2, requires_grad=True)
     assert not x.to(ember.int64).requires_grad

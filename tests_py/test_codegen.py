@@ -108,7 +108,7 @@ def test_tuple_returns_named_tuples_and_result_n(tmp_path):
     import gen_cpp
     import gen_python
     body = gen_cpp.ops_cpp(ops)
-    assert "std::tuple<Tensor, Tensor> out;" in body and "set_history(std::get<0>(out), grad_node)" in body
+    assert "std::tuple<Tensor, Tensor> out;" in body and "set_history(std::get<0>(out), std::move(grad_node))" in body
     assert "grad_node->result1_.save(std::get<1>(out), false);" in body
     assert "Tensor result1 = result1_.unpack();" in gen_autograd.nodes_cpp(ops)
     text = "".join(gen_python.binding_files(ops).values())
@@ -133,7 +133,7 @@ def test_multi_output_ops(tmp_path):
     import gen_cpp
     assert gen_cpp.kernel_params(ops[0])[:2] == ["const Tensor& out0", "const Tensor& out1"]
     body = gen_cpp.ops_cpp(ops)
-    assert "std::tuple<Tensor, Tensor> out;" in body and "autograd::set_history(std::get<0>(out), grad_node);" in body
+    assert "std::tuple<Tensor, Tensor> out;" in body and "autograd::set_history(std::get<0>(out), std::move(grad_node));" in body
     assert "grad_node->result1_.save(std::get<1>(out), false);" in body
     assert "Tensor result1 = result1_.unpack();" in gen_autograd.nodes_cpp(ops)
     with pytest.raises(schema.SchemaError, match="unknown name 'result2'"):

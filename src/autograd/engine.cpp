@@ -105,14 +105,30 @@ void validate_outputs(const Node& fn, variable_list& grads) {
   if (grads.size() > fn.next_edges().size()) grads.resize(fn.next_edges().size());
 }
 
-void execute(GraphTask& task, const std::vector<Node*>& roots) {
-  auto cmp = [](Node* a, Node* b) { return a->sequence_nr() < b->sequence_nr(); };
-  std::priority_queue<Node*, std::vector<Node*>, decltype(cmp)> ready(cmp);
-  for (Node* r : roots)
-    if (task.dependencies[r] == 0) ready.push(r);
+// A node ready to run, with the shared_ptr that holds it (a root's keep-alive reference or the edge
+// that reached it), so that saved outputs can give their node back (Note [saved variables]).
+struct ReadyNode {
+  Node* fn;
+  const std::shared_ptr<Node>* holder;
+};
+
+__attribute__((tls_model("initial-exec"))) thread_local const std::shared_ptr<Node>* t_current_node = nullptr;
+
+struct CurrentNodeGuard {
+  const std::shared_ptr<Node>* prev;
+  explicit CurrentNodeGuard(const std::shared_ptr<Node>* n) : prev(t_current_node) { t_current_node = n; }
+  ~CurrentNodeGuard() { t_current_node = prev; }
+};
+
+void execute(GraphTask& task, const std::vector<std::shared_ptr<Node>>& roots) {
+  auto cmp = [](const ReadyNode& a, const ReadyNode& b) { return a.fn->sequence_nr() < b.fn->sequence_nr(); };
+  std::priority_queue<ReadyNode, std::vector<ReadyNode>, decltype(cmp)> ready(cmp);
+  for (const std::shared_ptr<Node>& r : roots)
+    if (task.dependencies[r.get()] == 0) ready.push({r.get(), &r});
   AutoGradMode mode(task.create_graph);
   while (!ready.empty()) {
-    Node* fn = ready.top();
+    Node* fn = ready.top().fn;
+    const std::shared_ptr<Node>* holder = ready.top().holder;
     ready.pop();
     variable_list inputs = std::move(task.buffers[fn]);
     task.buffers.erase(fn);
@@ -140,7 +156,10 @@ void execute(GraphTask& task, const std::vector<Node*>& roots) {
     variable_list outputs;
     if (run) {
       bool any = std::any_of(inputs.begin(), inputs.end(), [](const Tensor& t) { return t.defined(); });
-      if (any) outputs = fn->apply(std::move(inputs));
+      if (any) {
+        CurrentNodeGuard current(holder);
+        outputs = fn->apply(std::move(inputs));
+      }
       if (AnomalyMode::is_enabled())
         for (const Tensor& o : outputs)
           if (has_nan(o))
@@ -156,7 +175,7 @@ void execute(GraphTask& task, const std::vector<Node*>& roots) {
       Node* next = edges[i].function.get();
       if (!next) continue;
       if (i < outputs.size() && outputs[i].defined()) add_to_buffer(task, next, edges[i].input_nr, outputs[i]);
-      if (--task.dependencies[next] == 0) ready.push(next);
+      if (--task.dependencies[next] == 0) ready.push({next, &edges[i].function});
     }
   }
 }
@@ -170,7 +189,7 @@ variable_list run_backward(const variable_list& outputs, const variable_list& gr
   GraphTask task;
   task.keep_graph = keep_graph;
   task.create_graph = create_graph;
-  std::vector<Node*> roots;
+  std::vector<std::shared_ptr<Node>> roots;
   std::vector<std::shared_ptr<Node>> keep_alive;
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Tensor& out = outputs[i];
@@ -188,7 +207,7 @@ variable_list run_backward(const variable_list& outputs, const variable_list& gr
     }
     keep_alive.push_back(e.function);
     add_to_buffer(task, e.function.get(), e.input_nr, g);
-    if (std::find(roots.begin(), roots.end(), e.function.get()) == roots.end()) roots.push_back(e.function.get());
+    if (std::find(roots.begin(), roots.end(), e.function) == roots.end()) roots.push_back(e.function);
   }
   std::vector<Edge> input_edges;
   if (!inputs.empty()) {
@@ -207,7 +226,9 @@ variable_list run_backward(const variable_list& outputs, const variable_list& gr
   } else if (!accumulate_grad) {
     throw Error(detail::str(api, ": inputs must not be empty"));
   }
-  compute_dependencies(task, roots);
+  std::vector<Node*> root_ptrs;
+  for (const auto& r : roots) root_ptrs.push_back(r.get());
+  compute_dependencies(task, root_ptrs);
   execute(task, roots);
   if (!accumulate_grad) {
     for (size_t i = 0; i < inputs.size(); ++i) {
@@ -230,6 +251,8 @@ variable_list run_backward(const variable_list& outputs, const variable_list& gr
 }
 
 }  // namespace
+
+const std::shared_ptr<Node>* current_engine_node() { return t_current_node; }
 
 void backward(const variable_list& tensors, const variable_list& grad_tensors, std::optional<bool> retain_graph,
               bool create_graph, const variable_list& inputs) {

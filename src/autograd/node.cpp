@@ -2,6 +2,7 @@
 #include "ember/util/pool.h"
 #include <cstdlib>
 #include <new>
+#include <utility>
 
 #include "ember/autograd/autograd.h"
 #include "ember/gen/functions.h"
@@ -39,9 +40,57 @@ struct SavedVariable::OutputParts {
   DimVector sizes, strides;
   int64_t offset;
   ScalarType dtype;
-  std::weak_ptr<Node> grad_fn;
+  std::weak_ptr<Node> grad_fn;  // empty when owner_ is set
   uint32_t output_nr;
 };
+
+SavedVariable::SavedVariable(SavedVariable&& o) noexcept
+    : data_(std::move(o.data_)),
+      out_(std::exchange(o.out_, nullptr)),
+      owner_(o.owner_),
+      hooked_(std::move(o.hooked_)),
+      number_(o.number_),
+      number_dtype_(o.number_dtype_),
+      hooked_grad_fn_(std::move(o.hooked_grad_fn_)),
+      hooked_output_nr_(o.hooked_output_nr_),
+      hooked_needs_history_(o.hooked_needs_history_),
+      version_(o.version_),
+      was_defined_(o.was_defined_),
+      released_(o.released_) {}
+
+SavedVariable& SavedVariable::operator=(SavedVariable&& o) noexcept {
+  if (this == &o) return *this;
+  free_parts();
+  data_ = std::move(o.data_);
+  out_ = std::exchange(o.out_, nullptr);
+  owner_ = o.owner_;
+  hooked_ = std::move(o.hooked_);
+  number_ = o.number_;
+  number_dtype_ = o.number_dtype_;
+  hooked_grad_fn_ = std::move(o.hooked_grad_fn_);
+  hooked_output_nr_ = o.hooked_output_nr_;
+  hooked_needs_history_ = o.hooked_needs_history_;
+  version_ = o.version_;
+  was_defined_ = o.was_defined_;
+  released_ = o.released_;
+  return *this;
+}
+
+SavedVariable::~SavedVariable() { free_parts(); }
+
+void SavedVariable::free_parts() noexcept {
+  if (!out_) return;
+  out_->~OutputParts();
+  internal::pool_free(out_, sizeof(OutputParts));
+  out_ = nullptr;
+}
+
+void SavedVariable::save_parts(const TensorImpl* impl, uint32_t output_nr) {
+  void* mem = internal::pool_allocate(sizeof(OutputParts));
+  out_ = new (mem) OutputParts{impl->storage(), impl->shared_version_counter(), DimVector(impl->sizes()),
+                               DimVector(impl->strides()), impl->storage_offset(), impl->dtype(),
+                               std::weak_ptr<Node>(), output_nr};
+}
 
 namespace {
 thread_local std::vector<SavedTensorPackHook> t_pack_hooks;
@@ -81,20 +130,51 @@ void SavedVariable::save(const Tensor& t, bool is_output) {
   }
   // Note [saved variables]: keep the parts, not the tensor (that would be node -> tensor -> node).
   const TensorImpl* impl = t.unsafeGetTensorImpl();
-  out_ = std::make_shared<OutputParts>(OutputParts{impl->storage(), impl->shared_version_counter(),
-                                                   DimVector(impl->sizes()), DimVector(impl->strides()),
-                                                   impl->storage_offset(), impl->dtype(), impl->grad_fn(),
-                                                   impl->output_nr()});
+  save_parts(impl, impl->output_nr());
+  out_->grad_fn = impl->grad_fn();
+}
+
+void SavedVariable::save_output_of(const Tensor& t, const Node* owner) {
+  if (!t_pack_hooks.empty()) {  // hooks see the output with its history: set it first
+    was_defined_ = t.defined();
+    if (!was_defined_) return;
+    version_ = t._version();
+    SavedTensorPackHook hook = t_pack_hooks.back();
+    t_pack_hooks.pop_back();
+    struct Restore {
+      SavedTensorPackHook& h;
+      ~Restore() { t_pack_hooks.push_back(std::move(h)); }
+    } restore{hook};
+    hooked_ = hook(t.detach());
+    hooked_needs_history_ = true;
+    owner_ = owner;
+    hooked_output_nr_ = 0;
+    return;
+  }
+  was_defined_ = true;
+  version_ = t._version();
+  owner_ = owner;
+  save_parts(t.unsafeGetTensorImpl(), 0);
 }
 
 void SavedVariable::reset() {
   if (!was_defined_) return;
   released_ = true;
   data_ = Tensor();
-  out_.reset();
+  free_parts();
   hooked_.reset();
   number_dtype_ = ScalarType::Undefined;
 }
+
+namespace {
+// The grad_fn of a saved output whose grad_fn is the node holding it (owner_ set).
+std::shared_ptr<Node> owner_node(const Node* raw, const std::shared_ptr<Node>& given) {
+  if (given && given.get() == raw) return given;
+  const std::shared_ptr<Node>* running = current_engine_node();
+  if (running && running->get() == raw) return *running;
+  return given;  // outside backward, without the node: no history (it only matters under create_graph)
+}
+}  // namespace
 
 Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
   if (!was_defined_) return Tensor();
@@ -112,7 +192,7 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
   if (hooked_) {  // unpack hooks decide what comes back; no version check (PyTorch does the same)
     Tensor t = hooked_->unpack();
     if (hooked_needs_history_ && t.defined()) {
-      std::shared_ptr<Node> fn = hooked_grad_fn_.lock();
+      std::shared_ptr<Node> fn = owner_ ? owner_node(owner_, owner) : hooked_grad_fn_.lock();
       if (!fn) fn = owner;
       t = t.detach();
       if (fn) set_history(t, fn, hooked_output_nr_);
@@ -122,22 +202,23 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
   uint32_t now = out_ ? out_->counter->current() : data_._version();
   if (now != version_) {
     std::shared_ptr<Node> fn = out_ ? out_->grad_fn.lock() : data_.grad_fn();
+    std::string fn_name = owner_ ? owner_->name() : fn ? fn->name() : std::string();
     ScalarType dt = out_ ? out_->dtype : data_.dtype();
     IntArrayRef sizes = out_ ? out_->sizes.ref() : data_.sizes();
     uint32_t nr = out_ ? out_->output_nr : data_.output_nr();
     throw Error(detail::str(
         "one of the variables needed for gradient computation has been modified by an inplace operation: [",
         scalar_type_name(dt), " ", sizes, "]",
-        fn ? ", which is output " + std::to_string(nr) + " of " + fn->name() : std::string(),
+        !fn_name.empty() ? ", which is output " + std::to_string(nr) + " of " + fn_name : std::string(),
         ", is at version ", now, "; expected version ", version_,
         " instead. Hint: the backtrace further above can help find the operation that modified it in place."));
   }
   if (!out_) return data_;
   Tensor t(internal::make_pooled<TensorImpl>(out_->storage, out_->dtype, out_->sizes, out_->strides, out_->offset));
   t.impl()->set_version_counter(out_->counter);
-  std::shared_ptr<Node> fn = out_->grad_fn.lock();
+  std::shared_ptr<Node> fn = owner_ ? owner_node(owner_, owner) : out_->grad_fn.lock();
   if (!fn) fn = owner;
-  if (fn) set_history(t, fn, out_->output_nr);
+  if (fn) set_history(t, std::move(fn), out_->output_nr);
   return t;
 }
 

@@ -25,15 +25,19 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
 
 Edge gradient_edge(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
-  if (impl) refresh_view_grad_fn(impl);
+  if (impl && impl->view_base()) refresh_view_grad_fn(impl);
   if (!impl || !impl->requires_grad()) return Edge{};
   if (impl->grad_fn()) return Edge{impl->grad_fn(), impl->output_nr()};
   return Edge{grad_accumulator(t), 0};
 }
 
 void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
+  set_history(t, std::shared_ptr<Node>(fn), output_nr);
+}
+
+void set_history(const Tensor& t, std::shared_ptr<Node>&& fn, uint32_t output_nr) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
-  impl->set_grad_fn(fn, output_nr);
+  impl->set_grad_fn(std::move(fn), output_nr);
   impl->set_requires_grad(true);
   if (impl->view_base()) impl->set_view_grad_version(impl->version_counter().current());
   if (AutogradMeta* m = meta(t)) m->grad_accumulator_.reset();

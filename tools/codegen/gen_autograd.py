@@ -29,6 +29,15 @@ def _results(uses) -> list[int]:
     return sorted({n for u in uses.values() for n in u.results})
 
 
+SHAPE_PRESERVING_METAS = {"unary", "unary_nobool", "unary_float", "clamp"}
+
+
+def shape_preserving(op: Op) -> bool:
+    """One tensor input whose shape the output keeps (and whose dtype it keeps when the input is
+    floating, the only case that records): its gradient needs no reduction to the input's shape."""
+    return op.meta in SHAPE_PRESERVING_METAS and len(differentiable_inputs(op)) == 1
+
+
 def node_name(op: Op) -> str:
     return "".join(p.capitalize() for p in op.name.strip("_").split("_")) + "Backward0"
 
@@ -119,7 +128,8 @@ def nodes_h(ops: list[Op]) -> str:
             continue
         ins, uses = analyze(op)
         tensors = sorted({t for u in uses.values() for t in u.tensors})
-        metas = {(i, "sizes") for i in ins} | {(i, "dtype") for i in ins} | {m for u in uses.values() for m in u.metas}
+        sized = [] if shape_preserving(op) else ins
+        metas = {(i, "sizes") for i in sized} | {(i, "dtype") for i in ins} | {m for u in uses.values() for m in u.metas}
         values = sorted({v for u in uses.values() for v in u.values})
         L.append(f"struct {node_name(op)} final : Node {{")
         L.append(f'  std::string name() const override {{ return "{node_name(op)}"; }}')
@@ -165,7 +175,10 @@ def nodes_cpp(ops: list[Op]) -> str:
             if name not in op.backward:
                 continue
             expr = _cpp(ast.parse(str(op.backward[name]), mode="eval"), op)
-            L.append(f"  if (should_compute_output({idx})) out[{idx}] = reduce_grad({expr}, {name}_sizes_, {name}_dtype_);")
+            if shape_preserving(op):
+                L.append(f"  if (should_compute_output({idx})) out[{idx}] = cast_grad({expr}, {name}_dtype_);")
+            else:
+                L.append(f"  if (should_compute_output({idx})) out[{idx}] = reduce_grad({expr}, {name}_sizes_, {name}_dtype_);")
         L.append("  return out;")
         L.append("}")
         L.append("")
@@ -203,9 +216,14 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
             L.append(f"    grad_node->{v}_ = {val};")
         for (p, attr) in sorted(u.metas):
             L.append(f"    grad_node->{p}_{attr}_ = {META_ATTRS[attr][2].format(x=names[p])};")
-    for n in ins:
-        L.append(f"    grad_node->{n}_sizes_ = {names[n]}.sizes();")
-        L.append(f"    grad_node->{n}_dtype_ = {names[n]}.dtype();")
+    for idx, n in enumerate(ins):
+        if shape_preserving(op):
+            L.append(f"    grad_node->{n}_dtype_ = {names[n]}.dtype();")
+            continue
+        L.append(f"    if (grad_node->should_compute_output({idx})) {{")
+        L.append(f"      grad_node->{n}_sizes_ = {names[n]}.sizes();")
+        L.append(f"      grad_node->{n}_dtype_ = {names[n]}.dtype();")
+        L.append("    }")
     L.append("  }")
     return L
 
@@ -215,12 +233,17 @@ def record_epilogue(op: Op, out_expr: str, others: list[str] | None = None, inpl
     (tuple returns), saved as plain tensors when a formula reads them (integer indices never have history);
     inplace: out_expr was written in place (a view's write is rebased onto its base)."""
     ins, uses = analyze(op)
-    setter = "set_history_inplace" if inplace else "set_history"
     L = [f"  if (grad_node && ember::is_floating_point({out_expr}.dtype())) {{",
-         f"    autograd::{setter}({out_expr}, grad_node);",
          "    if (autograd::AnomalyMode::is_enabled()) grad_node->set_creation_trace(autograd::current_trace());"]
+    if inplace:  # the saved result's grad_fn may be CopySlices (a view's write): set history first
+        L.append(f"    autograd::set_history_inplace({out_expr}, grad_node);")
     for n in _results(uses):
         src = out_expr if n == 0 else (others or [])[n - 1]
-        L.append(f"    grad_node->{_result_member(n)}.save({src}, {'true' if n == 0 else 'false'});")
+        if n == 0 and not inplace:  # Note [saved variables]: no reference from the node to itself
+            L.append(f"    grad_node->{_result_member(n)}.save_output_of({src}, grad_node.get());")
+        else:
+            L.append(f"    grad_node->{_result_member(n)}.save({src}, {'true' if n == 0 else 'false'});")
+    if not inplace:  # the output takes over the node's only reference
+        L.append(f"    autograd::set_history({out_expr}, std::move(grad_node));")
     L.append("  }")
     return L

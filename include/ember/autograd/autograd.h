@@ -33,6 +33,8 @@ EMBER_API Edge gradient_edge(const Tensor& t);
 EMBER_API std::shared_ptr<Node> grad_accumulator(const Tensor& t);
 /// Makes fn the grad_fn of t (output number output_nr).
 EMBER_API void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr = 0);
+/// The same, taking over the caller's reference (no refcount traffic: what generated ops use).
+EMBER_API void set_history(const Tensor& t, std::shared_ptr<Node>&& fn, uint32_t output_nr = 0);
 /// Refuses in-place writes that autograd cannot track (leaf requiring grad under grad mode).
 EMBER_API void check_inplace(const Tensor& t, const char* op);
 /// Records an in-place op's node on t. When t is a view, the write is rebased onto the base
@@ -87,6 +89,10 @@ EMBER_API std::string current_trace();
 EMBER_API Tensor sum_to(const Tensor& t, IntArrayRef shape);
 /// Shapes and casts a computed input gradient to the input's metadata (sum_to, then dtype).
 EMBER_API Tensor reduce_grad(const Tensor& g, IntArrayRef shape, ScalarType dtype);
+/// g in `dtype` (the gradient of a shape-preserving unary op's input).
+inline Tensor cast_grad(const Tensor& g, ScalarType dtype) {
+  return !g.defined() || g.dtype() == dtype ? g : g.to(std::nullopt, dtype);
+}
 EMBER_API Tensor sum_backward(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim);
 EMBER_API Tensor mean_backward(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim);
 EMBER_API Tensor softmax_backward(const Tensor& grad, const Tensor& result, int64_t dim);

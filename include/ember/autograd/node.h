@@ -133,13 +133,25 @@ EMBER_API void pop_saved_tensors_hook();
 /// Note [saved variables]: a tensor saved for backward remembers its version counter's value; if
 /// anything writes the tensor (or any view of it) in place before backward, unpack() raises.
 /// A saved forward *output* is stored without its grad_fn (that would be a reference cycle
-/// node -> tensor -> node) and gets it back, as a weak link, on unpack.
+/// node -> tensor -> node): as its parts in one pooled block, and either a raw pointer to the node
+/// holding this SavedVariable (the usual case: the output's grad_fn is that node, see
+/// save_output_of) or a weak link to another grad_fn (an in-place op on a view, whose grad_fn is
+/// CopySlices). Recording stays free of refcount traffic on the node itself.
 class EMBER_API SavedVariable {
  public:
   SavedVariable() = default;
   SavedVariable(const Tensor& t, bool is_output) { save(t, is_output); }
+  SavedVariable(SavedVariable&& o) noexcept;
+  SavedVariable& operator=(SavedVariable&& o) noexcept;
+  SavedVariable(const SavedVariable&) = delete;
+  SavedVariable& operator=(const SavedVariable&) = delete;
+  ~SavedVariable();
   /// Saves t in place (what the constructor does, without building a temporary).
   void save(const Tensor& t, bool is_output);
+  /// Saves `t`, an output of the op recorded by `owner` (the node holding this SavedVariable),
+  /// *before* the op sets t's history to `owner`. unpack() gives t back with `owner` as grad_fn:
+  /// the node passed to unpack, or the node the engine is running.
+  void save_output_of(const Tensor& t, const Node* owner);
   /// The saved tensor; throws if it was freed or modified in place since.
   Tensor unpack(const std::shared_ptr<Node>& owner = nullptr) const;
   void reset();
@@ -147,8 +159,11 @@ class EMBER_API SavedVariable {
 
  private:
   struct OutputParts;  // an output is held as its parts: no TensorImpl, hence no grad_fn, no cycle
-  Tensor data_;        // an input is held as is
-  std::shared_ptr<OutputParts> out_;
+  void save_parts(const TensorImpl* impl, uint32_t output_nr);
+  void free_parts() noexcept;
+  Tensor data_;                 // an input is held as is
+  OutputParts* out_ = nullptr;  // an output's parts (owned, pooled)
+  const Node* owner_ = nullptr;  // the output's grad_fn is the node holding this (no reference kept)
   std::shared_ptr<SavedTensorHookState> hooked_;  // set instead when a pack hook was active
   Scalar number_;                                   // a saved Python number (wrapped 0-d tensor)
   ScalarType number_dtype_ = ScalarType::Undefined;
@@ -160,5 +175,8 @@ class EMBER_API SavedVariable {
   bool released_ = false;
 };
 
+/// The node the engine is running on this thread (null outside backward); lets a saved output
+/// whose grad_fn is its own node get that node back without the node referencing itself.
+EMBER_API const std::shared_ptr<Node>* current_engine_node();
 
 }  // namespace ember::autograd
