@@ -14,6 +14,8 @@ namespace {
 __attribute__((tls_model("initial-exec"))) thread_local uint64_t t_next_sequence_nr = 0;
 }
 
+const Node::Extras Node::kNoExtras{};
+
 Node::Node() : sequence_nr_(t_next_sequence_nr++) {}
 Node::~Node() {
   // Note [iterative node deletion]: destroying the last reference to a long chain would recurse
@@ -37,59 +39,28 @@ Node::~Node() {
 struct SavedVariable::OutputParts {
   Storage storage;
   std::shared_ptr<VersionCounter> counter;
-  DimVector sizes, strides;
+  DimVector sizes, strides;  // strides empty: contiguous
   int64_t offset;
   ScalarType dtype;
   std::weak_ptr<Node> grad_fn;  // empty when owner_ is set
   uint32_t output_nr;
 };
 
-SavedVariable::SavedVariable(SavedVariable&& o) noexcept
-    : data_(std::move(o.data_)),
-      out_(std::exchange(o.out_, nullptr)),
-      owner_(o.owner_),
-      hooked_(std::move(o.hooked_)),
-      number_(o.number_),
-      number_dtype_(o.number_dtype_),
-      hooked_grad_fn_(std::move(o.hooked_grad_fn_)),
-      hooked_output_nr_(o.hooked_output_nr_),
-      hooked_needs_history_(o.hooked_needs_history_),
-      version_(o.version_),
-      was_defined_(o.was_defined_),
-      released_(o.released_) {}
-
-SavedVariable& SavedVariable::operator=(SavedVariable&& o) noexcept {
-  if (this == &o) return *this;
-  free_parts();
-  data_ = std::move(o.data_);
-  out_ = std::exchange(o.out_, nullptr);
-  owner_ = o.owner_;
-  hooked_ = std::move(o.hooked_);
-  number_ = o.number_;
-  number_dtype_ = o.number_dtype_;
-  hooked_grad_fn_ = std::move(o.hooked_grad_fn_);
-  hooked_output_nr_ = o.hooked_output_nr_;
-  hooked_needs_history_ = o.hooked_needs_history_;
-  version_ = o.version_;
-  was_defined_ = o.was_defined_;
-  released_ = o.released_;
-  return *this;
+void SavedVariable::PartsDeleter::operator()(OutputParts* p) const noexcept {
+  p->~OutputParts();
+  internal::pool_free(p, sizeof(OutputParts));
 }
 
-SavedVariable::~SavedVariable() { free_parts(); }
-
-void SavedVariable::free_parts() noexcept {
-  if (!out_) return;
-  out_->~OutputParts();
-  internal::pool_free(out_, sizeof(OutputParts));
-  out_ = nullptr;
-}
+SavedVariable::SavedVariable(const Tensor& t, bool is_output) { save(t, is_output); }
+SavedVariable::SavedVariable(SavedVariable&& o) noexcept = default;
+SavedVariable& SavedVariable::operator=(SavedVariable&& o) noexcept = default;
+SavedVariable::~SavedVariable() = default;
 
 void SavedVariable::save_parts(const TensorImpl* impl, uint32_t output_nr) {
   void* mem = internal::pool_allocate(sizeof(OutputParts));
-  out_ = new (mem) OutputParts{impl->storage(), impl->shared_version_counter(), DimVector(impl->sizes()),
-                               DimVector(impl->strides()), impl->storage_offset(), impl->dtype(),
-                               std::weak_ptr<Node>(), output_nr};
+  out_.reset(new (mem) OutputParts{impl->storage(), impl->shared_version_counter(), DimVector(impl->sizes()),
+                               impl->is_contiguous() ? DimVector() : DimVector(impl->strides()),
+                               impl->storage_offset(), impl->dtype(), std::weak_ptr<Node>(), output_nr});
 }
 
 namespace {
@@ -112,10 +83,11 @@ void SavedVariable::save(const Tensor& t, bool is_output) {
       SavedTensorPackHook& h;
       ~Restore() { t_pack_hooks.push_back(std::move(h)); }
     } restore{hook};
-    hooked_ = hook(is_output ? t.detach() : t);
-    hooked_needs_history_ = is_output && t.requires_grad();
-    hooked_grad_fn_ = t.grad_fn();
-    hooked_output_nr_ = t.output_nr();
+    hooked_ = std::make_unique<Hooked>();
+    hooked_->state = hook(is_output ? t.detach() : t);
+    hooked_->needs_history = is_output && t.requires_grad();
+    hooked_->grad_fn = t.grad_fn();
+    hooked_->output_nr = t.output_nr();
     return;
   }
   if (!is_output && t.unsafeGetTensorImpl()->is_wrapped_number() && t.is_cpu() && !t.requires_grad()) {
@@ -145,10 +117,10 @@ void SavedVariable::save_output_of(const Tensor& t, const Node* owner) {
       SavedTensorPackHook& h;
       ~Restore() { t_pack_hooks.push_back(std::move(h)); }
     } restore{hook};
-    hooked_ = hook(t.detach());
-    hooked_needs_history_ = true;
+    hooked_ = std::make_unique<Hooked>();
+    hooked_->state = hook(t.detach());
+    hooked_->needs_history = true;
     owner_ = owner;
-    hooked_output_nr_ = 0;
     return;
   }
   was_defined_ = true;
@@ -161,7 +133,7 @@ void SavedVariable::reset() {
   if (!was_defined_) return;
   released_ = true;
   data_ = Tensor();
-  free_parts();
+  out_.reset();
   hooked_.reset();
   number_dtype_ = ScalarType::Undefined;
 }
@@ -190,12 +162,12 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
     return t;
   }
   if (hooked_) {  // unpack hooks decide what comes back; no version check (PyTorch does the same)
-    Tensor t = hooked_->unpack();
-    if (hooked_needs_history_ && t.defined()) {
-      std::shared_ptr<Node> fn = owner_ ? owner_node(owner_, owner) : hooked_grad_fn_.lock();
+    Tensor t = hooked_->state ? hooked_->state->unpack() : Tensor();
+    if (hooked_->needs_history && t.defined()) {
+      std::shared_ptr<Node> fn = owner_ ? owner_node(owner_, owner) : hooked_->grad_fn.lock();
       if (!fn) fn = owner;
       t = t.detach();
-      if (fn) set_history(t, fn, hooked_output_nr_);
+      if (fn) set_history(t, std::move(fn), hooked_->output_nr);
     }
     return t;
   }
@@ -214,7 +186,8 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
         " instead. Hint: the backtrace further above can help find the operation that modified it in place."));
   }
   if (!out_) return data_;
-  Tensor t(internal::make_pooled<TensorImpl>(out_->storage, out_->dtype, out_->sizes, out_->strides, out_->offset));
+  DimVector strides = out_->strides.empty() && !out_->sizes.empty() ? contiguous_strides(out_->sizes) : out_->strides;
+  Tensor t(internal::make_pooled<TensorImpl>(out_->storage, out_->dtype, out_->sizes, std::move(strides), out_->offset));
   t.impl()->set_version_counter(out_->counter);
   std::shared_ptr<Node> fn = owner_ ? owner_node(owner_, owner) : out_->grad_fn.lock();
   if (!fn) fn = owner;

@@ -23,7 +23,7 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
   return acc;
 }
 
-Edge gradient_edge(const Tensor& t) {
+Edge gradient_edge_slow(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
   if (impl && impl->view_base()) refresh_view_grad_fn(impl);
   if (!impl || !impl->requires_grad()) return Edge{};
@@ -35,12 +35,9 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t outp
   set_history(t, std::shared_ptr<Node>(fn), output_nr);
 }
 
-void set_history(const Tensor& t, std::shared_ptr<Node>&& fn, uint32_t output_nr) {
-  TensorImpl* impl = t.unsafeGetTensorImpl();
-  impl->set_grad_fn(std::move(fn), output_nr);
-  impl->set_requires_grad(true);
+void set_history_finish(TensorImpl* impl) {
   if (impl->view_base()) impl->set_view_grad_version(impl->version_counter().current());
-  if (AutogradMeta* m = meta(t)) m->grad_accumulator_.reset();
+  if (auto* m = static_cast<AutogradMeta*>(impl->autograd_meta())) m->grad_accumulator_.reset();
 }
 
 void check_inplace(const Tensor& t, const char* op) {

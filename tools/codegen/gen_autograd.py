@@ -132,6 +132,8 @@ def nodes_h(ops: list[Op]) -> str:
         metas = {(i, "sizes") for i in sized} | {(i, "dtype") for i in ins} | {m for u in uses.values() for m in u.metas}
         values = sorted({v for u in uses.values() for v in u.values})
         L.append(f"struct {node_name(op)} final : Node {{")
+        # A user-provided constructor: make_node's value-initialization then does not zero the node.
+        L.append(f"  {node_name(op)}() {{}}")
         L.append(f'  std::string name() const override {{ return "{node_name(op)}"; }}')
         L.append("  variable_list apply(variable_list&& grads) override;")
         rel = " ".join(f"{t}_.reset();" for t in tensors) + "".join(f" {_result_member(n)}.reset();" for n in _results(uses))
@@ -140,11 +142,12 @@ def nodes_h(ops: list[Op]) -> str:
             L.append(f"  SavedVariable {t}_;")
         for n in _results(uses):
             L.append(f"  SavedVariable {_result_member(n)};")
-        for (p, attr) in sorted(metas):
-            L.append(f"  {META_ATTRS[attr][1]} {p}_{attr}_;")
+        for (p, attr) in sorted(metas, key=lambda m: (m[1] == "dtype", m)):  # small members last: less padding
+            init = " = ScalarType::Undefined" if attr == "dtype" else ""
+            L.append(f"  {META_ATTRS[attr][1]} {p}_{attr}_{init};")
         typ = {a.name: a.type for a in op.args}
         for v in values:
-            L.append(f"  {SAVED_TYPES[typ[v]]} {v}_;")
+            L.append(f"  {SAVED_TYPES[typ[v]]} {v}_{{}};")
         L.append("};")
         L.append("")
     L += ["}  // namespace ember::autograd::generated", ""]

@@ -28,13 +28,28 @@ inline AutogradMeta* meta(const Tensor& t) {
 EMBER_API AutogradMeta& materialize_meta(const Tensor& t);
 
 /// Where gradients for t go: its grad_fn (non-leaf) or its grad accumulator (leaf requiring grad).
-EMBER_API Edge gradient_edge(const Tensor& t);
+EMBER_API Edge gradient_edge_slow(const Tensor& t);
+inline Edge gradient_edge(const Tensor& t) {
+  const TensorImpl* impl = t.unsafeGetTensorImpl();
+  // The common case inline (a non-view with history); views may need their grad_fn regenerated.
+  if (impl && impl->grad_fn() && impl->requires_grad() && !impl->view_base())
+    return Edge{impl->grad_fn(), impl->output_nr()};
+  return gradient_edge_slow(t);
+}
 /// The AccumulateGrad node of a leaf requiring grad (created on first use, shared afterwards).
 EMBER_API std::shared_ptr<Node> grad_accumulator(const Tensor& t);
 /// Makes fn the grad_fn of t (output number output_nr).
 EMBER_API void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr = 0);
+EMBER_API void set_history_finish(TensorImpl* impl);
 /// The same, taking over the caller's reference (no refcount traffic: what generated ops use).
-EMBER_API void set_history(const Tensor& t, std::shared_ptr<Node>&& fn, uint32_t output_nr = 0);
+template <class T>
+__attribute__((always_inline)) inline void set_history(const Tensor& t, std::shared_ptr<T>&& fn,
+                                                       uint32_t output_nr = 0) {
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  impl->set_grad_fn(std::move(fn), output_nr);
+  impl->set_requires_grad(true);
+  if (impl->view_base() || impl->autograd_meta()) set_history_finish(impl);
+}
 /// Refuses in-place writes that autograd cannot track (leaf requiring grad under grad mode).
 EMBER_API void check_inplace(const Tensor& t, const char* op);
 /// Records an in-place op's node on t. When t is a view, the write is rebased onto the base

@@ -94,18 +94,29 @@ class EMBER_API Node {
   uint64_t sequence_nr() const { return sequence_nr_; }
 
   /// Hooks on the gradient arriving at input `input_nr` (the forward output's grad).
-  void add_tensor_pre_hook(uint32_t input_nr, TensorHook h) { pre_hooks_.push_back({input_nr, std::move(h)}); }
-  const std::vector<std::pair<uint32_t, TensorHook>>& tensor_pre_hooks() const { return pre_hooks_; }
-  std::vector<std::pair<uint32_t, TensorHook>>& mutable_tensor_pre_hooks() { return pre_hooks_; }
+  void add_tensor_pre_hook(uint32_t input_nr, TensorHook h) { extras().pre_hooks.push_back({input_nr, std::move(h)}); }
+  const std::vector<std::pair<uint32_t, TensorHook>>& tensor_pre_hooks() const {
+    return extras_ ? extras_->pre_hooks : kNoExtras.pre_hooks;
+  }
+  std::vector<std::pair<uint32_t, TensorHook>>& mutable_tensor_pre_hooks() { return extras().pre_hooks; }
 
   /// Where the forward op was created (filled by the Python layer in anomaly mode).
-  const std::string& creation_trace() const { return trace_; }
-  void set_creation_trace(std::string t) { trace_ = std::move(t); }
+  const std::string& creation_trace() const { return extras_ ? extras_->trace : kNoExtras.trace; }
+  void set_creation_trace(std::string t) { extras().trace = std::move(t); }
 
  private:
+  // What few nodes have (hooks, anomaly traces) lives out of line: a recorded op's node stays small.
+  struct Extras {
+    std::vector<std::pair<uint32_t, TensorHook>> pre_hooks;
+    std::string trace;
+  };
+  static const Extras kNoExtras;
+  Extras& extras() {
+    if (!extras_) extras_ = std::make_unique<Extras>();
+    return *extras_;
+  }
   EdgeList next_edges_;
-  std::vector<std::pair<uint32_t, TensorHook>> pre_hooks_;
-  std::string trace_;
+  std::unique_ptr<Extras> extras_;
   uint64_t sequence_nr_;
   uint32_t num_inputs_ = 1;
 };
@@ -140,7 +151,7 @@ EMBER_API void pop_saved_tensors_hook();
 class EMBER_API SavedVariable {
  public:
   SavedVariable() = default;
-  SavedVariable(const Tensor& t, bool is_output) { save(t, is_output); }
+  SavedVariable(const Tensor& t, bool is_output);
   SavedVariable(SavedVariable&& o) noexcept;
   SavedVariable& operator=(SavedVariable&& o) noexcept;
   SavedVariable(const SavedVariable&) = delete;
@@ -159,18 +170,23 @@ class EMBER_API SavedVariable {
 
  private:
   struct OutputParts;  // an output is held as its parts: no TensorImpl, hence no grad_fn, no cycle
+  struct PartsDeleter {
+    void operator()(OutputParts* p) const noexcept;
+  };
+  struct Hooked {  // what a pack hook returned (rare: kept out of line, the node stays small)
+    std::shared_ptr<SavedTensorHookState> state;
+    std::weak_ptr<Node> grad_fn;
+    uint32_t output_nr = 0;
+    bool needs_history = false;
+  };
   void save_parts(const TensorImpl* impl, uint32_t output_nr);
-  void free_parts() noexcept;
-  Tensor data_;                 // an input is held as is
-  OutputParts* out_ = nullptr;  // an output's parts (owned, pooled)
+  Tensor data_;                                      // an input is held as is
+  std::unique_ptr<OutputParts, PartsDeleter> out_;   // an output's parts (pooled)
   const Node* owner_ = nullptr;  // the output's grad_fn is the node holding this (no reference kept)
-  std::shared_ptr<SavedTensorHookState> hooked_;  // set instead when a pack hook was active
-  Scalar number_;                                   // a saved Python number (wrapped 0-d tensor)
-  ScalarType number_dtype_ = ScalarType::Undefined;
-  std::weak_ptr<Node> hooked_grad_fn_;
-  uint32_t hooked_output_nr_ = 0;
-  bool hooked_needs_history_ = false;
+  std::unique_ptr<Hooked> hooked_;                   // set instead when a pack hook was active
+  Scalar number_;                                    // a saved Python number (wrapped 0-d tensor)
   uint32_t version_ = 0;
+  ScalarType number_dtype_ = ScalarType::Undefined;
   bool was_defined_ = false;
   bool released_ = false;
 };
