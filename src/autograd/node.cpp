@@ -17,23 +17,39 @@ __attribute__((tls_model("initial-exec"))) thread_local uint64_t t_next_sequence
 const Node::Extras Node::kNoExtras{};
 
 Node::Node() : sequence_nr_(t_next_sequence_nr++) {}
+namespace {
+// Note [iterative node deletion]: dropping the last reference to a long chain of nodes would
+// recurse through every next_edges shared_ptr and overflow the stack. Deletion recurses as usual
+// (cheapest) up to kMaxDeleteDepth nested nodes; deeper, a node hands its dying edges to the
+// outermost destructor on this thread, which releases them one by one.
+constexpr int kMaxDeleteDepth = 64;
+__attribute__((tls_model("initial-exec"))) thread_local int t_delete_depth = 0;
+__attribute__((tls_model("initial-exec"))) thread_local std::vector<std::shared_ptr<Node>>* t_deferred = nullptr;
+}  // namespace
+
 Node::~Node() {
-  // Note [iterative node deletion]: destroying the last reference to a long chain would recurse
-  // through every next_edges shared_ptr. Instead, the outermost destructor on this thread collects
-  // the nodes about to die in a local stack and releases them one by one.
-  __attribute__((tls_model("initial-exec"))) thread_local std::vector<std::shared_ptr<Node>>* pending = nullptr;
-  std::vector<std::shared_ptr<Node>> local;
-  bool outermost = pending == nullptr;
-  if (outermost) pending = &local;
-  for (Edge& e : next_edges_)
-    if (e.function && e.function.use_count() == 1) pending->push_back(std::move(e.function));
-  if (!outermost) return;
-  while (!local.empty()) {
-    std::shared_ptr<Node> n = std::move(local.back());
-    local.pop_back();
-    n.reset();  // its destructor pushes its own dying edges onto `local`
+  if (t_delete_depth >= kMaxDeleteDepth) {
+    for (Edge& e : next_edges_)
+      if (e.function && e.function.use_count() == 1) t_deferred->push_back(std::move(e.function));
+    return;
   }
-  pending = nullptr;
+  if (t_delete_depth > 0) {
+    ++t_delete_depth;
+    for (Edge& e : next_edges_) e.function.reset();
+    --t_delete_depth;
+    return;
+  }
+  std::vector<std::shared_ptr<Node>> deferred;
+  t_deferred = &deferred;
+  t_delete_depth = 1;
+  for (Edge& e : next_edges_) e.function.reset();
+  while (!deferred.empty()) {
+    std::shared_ptr<Node> n = std::move(deferred.back());
+    deferred.pop_back();
+    n.reset();  // its destructor may defer its own dying edges onto `deferred`
+  }
+  t_delete_depth = 0;
+  t_deferred = nullptr;
 }
 
 struct SavedVariable::OutputParts {

@@ -40,19 +40,22 @@ class EdgeList {
   void reserve(size_t n) {
     if (n > kInline && heap_.capacity() < n) heap_.reserve(n);
   }
-  void push_back(Edge e) {
+  void push_back(Edge&& e) {
     if (size_ < kInline && heap_.empty()) {
       inline_[size_++] = std::move(e);
       return;
     }
+    push_back_slow(std::move(e));
+  }
+
+ private:
+  static constexpr size_t kInline = 2;
+  __attribute__((noinline)) void push_back_slow(Edge&& e) {
     if (heap_.empty())
       for (size_t i = 0; i < size_; ++i) heap_.push_back(std::move(inline_[i]));
     heap_.push_back(std::move(e));
     ++size_;
   }
-
- private:
-  static constexpr size_t kInline = 2;
   Edge* data() { return heap_.empty() ? inline_ : heap_.data(); }
   const Edge* data() const { return heap_.empty() ? inline_ : heap_.data(); }
   Edge inline_[kInline];
