@@ -125,3 +125,34 @@ def test_long_rows_blocked_select(dtype):
         np.testing.assert_array_equal(i.numpy(), npa(a, 1))
     np.testing.assert_array_equal(ember.amax(t, 1).numpy(), np.max(a, 1))
     np.testing.assert_array_equal(ember.argmax(t).numpy(), np.argmax(a))
+
+
+@pytest.mark.parametrize("n", [32, 33, 64, 100, 255, 256, 257, 511, 543, 4096, 4103])
+def test_inner_select_single_pass(n):
+    """float32 max/min/argmax over the last dim (the one-pass vector path): ties inside and across
+    lanes and in the tail, signed zeros, infinities, a NaN anywhere."""
+    rng = np.random.default_rng(n)
+    a = rng.integers(-20, 20, size=(12, n)).astype(np.float32)  # many ties
+    a[1] = 0.0
+    a[1, n // 2] = -0.0
+    a[2, n - 1] = 100  # the extreme in the tail
+    a[3, 0] = a[3, n - 1] = 100  # first element and last tie
+    a[4, 5] = np.inf
+    a[4, n - 2] = np.inf
+    a[5, :] = -np.inf
+    a[6, n - 1] = np.nan  # a NaN in the tail
+    a[7, 0] = np.nan
+    a[8, n // 3] = np.nan
+    a[8, n // 3 + 1] = np.nan
+    a[9, 7] = a[9, 15] = a[9, 23] = a[9, 31] = 50  # same value in several lanes: the first index wins
+    a[10, 31] = a[10, 8] = -50
+    t = ember.from_numpy(a)
+    for fn, npf, npa in ((ember.max, np.max, np.argmax), (ember.min, np.min, np.argmin)):
+        v, i = fn(t, 1)
+        np.testing.assert_array_equal(v.numpy(), npf(a, 1))
+        np.testing.assert_array_equal(i.numpy(), npa(a, 1))
+    np.testing.assert_array_equal(ember.argmax(t, 1).numpy(), np.argmax(a, 1))
+    np.testing.assert_array_equal(ember.argmin(t, -1).numpy(), np.argmin(a, 1))
+    # a strided (non-contiguous) view and a negative stride reach the same answers
+    s = t[:, ::-1]
+    np.testing.assert_array_equal(ember.argmax(s, 1).numpy(), np.argmax(a[:, ::-1], 1))

@@ -88,6 +88,64 @@ __attribute__((target("avx2"))) float row_extreme_avx2(const float* row, int64_t
   }
   return any_nan ? std::numeric_limits<float>::quiet_NaN() : best;
 }
+/// The extreme of a float row and the index of its first occurrence in one pass (max(dim) and
+/// argmax over the last dim): per block of 256 elements only a max/min reduction (what amax does),
+/// then one scalar compare keeps the first block that reached the row's extreme; only that block
+/// (1 KiB, still in L1) is searched again. False when the row holds a NaN (the caller's exact path
+/// then finds the first NaN). For rows of at least one block.
+template <bool kMax>
+__attribute__((target("avx2"))) bool row_select_avx2(const float* row, int64_t n, float* val, int64_t* idx) {
+  constexpr int64_t kB = 256;
+  float best = 0;
+  int64_t best_at = -1;  // the block holding the first occurrence of best
+  __m256 nanm = _mm256_setzero_ps();
+  int64_t b = 0;
+  for (; b + kB <= n; b += kB) {
+    const float* p = row + b;
+    __m256 a0 = _mm256_loadu_ps(p), a1 = _mm256_loadu_ps(p + 8), a2 = _mm256_loadu_ps(p + 16),
+           a3 = _mm256_loadu_ps(p + 24);
+    nanm = _mm256_or_ps(nanm, _mm256_or_ps(_mm256_cmp_ps(a0, a1, _CMP_UNORD_Q), _mm256_cmp_ps(a2, a3, _CMP_UNORD_Q)));
+    for (int64_t j = 32; j < kB; j += 32) {
+      __m256 v0 = _mm256_loadu_ps(p + j), v1 = _mm256_loadu_ps(p + j + 8);
+      __m256 v2 = _mm256_loadu_ps(p + j + 16), v3 = _mm256_loadu_ps(p + j + 24);
+      a0 = kMax ? _mm256_max_ps(v0, a0) : _mm256_min_ps(v0, a0);
+      a1 = kMax ? _mm256_max_ps(v1, a1) : _mm256_min_ps(v1, a1);
+      a2 = kMax ? _mm256_max_ps(v2, a2) : _mm256_min_ps(v2, a2);
+      a3 = kMax ? _mm256_max_ps(v3, a3) : _mm256_min_ps(v3, a3);
+      nanm = _mm256_or_ps(nanm, _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q), _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q)));
+    }
+    a0 = kMax ? _mm256_max_ps(_mm256_max_ps(a0, a1), _mm256_max_ps(a2, a3))
+              : _mm256_min_ps(_mm256_min_ps(a0, a1), _mm256_min_ps(a2, a3));
+    __m128 h = _mm256_castps256_ps128(a0), hi = _mm256_extractf128_ps(a0, 1);
+    h = kMax ? _mm_max_ps(h, hi) : _mm_min_ps(h, hi);
+    h = kMax ? _mm_max_ps(h, _mm_movehl_ps(h, h)) : _mm_min_ps(h, _mm_movehl_ps(h, h));
+    h = kMax ? _mm_max_ss(h, _mm_shuffle_ps(h, h, 1)) : _mm_min_ss(h, _mm_shuffle_ps(h, h, 1));
+    float m = _mm_cvtss_f32(h);
+    if (best_at < 0 || (kMax ? m > best : m < best)) {  // strict: the first block reaching the extreme
+      best = m;
+      best_at = b;
+    }
+  }
+  if (_mm256_movemask_ps(nanm) != 0) return false;
+  int64_t at = -1;
+  if (best_at >= 0) {
+    const float* p = row + best_at;
+    int64_t j = 0;
+    while (p[j] != best) ++j;
+    at = best_at + j;
+  }
+  for (int64_t i = b; i < n; ++i) {  // the tail, after every block
+    float v = row[i];
+    if (v != v) return false;
+    if (at < 0 || (kMax ? v > best : v < best)) {
+      best = v;
+      at = i;
+    }
+  }
+  if (val) *val = row[at];  // the element itself (a zero's sign)
+  *idx = at;
+  return true;
+}
 inline bool has_avx2() {
   static const bool v = __builtin_cpu_supports("avx2");
   return v;
@@ -260,6 +318,13 @@ inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
   if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
     select_row_blocked<T, kMax>(row, n, val, idx);
     return;
+  }
+#endif
+#ifdef EMBER_REDUCE_AVX2
+  if constexpr (std::is_same_v<T, float>) {
+    if (idx && n >= 256 && has_avx2() &&
+        row_select_avx2<kMax>(row, n, val, idx))
+      return;
   }
 #endif
 #if defined(__SSE2__)
