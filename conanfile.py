@@ -21,7 +21,8 @@ class EmberConan(ConanFile):
     generators = "CMakeDeps", "CMakeToolchain"
 
     def requirements(self):
-        self.requires("openblas/0.3.21")        # Debian: libopenblas-dev (pthread variant)
+        self.requires("openblas/0.3.21")        # Debian: libopenblas-dev (pthread variant): float64 GEMM
+        self.requires("onednn/2.6.3")           # Debian: libdnnl-dev (OpenMP build): float32 GEMM
         self.requires("sleef/3.5.1")            # Debian: libsleef-dev
         self.requires("nlohmann_json/3.11.2")   # Debian: nlohmann-json3-dev
         self.requires("dlpack/0.6")             # Debian: libdlpack-dev

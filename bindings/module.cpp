@@ -70,8 +70,8 @@ PYBIND11_MODULE(_C, m) {
     Tensor ta = as_tensor(a), tb = as_tensor(b);
     return pyb::handle(py::dtype_object(ember::result_type(ta, tb))).inc_ref();
   });
-  m.def("set_num_threads", [](int n) { set_num_threads(n); }, "Sets the number of intra-op threads (OpenMP and "
-        "OpenBLAS).");
+  m.def("set_num_threads", [](int n) { set_num_threads(n); }, "Sets the number of intra-op threads (OpenMP, "
+        "oneDNN and OpenBLAS).");
   m.def("get_num_threads", [] { return get_num_threads(); }, "The number of intra-op threads.");
   m.def("memory_stats", [] {
     CPUMemoryStats s = cpu_memory_stats();

@@ -35,6 +35,24 @@ def test_matrix_products():
     assert f32.dtype == ember.float32
 
 
+def test_float32_gemm_overwrites_reused_memory():
+    # The output of a float32 product comes from the caching allocator and may hold NaNs from an
+    # earlier tensor: the GEMM (beta = 0) must overwrite it, also when k == 0.
+    for n, k, m in ((300, 200, 100), (300, 0, 100), (1, 7, 1)):
+        for _ in range(3):
+            junk = ember.full((n, m), float("nan"))
+            del junk
+            a = rng.standard_normal((n, k)).astype(np.float32)
+            b = rng.standard_normal((k, m)).astype(np.float32)
+            got = (ember.from_numpy(a) @ ember.from_numpy(b)).numpy()
+            np.testing.assert_allclose(got, a.astype(np.float64) @ b, rtol=1e-4, atol=1e-4)
+    # batched, both operands transposed, one batch stride 0 (a broadcast operand)
+    a = rng.standard_normal((4, 96, 70)).astype(np.float32)
+    b = rng.standard_normal((50, 96)).astype(np.float32)
+    got = ember.matmul(ember.from_numpy(a).mT, ember.from_numpy(b).T).numpy()
+    np.testing.assert_allclose(got, np.swapaxes(a, 1, 2).astype(np.float64) @ b.T, rtol=1e-4, atol=1e-4)
+
+
 def test_products_errors():
     A = ember.ones(2, 3)
     with pytest.raises(RuntimeError, match="mm: self must be a 2-D tensor"):

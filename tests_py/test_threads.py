@@ -23,22 +23,26 @@ def test_set_get_num_threads():
 
 def _child(q):
     x = ember.arange(1 << 21, dtype=ember.float64)  # large: the parallel path in the parent
-    q.put(((x * 2).sum().item(), ember.get_num_threads(), float((ember.ones(64, 64) @ ember.ones(64, 64)).sum())))
+    threads = ember.get_num_threads()
+    ember.set_num_threads(2)  # the child stays fork-safe even when asked for threads again
+    bmm = float(ember.bmm(ember.ones(3, 128, 96), ember.ones(3, 96, 32)).sum())
+    q.put(((x * 2).sum().item(), threads, float((ember.ones(64, 64) @ ember.ones(64, 64)).sum()), bmm))
 
 
 def test_forked_child_does_not_deadlock():
     x = ember.arange(1 << 21, dtype=ember.float64)
-    (x * 2).sum()  # start OpenMP's (and OpenBLAS's) threads in the parent first
-    ember.ones(64, 64) @ ember.ones(64, 64)
+    (x * 2).sum()  # start OpenMP's threads in the parent first
+    ember.ones(64, 64) @ ember.ones(64, 64)  # float32: oneDNN's sgemm on the same OpenMP pool
+    ember.ones(64, 64, dtype=ember.float64) @ ember.ones(64, 64, dtype=ember.float64)  # OpenBLAS's threads
     ctx = mp.get_context("fork")
     q = ctx.Queue()
     p = ctx.Process(target=_child, args=(q,))
     p.start()
-    total, threads, mm = q.get(timeout=60)
+    total, threads, mm, bmm = q.get(timeout=60)
     p.join(timeout=60)
     assert p.exitcode == 0
     assert total == float(np.arange(1 << 21, dtype=np.float64).sum() * 2)
-    assert threads == 1 and mm == 64.0 * 64 * 64
+    assert threads == 1 and mm == 64.0 * 64 * 64 and bmm == 3.0 * 128 * 32 * 96
 
 
 def test_caching_allocator_reuses_big_blocks_and_reports():

@@ -17,7 +17,7 @@ log() { printf '[setup] %s\n' "$*"; }
 t0=$SECONDS
 
 # ---------------------------------------------------------------- 1. system packages
-APT_PACKAGES=(g++ cmake catch2 libopenblas-dev libsleef-dev nlohmann-json3-dev libdlpack-dev
+APT_PACKAGES=(g++ cmake catch2 libopenblas-dev libdnnl-dev libsleef-dev nlohmann-json3-dev libdlpack-dev
               ninja-build ccache python3-venv python3-dev)
 if [[ "${EMBER_SKIP_APT:-0}" != 1 ]]; then
     missing=()

@@ -1,7 +1,10 @@
-// Note [thread policy]: OpenMP runs ember's own loops; OpenBLAS (pthread build) runs GEMM with a
-// pool of its own. Both are sized by set_num_threads, and BLAS is only called from outside OpenMP
-// regions, so the two pools never multiply. After fork() the child runs OpenMP loops on one thread:
-// libgomp's pool does not survive fork (a child that touches it can hang), as PyTorch also avoids.
+// Note [thread policy]: OpenMP runs ember's own loops and, through oneDNN's OpenMP build, float32
+// GEMM (dnnl_sgemm sizes itself with omp_get_max_threads()); OpenBLAS (pthread build) runs float64
+// GEMM with a pool of its own. All are sized by set_num_threads, and GEMM is only called from outside
+// OpenMP regions, so the pools never multiply. After fork() the child runs OpenMP loops on one
+// thread and float32 GEMM on OpenBLAS (Note [GEMM backends] in kernels/cpu/matmul.cpp): libgomp's
+// pool does not survive fork (a child that opens a parallel region waits forever for the parent's
+// workers), as PyTorch also avoids.
 #include "ember/util/threads.h"
 
 #include <pthread.h>

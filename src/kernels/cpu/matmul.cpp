@@ -1,6 +1,10 @@
-// Batched matrix product on CPU: OpenBLAS sgemm/dgemm per batch for float32/float64 (transposed
-// layouts passed as such, never copied), a plain loop with a wide accumulator for the other dtypes.
+// Batched matrix product on CPU: oneDNN sgemm (float32) and OpenBLAS dgemm (float64) per batch
+// (transposed layouts passed as such, never copied), a plain loop with a wide accumulator for the
+// other dtypes.
 #include <cblas.h>
+#include <dnnl.h>
+
+#include <algorithm>
 
 #include "kernels/cpu/loops.h"
 #include "kernels/cpu/register_util.h"
@@ -28,6 +32,35 @@ bool blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, bool* trans
   return false;
 }
 
+// Note [GEMM backends]: float32 GEMM is oneDNN's dnnl_sgemm (about twice OpenBLAS's sgemm on AVX-512
+// machines, benchmarks/README.md); float64 stays on OpenBLAS. Debian's oneDNN is the OpenMP build: it
+// runs on the same libgomp pool as ember's loops and sizes itself with omp_get_max_threads(), so
+// set_num_threads governs it (Note [thread policy]); matmul is never called inside an ember
+// parallel_for (called from a user's OpenMP region, dnnl_sgemm opens no nested region and runs on
+// the calling thread). libgomp's pool does not survive fork(): a forked child whose dnnl_sgemm opens a
+// parallel region waits forever in GOMP_parallel for the parent's worker threads, which do not exist
+// in the child (tests_py/test_threads.py, tests_cpp/test_threads.cpp). In a forked child the
+// float32 GEMM therefore goes to OpenBLAS, whose pthread pool is rebuilt after fork by its own
+// atfork handler, as ember's OpenMP loops go serial there.
+
+/// C[n, m] = op(A)[n, k] * op(B)[k, m], row-major, alpha = 1, beta = 0: C is overwritten, never read
+/// (NaNs left in a reused block must not leak), also when k == 0.
+void sgemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const float* a, int64_t lda, const float* b,
+           int64_t ldb, float* c, int64_t ldc) {
+  if (g_in_forked_child.load(std::memory_order_relaxed)) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, n, m, k, 1.0f, a,
+                lda, b, ldb, 0.0f, c, ldc);
+    return;
+  }
+  if (k == 0) {  // BLAS writes beta * C = 0; dnnl_sgemm 2.6 returns success and leaves C untouched
+    for (int64_t i = 0; i < n; ++i) std::fill(c + i * ldc, c + i * ldc + m, 0.0f);
+    return;
+  }
+  dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', n, m, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+  EMBER_CHECK(st == dnnl_success, "matmul: dnnl_sgemm failed (status ", static_cast<int>(st), ") for n=", n,
+              " m=", m, " k=", k, " lda=", lda, " ldb=", ldb, " ldc=", ldc);
+}
+
 template <class T>
 void gemm_blas(const Tensor& out, Tensor a, Tensor b) {
   int64_t nb = a.sizes()[0], n = a.sizes()[1], k = a.sizes()[2], m = b.sizes()[2];
@@ -49,8 +82,7 @@ void gemm_blas(const Tensor& out, Tensor a, Tensor b) {
   int64_t sa = a.strides()[0], sb = b.strides()[0];
   for (int64_t i = 0; i < nb; ++i) {
     if constexpr (std::is_same<T, float>::value)
-      cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, n, m, k, 1.0f,
-                  pa + i * sa, lda, pb + i * sb, ldb, 0.0f, po + i * n * m, std::max<int64_t>(1, m));
+      sgemm(ta, tb, n, m, k, pa + i * sa, lda, pb + i * sb, ldb, po + i * n * m, std::max<int64_t>(1, m));
     else
       cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, n, m, k, 1.0,
                   pa + i * sa, lda, pb + i * sb, ldb, 0.0, po + i * n * m, std::max<int64_t>(1, m));
