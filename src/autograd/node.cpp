@@ -81,26 +81,39 @@ void SavedVariable::save_parts(const TensorImpl* impl, uint32_t output_nr) {
 
 namespace {
 thread_local std::vector<SavedTensorPackHook> t_pack_hooks;
+// How many hooks t_pack_hooks holds: a trivially typed initial-exec TLS read on every save (the
+// vector itself needs the general-dynamic TLS path).
+__attribute__((tls_model("initial-exec"))) thread_local int t_pack_hook_count = 0;
+struct PackHookPop {  // takes the top hook off while it runs (a hook's own ops must not re-enter it)
+  SavedTensorPackHook hook;
+  PackHookPop() : hook(std::move(t_pack_hooks.back())) {
+    t_pack_hooks.pop_back();
+    --t_pack_hook_count;
+  }
+  ~PackHookPop() {
+    t_pack_hooks.push_back(std::move(hook));
+    ++t_pack_hook_count;
+  }
+};
 }
-void push_saved_tensors_hook(SavedTensorPackHook hook) { t_pack_hooks.push_back(std::move(hook)); }
+void push_saved_tensors_hook(SavedTensorPackHook hook) {
+  t_pack_hooks.push_back(std::move(hook));
+  ++t_pack_hook_count;
+}
 void pop_saved_tensors_hook() {
   EMBER_CHECK(!t_pack_hooks.empty(), "pop_saved_tensors_hook: no hook to pop");
   t_pack_hooks.pop_back();
+  --t_pack_hook_count;
 }
 
 void SavedVariable::save(const Tensor& t, bool is_output) {
   was_defined_ = t.defined();
   if (!t.defined()) return;
   version_ = t._version();
-  if (!t_pack_hooks.empty()) {
-    SavedTensorPackHook hook = t_pack_hooks.back();
-    t_pack_hooks.pop_back();  // a hook's own ops must not re-enter it
-    struct Restore {
-      SavedTensorPackHook& h;
-      ~Restore() { t_pack_hooks.push_back(std::move(h)); }
-    } restore{hook};
+  if (t_pack_hook_count > 0) {
+    PackHookPop top;
     hooked_ = std::make_unique<Hooked>();
-    hooked_->state = hook(is_output ? t.detach() : t);
+    hooked_->state = top.hook(is_output ? t.detach() : t);
     hooked_->needs_history = is_output && t.requires_grad();
     hooked_->grad_fn = t.grad_fn();
     hooked_->output_nr = t.output_nr();
@@ -123,18 +136,13 @@ void SavedVariable::save(const Tensor& t, bool is_output) {
 }
 
 void SavedVariable::save_output_of(const Tensor& t, const Node* owner) {
-  if (!t_pack_hooks.empty()) {  // hooks see the output with its history: set it first
+  if (t_pack_hook_count > 0) {
     was_defined_ = t.defined();
     if (!was_defined_) return;
     version_ = t._version();
-    SavedTensorPackHook hook = t_pack_hooks.back();
-    t_pack_hooks.pop_back();
-    struct Restore {
-      SavedTensorPackHook& h;
-      ~Restore() { t_pack_hooks.push_back(std::move(h)); }
-    } restore{hook};
+    PackHookPop top;
     hooked_ = std::make_unique<Hooked>();
-    hooked_->state = hook(t.detach());
+    hooked_->state = top.hook(t.detach());
     hooked_->needs_history = true;
     owner_ = owner;
     return;
