@@ -130,9 +130,14 @@ __attribute__((target("avx2"))) bool row_select_avx2(const float* row, int64_t n
   int64_t at = -1;
   if (best_at >= 0) {
     const float* p = row + best_at;
-    int64_t j = 0;
-    while (p[j] != best) ++j;
-    at = best_at + j;
+    const __m256 vb = _mm256_set1_ps(best);
+    for (int64_t j = 0; j < kB; j += 8) {  // the block holds best: eight at a time to its first copy
+      int m = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + j), vb, _CMP_EQ_OQ));
+      if (m) {
+        at = best_at + j + __builtin_ctz(static_cast<unsigned>(m));
+        break;
+      }
+    }
   }
   for (int64_t i = b; i < n; ++i) {  // the tail, after every block
     float v = row[i];
