@@ -18,6 +18,8 @@ int main() {
   auto loss = (3 * w.pow(3) + 2 * w.pow(2) - w + 5).sum();
   loss.backward();
   std::cout << "d/dw (3w^3 + 2w^2 - w + 5):\n" << w.grad() << "\n";
+  ember::manual_seed(0);
+  std::cout << "randn({16}).sizes() = " << ember::randn({16}).sizes() << "\n";
   try {
     ember::ones({2, 3}) + ember::ones({4});
   } catch (const ember::Error& e) {

@@ -16,7 +16,7 @@ def test_find_package_consumer(tmp_path):
     prefix = ember.utils.cmake_prefix_path
     assert os.path.isfile(os.path.join(prefix, "Ember", "EmberConfig.cmake"))
     gen = ["-G", "Ninja"] if shutil.which("ninja") else []
-    subprocess.run(["cmake", "-S", EXAMPLES, "-B", str(tmp_path), f"-DCMAKE_PREFIX_PATH={prefix}",
+    subprocess.run(["cmake", "-S", EXAMPLES, "-B", str(tmp_path), f"-DCMAKE_PREFIX_PATH={prefix}", "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Werror",  # headers stay warning-free
                     "-DCMAKE_BUILD_TYPE=Release", *gen], check=True, capture_output=True)
     subprocess.run(["cmake", "--build", str(tmp_path)], check=True, capture_output=True)
     out = subprocess.run([os.path.join(str(tmp_path), "tour")], check=True, capture_output=True, text=True).stdout

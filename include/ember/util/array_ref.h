@@ -18,8 +18,15 @@ class ArrayRef {
   constexpr ArrayRef(const T* data, size_t size) : data_(data), size_(size) {}
   ArrayRef(const T& one) : data_(&one), size_(1) {}  // NOLINT: implicit, as in libtorch
   ArrayRef(const std::vector<T>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"  // the list outlives the call it is an argument of
+#endif
   constexpr ArrayRef(std::initializer_list<T> l)  // NOLINT
       : data_(l.begin() == l.end() ? nullptr : l.begin()), size_(l.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   const T* begin() const { return data_; }
   const T* end() const { return data_ + size_; }
   const T* data() const { return data_; }
@@ -55,7 +62,7 @@ class DimVector {
   DimVector() = default;
   explicit DimVector(size_t n, int64_t v = 0) { assign(n, v); }
   DimVector(IntArrayRef a) { assign(a); }  // NOLINT: implicit
-  DimVector(std::initializer_list<int64_t> l) { assign(IntArrayRef(l)); }
+  DimVector(std::initializer_list<int64_t> l) { assign(IntArrayRef(l.begin(), l.size())); }
   DimVector(const DimVector& o) { assign(IntArrayRef(o)); }
   DimVector& operator=(const DimVector& o) {
     if (this != &o) assign(IntArrayRef(o));
@@ -160,7 +167,7 @@ class OptionalIntArrayRef {
   OptionalIntArrayRef() = default;
   OptionalIntArrayRef(std::nullopt_t) {}  // NOLINT: implicit by design
   OptionalIntArrayRef(int64_t d) : has_(true) { v_.push_back(d); }  // NOLINT
-  OptionalIntArrayRef(std::initializer_list<int64_t> l) : v_(IntArrayRef(l)), has_(true) {}
+  OptionalIntArrayRef(std::initializer_list<int64_t> l) : v_(IntArrayRef(l.begin(), l.size())), has_(true) {}
   OptionalIntArrayRef(IntArrayRef a) : v_(a), has_(true) {}  // NOLINT
   OptionalIntArrayRef(const DimVector& a) : v_(a), has_(true) {}  // NOLINT
   OptionalIntArrayRef(const std::vector<int64_t>& a) : v_(IntArrayRef(a)), has_(true) {}  // NOLINT
