@@ -137,3 +137,33 @@ def test_matmul_larger_blas_layouts():
                 np.testing.assert_allclose(got, xe.astype(np.float64) @ ye.astype(np.float64),
                                            rtol=1e-4 if dt == np.float32 else 1e-12, atol=1e-4 if dt == np.float32
                                            else 1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("log", [False, True])
+def test_softmax_vector_paths(dtype, log):
+    """The AVX2 paths: rows of every tail length, column blocks (64 columns) with a masked tail,
+    and -inf / +inf / NaN / huge entries, against numpy in float64."""
+    rng = np.random.default_rng(3)
+    fn = ember.log_softmax if log else ember.softmax
+    ref = _log_softmax if log else _softmax
+    tol = dict(rtol=2e-6, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-13)
+    cases = [((3, n), 1) for n in (1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 33, 65, 1000)]
+    cases += [((n, 70), 0) for n in (1, 3, 9)] + [((2, 5, 130), 1), ((4, 3, 64), 1), ((3, 200), 0), ((6, 8), 0)]
+    for shape, dim in cases:
+        a = (rng.standard_normal(shape) * 4).astype(dtype)
+        with np.errstate(all="ignore"):
+            np.testing.assert_allclose(fn(ember.from_numpy(a), dim).numpy(), ref(a.astype(np.float64), dim),
+                                       **tol, err_msg=f"{shape} dim={dim}")
+    # extremes in the vector body and in the tail of a row, and in a column block
+    a = (rng.standard_normal((6, 37)) * 4).astype(dtype)
+    a[0, 3] = a[0, 36] = -np.inf       # some -inf: exp gives 0 there
+    a[1, :] = -np.inf                  # all -inf: NaN (as PyTorch)
+    a[2, 20] = np.nan                  # NaN anywhere: NaN row
+    a[3, 36] = np.nan                  # NaN in the tail
+    a[4, 5] = 1e30 if dtype == np.float32 else 1e300  # huge: no overflow, one-hot
+    a[5, 0] = np.inf                   # +inf: NaN (inf - inf)
+    for t, dim in ((a, 1), (np.ascontiguousarray(a.T), 0)):
+        with np.errstate(all="ignore"):
+            np.testing.assert_allclose(fn(ember.from_numpy(t), dim).numpy(), ref(t.astype(np.float64), dim),
+                                       **tol, equal_nan=True)

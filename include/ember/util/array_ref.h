@@ -117,7 +117,11 @@ class DimVector {
   }
   void assign(IntArrayRef a) {
     reserve(a.size());
-    if (!a.empty()) std::memmove(data_, a.data(), a.size() * sizeof(int64_t));
+    if (a.size() <= kInline) {
+      copy_small(data_, a.data(), a.size());
+    } else {
+      std::memmove(data_, a.data(), a.size() * sizeof(int64_t));
+    }
     size_ = a.size();
   }
   void reserve(size_t n) {
@@ -138,9 +142,32 @@ class DimVector {
     data_ = inline_;
     cap_ = kInline;
   }
+  // Shapes are short: straight-line copies instead of a call to memmove (which a loop would become).
+  static void copy_small(int64_t* d, const int64_t* s, size_t n) {
+    if (d == s) return;
+    int64_t t[kInline];
+    switch (n) {  // read everything first: d and s may overlap (self-assignment through a view)
+      case 6: t[5] = s[5]; [[fallthrough]];
+      case 5: t[4] = s[4]; [[fallthrough]];
+      case 4: t[3] = s[3]; [[fallthrough]];
+      case 3: t[2] = s[2]; [[fallthrough]];
+      case 2: t[1] = s[1]; [[fallthrough]];
+      case 1: t[0] = s[0]; [[fallthrough]];
+      default: break;
+    }
+    switch (n) {
+      case 6: d[5] = t[5]; [[fallthrough]];
+      case 5: d[4] = t[4]; [[fallthrough]];
+      case 4: d[3] = t[3]; [[fallthrough]];
+      case 3: d[2] = t[2]; [[fallthrough]];
+      case 2: d[1] = t[1]; [[fallthrough]];
+      case 1: d[0] = t[0]; [[fallthrough]];
+      default: break;
+    }
+  }
   void take(DimVector& o) {
     if (o.data_ == o.inline_) {
-      std::memcpy(inline_, o.inline_, o.size_ * sizeof(int64_t));
+      copy_small(inline_, o.inline_, o.size_);
       data_ = inline_;
       cap_ = kInline;
     } else {

@@ -9,6 +9,7 @@
 
 #include "kernels/cpu/loops.h"
 #include "kernels/cpu/reduce_util.h"
+#include "kernels/cpu/vec_math.h"
 #include "kernels/cpu/register_util.h"
 
 namespace ember::cpu {
@@ -168,6 +169,24 @@ void softmax_k(const Tensor& out, const Tensor& self, int64_t dim, std::optional
   const T* x = self.data_ptr<T>();
   T* o = out.data_ptr<T>();
   if (self.numel() == 0) return;
+  if (auto vf = vec::softmax<T>()) {  // float / double with AVX2: rows, or blocks of columns
+    if (inner == 1) {
+      parallel_for(outer, std::max<int64_t>(1, kGrainSize / n), [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) vf(o + r * n, x + r * n, n, 1, 1, kLog);
+      });
+    } else {
+      constexpr int64_t kCols = 64;
+      const int64_t nb = (inner + kCols - 1) / kCols;
+      parallel_for(outer * nb, std::max<int64_t>(1, kGrainSize / (n * kCols)), [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; ++t) {
+          int64_t oi = t / nb, j = t % nb * kCols;
+          int64_t off = oi * n * inner + j;
+          vf(o + off, x + off, n, inner, std::min(kCols, inner - j), kLog);
+        }
+      });
+    }
+    return;
+  }
   parallel_for(outer * inner, std::max<int64_t>(1, kGrainSize / n), [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k) {
       int64_t base = (k / inner) * n * inner + (k % inner);

@@ -10,6 +10,8 @@ namespace ember::cpu::vec {
 namespace avx2 {
 extern const F32Fn kF32[];
 extern const F64Fn kF64[];
+extern const SoftmaxF32 kSoftmaxF32;
+extern const SoftmaxF64 kSoftmaxF64;
 }  // namespace avx2
 #endif
 
@@ -32,7 +34,11 @@ bool use_avx2() {
 #ifdef EMBER_HAVE_AVX2_SLEEF
 F32Fn f32(Fn fn) { return use_avx2() ? avx2::kF32[static_cast<int>(fn)] : nullptr; }
 F64Fn f64(Fn fn) { return use_avx2() ? avx2::kF64[static_cast<int>(fn)] : nullptr; }
+SoftmaxF32 softmax_f32() { return use_avx2() ? avx2::kSoftmaxF32 : nullptr; }
+SoftmaxF64 softmax_f64() { return use_avx2() ? avx2::kSoftmaxF64 : nullptr; }
 #else
+SoftmaxF32 softmax_f32() { return nullptr; }
+SoftmaxF64 softmax_f64() { return nullptr; }
 F32Fn f32(Fn) { return nullptr; }
 F64Fn f64(Fn) { return nullptr; }
 #endif

@@ -29,6 +29,21 @@ using F64Fn = void (*)(double* out, const double* in, int64_t n);
 F32Fn f32(Fn fn);
 F64Fn f64(Fn fn);
 
+/// Softmax (log_softmax when log) along n elements spaced `inner` apart: one contiguous row when
+/// inner == 1 (cols ignored), else `cols` <= 64 adjacent columns starting at in / out. The max is taken as
+/// 0 when it is -inf, as in the scalar kernel. nullptr without AVX2/FMA.
+using SoftmaxF32 = void (*)(float* out, const float* in, int64_t n, int64_t inner, int64_t cols, bool log);
+using SoftmaxF64 = void (*)(double* out, const double* in, int64_t n, int64_t inner, int64_t cols, bool log);
+SoftmaxF32 softmax_f32();
+SoftmaxF64 softmax_f64();
+template <class T>
+auto softmax() {
+  using P = void (*)(T*, const T*, int64_t, int64_t, int64_t, bool);
+  if constexpr (std::is_same<T, float>::value) return static_cast<P>(softmax_f32());
+  else if constexpr (std::is_same<T, double>::value) return static_cast<P>(softmax_f64());
+  else return static_cast<P>(nullptr);
+}
+
 /// The vector loop for T (float or double; nullptr for any other T).
 template <class T>
 auto get(Fn fn) {

@@ -204,7 +204,190 @@ struct Op_gelu_tanh {
   }
 };
 
+// ---- softmax / log_softmax ------------------------------------------------------------------------
+// One vector type's operations, so the softmax below is written once for float and double.
+struct VF {
+  using T = float;
+  using V = __m256;
+  static constexpr int64_t kL = 8;
+  static __m256i mask(int64_t r) { return tail_mask32(r); }
+  static V load(const T* p) { return _mm256_loadu_ps(p); }
+  static V load(const T* p, __m256i m) { return _mm256_maskload_ps(p, m); }
+  static void store(T* p, V v) { _mm256_storeu_ps(p, v); }
+  static void store(T* p, V v, __m256i m) { _mm256_maskstore_ps(p, m, v); }
+  static V set(T v) { return _mm256_set1_ps(v); }
+  static V zero() { return _mm256_setzero_ps(); }
+  static V max(V a, V b) { return _mm256_max_ps(a, b); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+  static V div(V a, V b) { return _mm256_div_ps(a, b); }
+  static V exp(V a) { return Sleef_expf8_u10avx2(a); }
+  static V log(V a) { return Sleef_logf8_u10avx2(a); }
+  static V select(__m256i m, V a, V b) { return _mm256_blendv_ps(b, a, _mm256_castsi256_ps(m)); }  // m ? a : b
+  static V neg_inf_to_zero(V a) {
+    return _mm256_blendv_ps(a, zero(), _mm256_cmp_ps(a, set(-INFINITY), _CMP_EQ_OQ));
+  }
+  static T hmax(V a) {
+    alignas(32) T l[kL];
+    _mm256_store_ps(l, a);
+    T r = l[0];
+    for (int j = 1; j < kL; ++j) r = l[j] > r ? l[j] : r;
+    return r;
+  }
+  static T hsum(V a) {
+    alignas(32) T l[kL];
+    _mm256_store_ps(l, a);
+    T r = 0;
+    for (int j = 0; j < kL; ++j) r += l[j];
+    return r;
+  }
+};
+struct VD {
+  using T = double;
+  using V = __m256d;
+  static constexpr int64_t kL = 4;
+  static __m256i mask(int64_t r) { return tail_mask64(r); }
+  static V load(const T* p) { return _mm256_loadu_pd(p); }
+  static V load(const T* p, __m256i m) { return _mm256_maskload_pd(p, m); }
+  static void store(T* p, V v) { _mm256_storeu_pd(p, v); }
+  static void store(T* p, V v, __m256i m) { _mm256_maskstore_pd(p, m, v); }
+  static V set(T v) { return _mm256_set1_pd(v); }
+  static V zero() { return _mm256_setzero_pd(); }
+  static V max(V a, V b) { return _mm256_max_pd(a, b); }
+  static V add(V a, V b) { return _mm256_add_pd(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_pd(a, b); }
+  static V div(V a, V b) { return _mm256_div_pd(a, b); }
+  static V exp(V a) { return Sleef_expd4_u10avx2(a); }
+  static V log(V a) { return Sleef_logd4_u10avx2(a); }
+  static V select(__m256i m, V a, V b) { return _mm256_blendv_pd(b, a, _mm256_castsi256_pd(m)); }
+  static V neg_inf_to_zero(V a) {
+    return _mm256_blendv_pd(a, zero(), _mm256_cmp_pd(a, set(-INFINITY), _CMP_EQ_OQ));
+  }
+  static T hmax(V a) {
+    alignas(32) T l[kL];
+    _mm256_store_pd(l, a);
+    T r = l[0];
+    for (int j = 1; j < kL; ++j) r = l[j] > r ? l[j] : r;
+    return r;
+  }
+  static T hsum(V a) {
+    alignas(32) T l[kL];
+    _mm256_store_pd(l, a);
+    T r = 0;
+    for (int j = 0; j < kL; ++j) r += l[j];
+    return r;
+  }
+};
+
+// A contiguous row: max, then exp(x - max) summed (and stored for softmax), then the division or
+// x - max - log(sum). The max is taken as 0 when it is -inf (an all -inf row gives NaN, as the scalar
+// kernel); a NaN reaches every output through the sum.
+template <class W, bool kLog>
+void softmax_row(typename W::T* out, const typename W::T* in, int64_t n) {
+  using T = typename W::T;
+  using V = typename W::V;
+  constexpr int64_t L = W::kL;
+  const int64_t body = n / L * L;
+  const __m256i tm = W::mask(n - body);
+  V m0 = W::set(-INFINITY), m1 = m0;
+  int64_t i = 0;
+  for (; i + 2 * L <= body; i += 2 * L) {
+    m0 = W::max(W::load(in + i), m0);
+    m1 = W::max(W::load(in + i + L), m1);
+  }
+  for (; i < body; i += L) m0 = W::max(W::load(in + i), m0);
+  if (body < n) m1 = W::max(W::select(tm, W::load(in + body, tm), W::set(-INFINITY)), m1);
+  T mx = W::hmax(W::max(m0, m1));
+  if (mx == -INFINITY) mx = 0;
+  const V vm = W::set(mx);
+  V s0 = W::zero(), s1 = s0;
+  for (i = 0; i + 2 * L <= body; i += 2 * L) {
+    V e0 = W::exp(W::sub(W::load(in + i), vm)), e1 = W::exp(W::sub(W::load(in + i + L), vm));
+    if (!kLog) {
+      W::store(out + i, e0);
+      W::store(out + i + L, e1);
+    }
+    s0 = W::add(s0, e0);
+    s1 = W::add(s1, e1);
+  }
+  for (; i < body; i += L) {
+    V e = W::exp(W::sub(W::load(in + i), vm));
+    if (!kLog) W::store(out + i, e);
+    s0 = W::add(s0, e);
+  }
+  if (body < n) {
+    V e = W::select(tm, W::exp(W::sub(W::load(in + body, tm), vm)), W::zero());
+    if (!kLog) W::store(out + body, e, tm);
+    s1 = W::add(s1, e);
+  }
+  const T sum = W::hsum(W::add(s0, s1));
+  if (kLog) {
+    const V ls = W::set(std::log(sum));
+    for (i = 0; i < body; i += L) W::store(out + i, W::sub(W::sub(W::load(in + i), vm), ls));
+    if (body < n) W::store(out + body, W::sub(W::sub(W::load(in + body, tm), vm), ls), tm);
+  } else {
+    const V vs = W::set(sum);
+    for (i = 0; i < body; i += L) W::store(out + i, W::div(W::load(out + i), vs));
+    if (body < n) W::store(out + body, W::div(W::load(out + body, tm), vs), tm);
+  }
+}
+
+// `cols` (<= kMaxCols) adjacent columns of n elements spaced `inner` apart (softmax over a non-last
+// dim): the same three passes, each lane its own column, a whole row segment of the block per step
+// (contiguous loads, few pages per pass).
+constexpr int64_t kMaxCols = 64;
+template <class W, bool kLog>
+void softmax_cols(typename W::T* out, const typename W::T* in, int64_t n, int64_t inner, int64_t cols) {
+  using T = typename W::T;
+  using V = typename W::V;
+  constexpr int64_t L = W::kL;
+  constexpr int64_t kMaxV = kMaxCols / L;
+  const int64_t nfull = cols / L, nv = (cols + L - 1) / L;
+  const __m256i tm = W::mask(cols - nfull * L);
+  auto ld = [&](const T* p, int64_t v) { return v < nfull ? W::load(p + v * L) : W::load(p + v * L, tm); };
+  auto st = [&](T* p, int64_t v, V x) {
+    if (v < nfull) W::store(p + v * L, x);
+    else W::store(p + v * L, x, tm);
+  };
+  V mx[kMaxV], s[kMaxV];
+  for (int64_t v = 0; v < nv; ++v) {
+    mx[v] = W::set(-INFINITY);
+    s[v] = W::zero();
+  }
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t v = 0; v < nv; ++v) mx[v] = W::max(ld(in + i * inner, v), mx[v]);
+  for (int64_t v = 0; v < nv; ++v) mx[v] = W::neg_inf_to_zero(mx[v]);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t v = 0; v < nv; ++v) {
+      V e = W::exp(W::sub(ld(in + i * inner, v), mx[v]));
+      if (!kLog) st(out + i * inner, v, e);
+      s[v] = W::add(s[v], e);
+    }
+  if (kLog) {
+    for (int64_t v = 0; v < nv; ++v) s[v] = W::log(s[v]);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t v = 0; v < nv; ++v) st(out + i * inner, v, W::sub(W::sub(ld(in + i * inner, v), mx[v]), s[v]));
+  } else {
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t v = 0; v < nv; ++v) st(out + i * inner, v, W::div(ld(out + i * inner, v), s[v]));
+  }
+}
+
+template <class W>
+void softmax_any(typename W::T* out, const typename W::T* in, int64_t n, int64_t inner, int64_t cols, bool log) {
+  if (inner == 1) {
+    if (log) softmax_row<W, true>(out, in, n);
+    else softmax_row<W, false>(out, in, n);
+  } else {
+    if (log) softmax_cols<W, true>(out, in, n, inner, cols);
+    else softmax_cols<W, false>(out, in, n, inner, cols);
+  }
+}
+
 }  // namespace
+
+extern const SoftmaxF32 kSoftmaxF32 = &softmax_any<VF>;
+extern const SoftmaxF64 kSoftmaxF64 = &softmax_any<VD>;
 
 // Indexed by Fn.
 extern const F32Fn kF32[] = {
