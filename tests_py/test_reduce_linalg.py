@@ -147,7 +147,7 @@ def test_softmax_vector_paths(dtype, log):
     rng = np.random.default_rng(3)
     fn = ember.log_softmax if log else ember.softmax
     ref = _log_softmax if log else _softmax
-    tol = dict(rtol=2e-6, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-13)
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-13)  # float sums of 1000 terms
     cases = [((3, n), 1) for n in (1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 33, 65, 1000)]
     cases += [((n, 70), 0) for n in (1, 3, 9)] + [((2, 5, 130), 1), ((4, 3, 64), 1), ((3, 200), 0), ((6, 8), 0)]
     for shape, dim in cases:
