@@ -2,6 +2,7 @@
 // contiguous fast path, and OpenMP chunks for large tensors. Every pointwise CPU kernel uses it.
 #pragma once
 #include <cstring>
+#include <type_traits>
 
 #include "ember/core/tensor.h"
 #include "kernels/cpu/vec_math.h"
@@ -145,6 +146,25 @@ void unary_loop(const Tensor& out, const Tensor& a, const F& f) {
 /// CPU has one (vec_math.h); strided rows, other dtypes and CPUs without AVX2/FMA use f.
 template <class T, class F>
 void unary_loop_vec(const Tensor& out, const Tensor& a, vec::Fn fn, const F& f) {
+  if constexpr (std::is_same<opmath_t<T>, float>::value && !std::is_same<T, float>::value) {
+    // float16 / bfloat16: widen a block to float, run the float32 vector loop, round back (what
+    // the scalar path computes, with the vector function instead of the libm one).
+    const auto v32 = vec::get<float>(fn);
+    if (!v32) return unary_loop<T>(out, a, f);
+    const Tensor* ops[2] = {&out, &a};
+    ElementwiseIter it(ops, 2);
+    it.for_each([&](char** d, const int64_t* s, int64_t n) {
+      constexpr int64_t kB = 256;
+      float buf[kB];
+      for (int64_t b = 0; b < n; b += kB) {
+        int64_t m = n - b < kB ? n - b : kB;
+        for (int64_t i = 0; i < m; ++i) buf[i] = static_cast<float>(load<T>(d[1] + (b + i) * s[1]));
+        v32(buf, buf, m);
+        for (int64_t i = 0; i < m; ++i) *reinterpret_cast<T*>(d[0] + (b + i) * s[0]) = static_cast<T>(buf[i]);
+      }
+    });
+    return;
+  }
   const auto v = vec::get<T>(fn);
   if (!v) return unary_loop<T>(out, a, f);
   const Tensor* ops[2] = {&out, &a};
