@@ -146,3 +146,41 @@ def test_gelu_vector_path(approximate, dtype):
     tol = 4 * eps * (np.abs(ref[fin]) + np.abs(x64[fin])) + np.finfo(dtype).smallest_subnormal  # x / 2 underflows
     bad = ~(np.abs(got[fin] - ref[fin]) <= tol)
     assert not bad.any(), (x[fin][bad][:5], got[fin][bad][:5], ref[fin][bad][:5])
+
+
+def _round_bf16(x64):
+    """float64 -> bfloat16 (round to nearest even), returned as float32."""
+    b = x64.astype(np.float32).view(np.uint32).astype(np.uint64)
+    b = (b + 0x7FFF + ((b >> 16) & 1)) >> 16 << 16
+    out = b.astype(np.uint32).view(np.float32)
+    return np.where(np.isnan(x64), np.float32(np.nan), out)
+
+
+@pytest.mark.parametrize("half", ["float16", "bfloat16"])
+@pytest.mark.parametrize("name,ref,rng_,ulps", OPS, ids=[o[0] for o in OPS])
+def test_half_types_through_float_vectors(name, ref, rng_, ulps, half):
+    """float16 / bfloat16 go through the float32 vector loops: within one ulp of the half type of the
+    float64 reference (the float result is within a float ulp, then rounded once), tails and strides."""
+    lo, hi = rng_
+    if half == "float16":
+        lo, hi = max(lo, -6e4), min(hi, 6e4)
+        lo = max(lo, 1e-4) if lo > 0 else lo
+    x = _inputs(lo, hi, np.float32, n=(1 << 15) + 37)
+    x = x[np.isfinite(x) & (np.abs(x) < (6e4 if half == "float16" else 3e38))]
+    dt = getattr(ember, half)
+    t = ember.from_numpy(x).to(dt)
+    xs = t.to(ember.float64).numpy()  # the values the kernel saw
+    for got_t, xv in ((getattr(ember, name)(t), xs), (getattr(ember, name)(t[::3]), xs[::3])):
+        got = got_t.to(ember.float64).numpy()
+        with np.errstate(all="ignore"):
+            r = ref(xv)
+            rr = r.astype(np.float16).astype(np.float64) if half == "float16" else _round_bf16(r).astype(np.float64)
+        assert np.array_equal(np.isnan(got), np.isnan(rr)), (name, half)
+        fin = np.isfinite(rr) & np.isfinite(got)
+        assert np.array_equal(np.isinf(got), np.isinf(rr)), (name, half, xv[np.isinf(got) != np.isinf(rr)][:5])
+        if half == "float16":
+            sp = np.spacing(np.abs(rr[fin]).astype(np.float16)).astype(np.float64)
+        else:
+            sp = np.abs(rr[fin]) * 2.0 ** -7 + 2.0 ** -133
+        bad = np.abs(got[fin] - rr[fin]) > sp + 6e-8
+        assert not bad.any(), (name, half, xv[fin][bad][:5], got[fin][bad][:5], rr[fin][bad][:5])
