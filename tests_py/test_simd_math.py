@@ -184,3 +184,15 @@ def test_half_types_through_float_vectors(name, ref, rng_, ulps, half):
             sp = np.abs(rr[fin]) * 2.0 ** -7 + 2.0 ** -133
         bad = np.abs(got[fin] - rr[fin]) > sp + 6e-8
         assert not bad.any(), (name, half, xv[fin][bad][:5], got[fin][bad][:5], rr[fin][bad][:5])
+
+
+def test_erf_float32_whole_range():
+    """float32 erf has its own approximation (two regions, split at 0.921875, clamped at 4): random bit
+    patterns over every finite float, and dense samples around the split and the clamp."""
+    bits = rng.integers(0, 0x7F800000, size=400_000, dtype=np.uint32)
+    x = np.concatenate([bits.view(np.float32),
+                        np.linspace(0.9, 0.95, 50_000, dtype=np.float32),
+                        np.linspace(3.8, 4.2, 20_000, dtype=np.float32),
+                        np.linspace(0.0, 6.0, 100_000, dtype=np.float32)])
+    x = np.concatenate([x, -x])
+    _check("erf", ember.erf(ember.from_numpy(x)).numpy(), x, _erf, 1)
