@@ -156,3 +156,29 @@ def test_inner_select_single_pass(n):
     # a strided (non-contiguous) view and a negative stride reach the same answers
     s = t[:, ::-1]
     np.testing.assert_array_equal(ember.argmax(s, 1).numpy(), np.argmax(a[:, ::-1], 1))
+
+
+@pytest.mark.parametrize("shape,dim", SHAPES_DIMS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.uint8, np.bool_])
+def test_nansum_all_any_count_prod_outer_dims(dtype, shape, dim):
+    """The copy-free column path of nansum, all, any, count_nonzero and prod (one dim) against numpy."""
+    rng = np.random.default_rng(11)
+    if dtype == np.bool_:
+        a = rng.random(shape) < 0.7
+    elif np.issubdtype(dtype, np.integer):
+        a = rng.integers(0, 3, size=shape).astype(dtype)  # zeros for all/any/count, small for prod
+    else:
+        a = rng.choice(np.array([0.0, 1.0, -1.0, 0.5, 2.0, np.nan], dtype), size=shape)
+    t = ember.from_numpy(a)
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    np.testing.assert_array_equal(ember.all(t, dims).numpy(), np.all(a, axis=dims))
+    np.testing.assert_array_equal(ember.any(t, dims).numpy(), np.any(a, axis=dims))
+    np.testing.assert_array_equal(ember.count_nonzero(t, dims).numpy(), np.count_nonzero(a, axis=dims))
+    if np.issubdtype(dtype, np.floating):
+        np.testing.assert_allclose(ember.nansum(t, dims).numpy(), np.nansum(a.astype(np.float64), axis=dims),
+                                   rtol=1e-5)
+    if not isinstance(dim, tuple) and dtype != np.bool_:
+        b = np.where(np.isnan(a), 1, a).astype(dtype) if np.issubdtype(dtype, np.floating) else a
+        b = np.where(np.abs(b) > 1, 1, b).astype(dtype)  # no overflow: values in {-1, 0, 0.5, 1}
+        ref = np.prod(b.astype(np.float64), axis=dim)
+        np.testing.assert_allclose(ember.prod(ember.from_numpy(b), dim).numpy().astype(np.float64), ref, rtol=1e-6)

@@ -484,12 +484,37 @@ void argmax_k(const Tensor& out, const Tensor& self, std::optional<int64_t> dim,
   });
 }
 
+/// Reduction over outer dims without the permute copy ([outer, R, inner] contiguous, as
+/// col_select): per column an accumulator from init, step(acc, x) over the R rows in index order (the
+/// row path's order, so results are identical), then put(output index, acc). False when the layout
+/// does not apply.
+template <class T, class A, class Step, class Put>
+bool col_reduce(const Tensor& self, IntArrayRef dims, A init, const Step& step, const Put& put) {
+  int64_t outer, R, inner;
+  if (!outer_layout(self, dims, &outer, &R, &inner)) return false;
+  const T* x = self.data_ptr<T>();
+  for_each_col_block(outer, R, inner, [&](int64_t o, int64_t j, int64_t n) {
+    A acc[kColBlock];
+    for (int64_t k = 0; k < n; ++k) acc[k] = init;
+    const T* base = x + o * R * inner + j;
+    for (int64_t r = 0; r < R; ++r) {
+      const T* p = base + r * inner;
+      for (int64_t k = 0; k < n; ++k) acc[k] = step(acc[k], p[k]);
+    }
+    for (int64_t k = 0; k < n; ++k) put(o * inner + j + k, acc[k]);
+  });
+  return true;
+}
+
 template <class T>
 void prod_k(const Tensor& out, const Tensor& self, std::optional<int64_t> dim, bool, std::optional<ScalarType>) {
   using A = typename Acc<T>::type;
   T* o = out.data_ptr<T>();
   DimVector dims = dim ? DimVector{*dim} : all_dims(self);
   if (out.numel() == 0) return;
+  if (col_reduce<T>(self, dims, A(1), [](A a, T v) { return a * static_cast<A>(static_cast<opmath_t<T>>(v)); },
+                    [&](int64_t i, A a) { o[i] = static_cast<T>(a); }))
+    return;
   for_each_row<T>(self, dims, [&](const T* row, int64_t n, int64_t r) {
     A p = 1;
     for (int64_t i = 0; i < n; ++i) p *= static_cast<A>(static_cast<opmath_t<T>>(row[i]));
@@ -502,6 +527,11 @@ void nansum_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& 
   using A = typename Acc<T>::type;
   T* o = out.data_ptr<T>();
   if (out.numel() == 0) return;
+  auto step = [](A a, T x) {
+    A v = static_cast<A>(static_cast<opmath_t<T>>(x));
+    return a + (is_nan(v) ? A(0) : v);
+  };
+  if (col_reduce<T>(self, *dim, A(0), step, [&](int64_t i, A a) { o[i] = static_cast<T>(a); })) return;
   for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
     A s = 0;
     for (int64_t i = 0; i < n; ++i) {
@@ -518,6 +548,15 @@ void all_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim
   if (out.numel() == 0) return;
   bool as_u8 = out.dtype() == kUInt8;
   void* o = out.data_ptr();
+  auto step = [](bool a, T x) {
+    bool nz = static_cast<opmath_t<T>>(x) != opmath_t<T>(0);
+    return kAll ? (a && nz) : (a || nz);
+  };
+  auto put = [&](int64_t i, bool a) {
+    if (as_u8) static_cast<uint8_t*>(o)[i] = a ? 1 : 0;
+    else static_cast<bool*>(o)[i] = a;
+  };
+  if (col_reduce<T>(self, *dim, kAll, step, put)) return;
   for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
     bool acc = kAll;
     for (int64_t i = 0; i < n; ++i) {
@@ -536,6 +575,8 @@ template <class T>
 void count_nonzero_k(const Tensor& out, const Tensor& self, const OptionalIntArrayRef& dim) {
   if (out.numel() == 0) return;
   int64_t* o = out.data_ptr<int64_t>();
+  auto step = [](int64_t c, T x) { return c + (static_cast<opmath_t<T>>(x) != opmath_t<T>(0)); };
+  if (col_reduce<T>(self, *dim, int64_t(0), step, [&](int64_t i, int64_t c) { o[i] = c; })) return;
   for_each_row<T>(self, *dim, [&](const T* row, int64_t n, int64_t r) {
     int64_t c = 0;
     for (int64_t i = 0; i < n; ++i) c += static_cast<opmath_t<T>>(row[i]) != opmath_t<T>(0);
