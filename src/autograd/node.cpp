@@ -54,7 +54,8 @@ Node::~Node() {
 
 struct SavedVariable::OutputParts {
   Storage storage;
-  std::shared_ptr<VersionCounter> counter;
+  std::shared_ptr<VersionCounter> counter;  // empty when it is the storage's own (the usual case)
+  VersionCounter& version() const { return counter ? *counter : storage->version_counter(); }
   DimVector sizes, strides;  // strides empty: contiguous
   int64_t offset;
   ScalarType dtype;
@@ -74,7 +75,9 @@ SavedVariable::~SavedVariable() = default;
 
 void SavedVariable::save_parts(const TensorImpl* impl, uint32_t output_nr) {
   void* mem = internal::pool_allocate(sizeof(OutputParts));
-  out_.reset(new (mem) OutputParts{impl->storage(), impl->shared_version_counter(), DimVector(impl->sizes()),
+  const auto& vc = impl->shared_version_counter();
+  bool own = vc.get() == &impl->storage()->version_counter();  // no second reference to the same block
+  out_.reset(new (mem) OutputParts{impl->storage(), own ? nullptr : vc, DimVector(impl->sizes()),
                                impl->is_contiguous() ? DimVector() : DimVector(impl->strides()),
                                impl->storage_offset(), impl->dtype(), std::weak_ptr<Node>(), output_nr});
 }
@@ -195,7 +198,7 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
     }
     return t;
   }
-  uint32_t now = out_ ? out_->counter->current() : data_._version();
+  uint32_t now = out_ ? out_->version().current() : data_._version();
   if (now != version_) {
     std::shared_ptr<Node> fn = out_ ? out_->grad_fn.lock() : data_.grad_fn();
     std::string fn_name = owner_ ? owner_->name() : fn ? fn->name() : std::string();
@@ -212,7 +215,7 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
   if (!out_) return data_;
   DimVector strides = out_->strides.empty() && !out_->sizes.empty() ? contiguous_strides(out_->sizes) : out_->strides;
   Tensor t(internal::make_pooled<TensorImpl>(out_->storage, out_->dtype, out_->sizes, std::move(strides), out_->offset));
-  t.impl()->set_version_counter(out_->counter);
+  if (out_->counter) t.impl()->set_version_counter(out_->counter);  // else the new impl aliases the storage's
   std::shared_ptr<Node> fn = owner_ ? owner_node(owner_, owner) : out_->grad_fn.lock();
   if (!fn) fn = owner;
   if (fn) set_history(t, std::move(fn), out_->output_nr);
