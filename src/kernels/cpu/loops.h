@@ -153,14 +153,32 @@ void unary_loop_vec(const Tensor& out, const Tensor& a, vec::Fn fn, const F& f) 
     if (!v32) return unary_loop<T>(out, a, f);
     const Tensor* ops[2] = {&out, &a};
     ElementwiseIter it(ops, 2);
+    vec::HalfToFloat widen = nullptr;
+    vec::FloatToHalf narrow = nullptr;
+    if constexpr (sizeof(T) == 2 && std::is_same<T, Half>::value) {
+      widen = vec::half_to_float();
+      narrow = vec::float_to_half();
+    }
     it.for_each([&](char** d, const int64_t* s, int64_t n) {
       constexpr int64_t kB = 256;
       float buf[kB];
+      const bool contiguous = s[0] == sizeof(T) && s[1] == sizeof(T);
+      const bool packed = widen && narrow && contiguous;
       for (int64_t b = 0; b < n; b += kB) {
         int64_t m = n - b < kB ? n - b : kB;
-        for (int64_t i = 0; i < m; ++i) buf[i] = static_cast<float>(load<T>(d[1] + (b + i) * s[1]));
+        const T* in = reinterpret_cast<const T*>(d[1]) + b;
+        T* out = reinterpret_cast<T*>(d[0]) + b;
+        if (packed) widen(buf, reinterpret_cast<const uint16_t*>(in), m);
+        else if (contiguous)  // plain loops the compiler vectorizes (bfloat16: shifts)
+          for (int64_t i = 0; i < m; ++i) buf[i] = static_cast<float>(in[i]);
+        else
+          for (int64_t i = 0; i < m; ++i) buf[i] = static_cast<float>(load<T>(d[1] + (b + i) * s[1]));
         v32(buf, buf, m);
-        for (int64_t i = 0; i < m; ++i) *reinterpret_cast<T*>(d[0] + (b + i) * s[0]) = static_cast<T>(buf[i]);
+        if (packed) narrow(reinterpret_cast<uint16_t*>(out), buf, m);
+        else if (contiguous)
+          for (int64_t i = 0; i < m; ++i) out[i] = static_cast<T>(buf[i]);
+        else
+          for (int64_t i = 0; i < m; ++i) *reinterpret_cast<T*>(d[0] + (b + i) * s[0]) = static_cast<T>(buf[i]);
       }
     });
     return;

@@ -12,6 +12,8 @@ extern const F32Fn kF32[];
 extern const F64Fn kF64[];
 extern const SoftmaxF32 kSoftmaxF32;
 extern const SoftmaxF64 kSoftmaxF64;
+void half_to_float(float* out, const uint16_t* in, int64_t n);
+void float_to_half(uint16_t* out, const float* in, int64_t n);
 }  // namespace avx2
 #endif
 
@@ -22,7 +24,7 @@ bool use_avx2() {
     if (off && *off && *off != '0') return false;
 #ifdef EMBER_HAVE_AVX2_SLEEF
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
 #else
     return false;
 #endif
@@ -36,7 +38,11 @@ F32Fn f32(Fn fn) { return use_avx2() ? avx2::kF32[static_cast<int>(fn)] : nullpt
 F64Fn f64(Fn fn) { return use_avx2() ? avx2::kF64[static_cast<int>(fn)] : nullptr; }
 SoftmaxF32 softmax_f32() { return use_avx2() ? avx2::kSoftmaxF32 : nullptr; }
 SoftmaxF64 softmax_f64() { return use_avx2() ? avx2::kSoftmaxF64 : nullptr; }
+HalfToFloat half_to_float() { return use_avx2() ? &avx2::half_to_float : nullptr; }
+FloatToHalf float_to_half() { return use_avx2() ? &avx2::float_to_half : nullptr; }
 #else
+HalfToFloat half_to_float() { return nullptr; }
+FloatToHalf float_to_half() { return nullptr; }
 SoftmaxF32 softmax_f32() { return nullptr; }
 SoftmaxF64 softmax_f64() { return nullptr; }
 F32Fn f32(Fn) { return nullptr; }

@@ -25,7 +25,7 @@ enum class Fn : int {
 using F32Fn = void (*)(float* out, const float* in, int64_t n);
 using F64Fn = void (*)(double* out, const double* in, int64_t n);
 
-/// The vector loop for fn, or nullptr when the CPU lacks AVX2/FMA (or EMBER_NO_SIMD is set).
+/// The vector loop for fn, or nullptr when the CPU lacks AVX2/FMA/F16C (or EMBER_NO_SIMD is set).
 F32Fn f32(Fn fn);
 F64Fn f64(Fn fn);
 
@@ -43,6 +43,12 @@ auto softmax() {
   else if constexpr (std::is_same<T, double>::value) return static_cast<P>(softmax_f64());
   else return static_cast<P>(nullptr);
 }
+
+/// float16 (as its bits) <-> float32 with F16C, round to nearest even; nullptr without it.
+using HalfToFloat = void (*)(float* out, const uint16_t* in, int64_t n);
+using FloatToHalf = void (*)(uint16_t* out, const float* in, int64_t n);
+HalfToFloat half_to_float();
+FloatToHalf float_to_half();
 
 /// The vector loop for T (float or double; nullptr for any other T).
 template <class T>
