@@ -2,6 +2,9 @@
 
 #include <ember/ember.h>
 
+#include <cmath>
+#include <thread>
+
 using namespace ember;
 
 static std::vector<double> values(const Tensor& t) {
@@ -27,6 +30,41 @@ TEST_CASE("second order through autograd::grad with create_graph") {
   REQUIRE(g.requires_grad());
   g.sum().backward();
   REQUIRE(values(x.grad()) == std::vector<double>{22, 40, 58});  // 18x + 4
+}
+
+TEST_CASE("saved outputs give their node back: double backward, errors, views, other threads") {
+  // Note [saved variables]: tanh saves its output without a reference to its own node.
+  auto x = ember::tensor({0.3, -1.2, 2.0}, ember::requires_grad().dtype(kFloat64));
+  auto y = x.tanh();
+  auto g = autograd::grad({y.sum()}, {x}, {}, true, true)[0];  // unpack runs under grad mode: needs the node
+  REQUIRE(g.requires_grad());
+  auto gg = autograd::grad({g.sum()}, {x})[0];
+  auto t = values(y.detach());
+  auto got = values(gg);
+  for (size_t i = 0; i < 3; ++i) REQUIRE(got[i] == Approx(-2 * t[i] * (1 - t[i] * t[i])).epsilon(1e-12));
+  auto z = x.exp();
+  z.add_(1);
+  REQUIRE_THROWS_WITH(z.sum().backward(), Catch::Contains("which is output 0 of ExpBackward0, is at version 1"));
+  auto b = x * 1;  // an in-place op on a view saves its output under CopySlices
+  b.narrow(0, 0, 2).exp_();
+  b.sum().backward();
+  auto xv = values(x.detach()), xg = values(x.grad());
+  REQUIRE(xg[0] == Approx(std::exp(xv[0])));
+  REQUIRE(xg[2] == Approx(1.0));
+  std::vector<std::thread> ts;  // independent graphs on several threads (each engine publishes its node)
+  std::vector<double> res(4);
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([i, &res] {
+      auto a = ember::full({8}, 0.1 * (i + 1), kFloat64).requires_grad_();
+      auto ga = autograd::grad({a.tanh().sigmoid().sum()}, {a}, {}, true, true)[0];
+      res[i] = values(autograd::grad({ga.sum()}, {a})[0])[0];
+    });
+  for (auto& th : ts) th.join();
+  for (int i = 0; i < 4; ++i) {
+    double a = 0.1 * (i + 1), th = std::tanh(a), s = 1 / (1 + std::exp(-th)), ds = s * (1 - s), dt = 1 - th * th;
+    double d2 = ds * (1 - 2 * s) * dt * dt + ds * (-2 * th * dt);  // d/da [sigma'(tanh a) tanh'(a)]
+    REQUIRE(res[i] == Approx(d2).epsilon(1e-10));
+  }
 }
 
 TEST_CASE("broadcasting gradients are reduced to each input's shape") {
