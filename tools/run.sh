@@ -2,8 +2,8 @@
 # Usage: bash tools/run.sh demo|test|sanitize
 #   demo: python tour (examples_py/tour.py), then the C++ tour binary from build/
 #   test: ctest on build/, then pytest on tests_py/ (no tests collected counts as failure)
-#   sanitize: the Catch2 tests built with AddressSanitizer + UndefinedBehaviorSanitizer in their own
-#             tree build-asan/ (Debug, -O1; CI runs it after `test`)
+#   sanitize: the Catch2 and Python tests against libember and ember._C built with AddressSanitizer +
+#             UndefinedBehaviorSanitizer in their own tree build-asan/ (Debug, -O1; CI runs it after `test`)
 # Both run tools/setup.sh first (idempotent; fast when everything is present).
 set -euo pipefail
 
@@ -32,19 +32,47 @@ demo)
     "$tour"
     ;;
 sanitize)
+    # Note [sanitizer run]: the C++ tests and the Python tests against a second build of libember and
+    # ember._C with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/, Debug -O1). Python
+    # itself is not instrumented: the ASan/UBSan runtimes are preloaded, the .venv's editable-install
+    # finder is switched off (SKBUILD_EDITABLE_SKIP naming build/) and build-asan/pkg/ember (the package's sources
+    # plus the instrumented _C) comes first on PYTHONPATH. Reports go to build-asan/logs/ and fail the run.
     ASAN_TREE="$ROOT/build-asan"
-    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer"
     launcher=()
     command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
     echo "== configure build-asan/"
-    cmake -S "$ROOT" -B "$ASAN_TREE" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEMBER_BUILD_PYTHON=OFF \
-        -DEMBER_BUILD_TESTS=ON -DCMAKE_PREFIX_PATH="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+    cmake -S "$ROOT" -B "$ASAN_TREE" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEMBER_BUILD_PYTHON=ON \
+        -DEMBER_BUILD_TESTS=ON -DPython3_EXECUTABLE="$PY" \
+        -DCMAKE_PREFIX_PATH="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
         -DCMAKE_CXX_FLAGS="$SAN -O1" -DCMAKE_EXE_LINKER_FLAGS="$SAN" -DCMAKE_SHARED_LINKER_FLAGS="$SAN" \
-        "${launcher[@]}" >/dev/null
-    echo "== build build-asan/ (ember_tests)"
-    cmake --build "$ASAN_TREE" --target ember_tests
+        -DCMAKE_MODULE_LINKER_FLAGS="$SAN" "${launcher[@]}" >/dev/null
+    echo "== build build-asan/ (ember_tests, _C)"
+    cmake --build "$ASAN_TREE" --target ember_tests _C
+    pkg="$ASAN_TREE/pkg/ember"
+    rm -rf "$ASAN_TREE/pkg" "$ASAN_TREE/logs"
+    mkdir -p "$pkg" "$ASAN_TREE/logs"
+    for f in "$ROOT"/python/ember/*; do
+        case "$(basename "$f")" in _C*|lib|include|__pycache__) ;; *) ln -s "$f" "$pkg/" ;; esac
+    done
+    ln -s "$ASAN_TREE"/_C.*.so "$pkg/"
+    export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:log_path=$ASAN_TREE/logs/asan"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=0:log_path=$ASAN_TREE/logs/ubsan"
+    rc=0
     echo "== ember_tests under ASan/UBSan"
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 "$ASAN_TREE/ember_tests" "$@"
+    ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1}" "$ASAN_TREE/ember_tests" || rc=1
+    echo "== pytest under ASan/UBSan (the ember._C of build-asan/)"
+    export LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+    export SKBUILD_EDITABLE_SKIP="$ROOT/build" PYTHONPATH="$ASAN_TREE/pkg"  # the finder skips when it names build/
+    "$PY" -c 'import ember, sys; sys.exit(0 if "build-asan" in ember._C.__file__ else "not the instrumented ember._C: " + ember._C.__file__)' || rc=1
+    "$PY" -m pytest tests_py -q -p no:cacheprovider -k "not find_package_consumer" "$@" || rc=1
+    unset LD_PRELOAD
+    if compgen -G "$ASAN_TREE/logs/*" >/dev/null; then
+        echo "sanitizer reports (build-asan/logs/):" >&2
+        cat "$ASAN_TREE"/logs/* >&2
+        rc=1
+    fi
+    exit "$rc"
     ;;
 test)
     rc=0
