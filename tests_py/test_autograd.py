@@ -384,6 +384,30 @@ def test_saved_outputs_name_their_node_and_keep_history():
     assert r() is None
 
 
+def test_version_counter_sharing_rules():
+    # Note [version counters]: views and detach() share the counter (writes through them are seen);
+    # .data has its own (writes through it are not), also for a saved output.
+    x = ember.tensor([0.5, 1.0], dtype=ember.float64, requires_grad=True)
+    y = x.exp()
+    y.detach().add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    y = x.exp()
+    v0 = y._version
+    y.data.add_(1)  # not tracked: the backward uses the modified values, as in PyTorch
+    assert y._version == v0
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp([0.5, 1.0]) + 1)
+    d = y.data
+    dv = d.view(2)
+    dv.mul_(2)
+    assert d._version == dv._version == 1 and y._version == v0  # a view of .data shares .data's counter
+    x.grad = None
+    z = x * 2
+    z[0].mul_(3)  # through a view: the base sees it
+    assert z._version == 1
+
+
 def test_integer_results_never_require_grad():
     x = ember.ones(2, requires_grad=True)
     assert not x.to(ember.int64).requires_grad

@@ -75,9 +75,9 @@ SavedVariable::~SavedVariable() = default;
 
 void SavedVariable::save_parts(const TensorImpl* impl, uint32_t output_nr) {
   void* mem = internal::pool_allocate(sizeof(OutputParts));
-  const auto& vc = impl->shared_version_counter();
-  bool own = vc.get() == &impl->storage()->version_counter();  // no second reference to the same block
-  out_.reset(new (mem) OutputParts{impl->storage(), own ? nullptr : vc, DimVector(impl->sizes()),
+  bool own = impl->has_storage_version_counter();  // then the storage reference covers it
+  out_.reset(new (mem) OutputParts{impl->storage(), own ? nullptr : impl->shared_version_counter(),
+                                   DimVector(impl->sizes()),
                                impl->is_contiguous() ? DimVector() : DimVector(impl->strides()),
                                impl->storage_offset(), impl->dtype(), std::weak_ptr<Node>(), output_nr});
 }

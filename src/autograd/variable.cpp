@@ -143,7 +143,7 @@ Tensor Tensor::detach() const {
   check_defined("detach");
   auto impl = internal::make_pooled<TensorImpl>(impl_->storage(), dtype(), DimVector(sizes()), DimVector(strides()),
                                            storage_offset());
-  impl->set_version_counter(impl_->shared_version_counter());
+  impl->share_version_counter(*impl_);
   return Tensor(std::move(impl));
 }
 

@@ -24,8 +24,23 @@ int64_t compute_numel(IntArrayRef sizes) {
 TensorImpl::TensorImpl(Storage storage, ScalarType dtype, DimVector sizes, DimVector strides, int64_t offset)
     : storage_(std::move(storage)), sizes_(std::move(sizes)), strides_(std::move(strides)), offset_(offset),
       dtype_(dtype) {
-  version_ = std::shared_ptr<VersionCounter>(storage_, &storage_->version_counter());
+  version_ = &storage_->version_counter();
   refresh();
+}
+
+void TensorImpl::set_version_counter(std::shared_ptr<VersionCounter> v) {
+  version_ = v.get();
+  if (version_ == &storage_->version_counter()) own_version_.reset();
+  else own_version_ = std::move(v);
+}
+
+void TensorImpl::share_version_counter(const TensorImpl& other) {
+  if (!other.own_version_ && other.storage_ == storage_) {
+    version_ = &storage_->version_counter();
+    own_version_.reset();
+  } else {
+    set_version_counter(other.shared_version_counter());
+  }
 }
 
 TensorImpl::~TensorImpl() = default;

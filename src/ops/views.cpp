@@ -18,7 +18,7 @@ namespace {
 Tensor make_view(const Tensor& self, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
   auto impl = internal::make_pooled<TensorImpl>(self.impl()->storage(), self.dtype(), DimVector(sizes),
                                            DimVector(strides), offset);
-  impl->set_version_counter(self.impl()->shared_version_counter());
+  impl->share_version_counter(*self.impl());
   const auto& base = self.impl()->view_base();
   impl->set_view_base(base ? base : self.impl());
   return Tensor(std::move(impl));

@@ -11,8 +11,9 @@ namespace ember {
 /// Note [version counters]: every in-place write bumps the version of the tensor it writes, and a
 /// base shares one counter with all its views, so autograd can detect that a tensor saved for
 /// backward was modified, whichever alias the write went through. The counter lives inside the
-/// Storage (no extra allocation) and TensorImpl points at it with an aliasing shared_ptr; `.data`
-/// and `detach()`-like ops that must NOT share it get a fresh counter of their own.
+/// Storage (no extra allocation, no extra reference: TensorImpl keeps a plain pointer, its storage
+/// reference keeps the counter alive); `.data`, which must NOT share it, gets a fresh counter of its
+/// own, held by shared_ptr (TensorImpl::set_version_counter).
 struct VersionCounter {
   std::atomic<uint32_t> version{0};
   void bump() { version.fetch_add(1, std::memory_order_relaxed); }

@@ -44,8 +44,16 @@ class EMBER_API TensorImpl {
   void set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
 
   VersionCounter& version_counter() const { return *version_; }
-  const std::shared_ptr<VersionCounter>& shared_version_counter() const { return version_; }
-  void set_version_counter(std::shared_ptr<VersionCounter> v) { version_ = std::move(v); }
+  /// The counter as a handle another impl can share: the storage's own counter (an aliasing pointer
+  /// into the storage's block) or the separate one this impl was given.
+  std::shared_ptr<VersionCounter> shared_version_counter() const {
+    return own_version_ ? own_version_ : std::shared_ptr<VersionCounter>(storage_, version_);
+  }
+  /// Whether the counter is the storage's own (the usual case: no separate reference is held).
+  bool has_storage_version_counter() const { return !own_version_; }
+  void set_version_counter(std::shared_ptr<VersionCounter> v);
+  /// Shares other's counter (views, detach): no refcount traffic when it is the storage's own.
+  void share_version_counter(const TensorImpl& other);
   void bump_version() { version_->bump(); }
 
   /// A tensor made from a Python number: promotes by category only (Note [wrapped numbers]).
@@ -84,7 +92,10 @@ class EMBER_API TensorImpl {
   DimVector sizes_, strides_;
   int64_t offset_;
   int64_t numel_ = 1;
-  std::shared_ptr<VersionCounter> version_;
+  // Note [version counters]: version_ is the storage's own counter unless own_version_ holds another
+  // one (`.data` gets a fresh counter); the storage outlives both, so no reference is needed for it.
+  VersionCounter* version_;
+  std::shared_ptr<VersionCounter> own_version_;
   std::unique_ptr<autograd::AutogradMetaBase> autograd_;
   std::shared_ptr<autograd::Node> grad_fn_;
   std::shared_ptr<TensorImpl> view_base_;
