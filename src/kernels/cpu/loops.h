@@ -142,8 +142,9 @@ void unary_loop(const Tensor& out, const Tensor& a, const F& f) {
   });
 }
 
-/// unary_loop, but contiguous rows of float/double go through the SLEEF vector loop of fn when the
-/// CPU has one (vec_math.h); strided rows, other dtypes and CPUs without AVX2/FMA use f.
+/// unary_loop, but contiguous rows of float/double go through the vector loop of fn when the CPU has
+/// one (vec_math.h), and float16/bfloat16 (any strides) through the float32 loop in blocks; strided
+/// float/double rows, other dtypes and CPUs without AVX2/FMA/F16C use f.
 template <class T, class F>
 void unary_loop_vec(const Tensor& out, const Tensor& a, vec::Fn fn, const F& f) {
   if constexpr (std::is_same<opmath_t<T>, float>::value && !std::is_same<T, float>::value) {

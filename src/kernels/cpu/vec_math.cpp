@@ -1,4 +1,4 @@
-// Runtime selection of the vector loops of vec_math_avx2.cpp (built with -mavx2 -mfma; this file is
+// Runtime selection of the vector loops of vec_math_avx2.cpp (built with -mavx2 -mfma -mf16c; this file is
 // not, so the check itself runs on any x86-64). EMBER_NO_SIMD=1 in the environment forces the scalar
 // loops (for comparisons and debugging).
 #include "kernels/cpu/vec_math.h"

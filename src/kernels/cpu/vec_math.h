@@ -1,7 +1,8 @@
-// Vectorized transcendental functions (SLEEF, 1.0-ULP "u10" variants) for the contiguous fast path
-// of the float32/float64 unary kernels. The AVX2+FMA code lives in vec_math_avx2.cpp, the only file
-// compiled with -mavx2 -mfma; it is selected at runtime (see vec_math.cpp), so a CPU without AVX2 or
-// FMA gets nullptr here and the kernels keep their scalar loops.
+// Vector loops for the contiguous fast paths of the float kernels: transcendental functions (SLEEF's
+// 1.0-ULP "u10" variants, own float32 tanh and erf), softmax rows/columns, float16 <-> float32. The
+// code lives in vec_math_avx2.cpp, the only file compiled with -mavx2 -mfma -mf16c; it is selected at
+// runtime (see vec_math.cpp), so a CPU without AVX2, FMA or F16C gets nullptr here and the kernels
+// keep their scalar loops.
 #pragma once
 #include <cstdint>
 #include <type_traits>
@@ -31,7 +32,7 @@ F64Fn f64(Fn fn);
 
 /// Softmax (log_softmax when log) along n elements spaced `inner` apart: one contiguous row when
 /// inner == 1 (cols ignored), else `cols` <= 64 adjacent columns starting at in / out. The max is taken as
-/// 0 when it is -inf, as in the scalar kernel. nullptr without AVX2/FMA.
+/// 0 when it is -inf, as in the scalar kernel. nullptr without AVX2/FMA/F16C.
 using SoftmaxF32 = void (*)(float* out, const float* in, int64_t n, int64_t inner, int64_t cols, bool log);
 using SoftmaxF64 = void (*)(double* out, const double* in, int64_t n, int64_t inner, int64_t cols, bool log);
 SoftmaxF32 softmax_f32();

@@ -1,5 +1,5 @@
-// AVX2+FMA loops over SLEEF's u10 (1.0-ULP) vector functions. This is the only translation unit
-// built with -mavx2 -mfma (CMakeLists.txt); nothing here may run before vec_math.cpp has checked
+// AVX2+FMA loops over SLEEF's u10 (1.0-ULP) vector functions and own float32 tanh / erf, softmax, and
+// F16C float16 conversions. This is the only translation unit built with -mavx2 -mfma -mf16c (CMakeLists.txt); nothing here may run before vec_math.cpp has checked
 // the CPU. Tails are done with masked loads/stores by the same vector function, so every element
 // gets the same result whatever the chunking (threads) is.
 #include <cmath>
@@ -272,20 +272,6 @@ struct VF {
   static V neg_inf_to_zero(V a) {
     return _mm256_blendv_ps(a, zero(), _mm256_cmp_ps(a, set(-INFINITY), _CMP_EQ_OQ));
   }
-  static T hmax(V a) {
-    alignas(32) T l[kL];
-    _mm256_store_ps(l, a);
-    T r = l[0];
-    for (int j = 1; j < kL; ++j) r = l[j] > r ? l[j] : r;
-    return r;
-  }
-  static T hsum(V a) {
-    alignas(32) T l[kL];
-    _mm256_store_ps(l, a);
-    T r = 0;
-    for (int j = 0; j < kL; ++j) r += l[j];
-    return r;
-  }
 };
 struct VD {
   using T = double;
@@ -308,21 +294,25 @@ struct VD {
   static V neg_inf_to_zero(V a) {
     return _mm256_blendv_pd(a, zero(), _mm256_cmp_pd(a, set(-INFINITY), _CMP_EQ_OQ));
   }
-  static T hmax(V a) {
-    alignas(32) T l[kL];
-    _mm256_store_pd(l, a);
-    T r = l[0];
-    for (int j = 1; j < kL; ++j) r = l[j] > r ? l[j] : r;
-    return r;
-  }
-  static T hsum(V a) {
-    alignas(32) T l[kL];
-    _mm256_store_pd(l, a);
-    T r = 0;
-    for (int j = 0; j < kL; ++j) r += l[j];
-    return r;
-  }
 };
+
+// The max / sum of a vector's lanes (W = VF or VD).
+template <class W>
+typename W::T lanes_max(typename W::V a) {
+  typename W::T l[W::kL];
+  W::store(l, a);
+  typename W::T r = l[0];
+  for (int64_t j = 1; j < W::kL; ++j) r = l[j] > r ? l[j] : r;
+  return r;
+}
+template <class W>
+typename W::T lanes_sum(typename W::V a) {
+  typename W::T l[W::kL];
+  W::store(l, a);
+  typename W::T r = 0;
+  for (int64_t j = 0; j < W::kL; ++j) r += l[j];
+  return r;
+}
 
 // A contiguous row: max, then exp(x - max) summed (and stored for softmax), then the division or
 // x - max - log(sum). The max is taken as 0 when it is -inf (an all -inf row gives NaN, as the scalar
@@ -342,7 +332,7 @@ void softmax_row(typename W::T* out, const typename W::T* in, int64_t n) {
   }
   for (; i < body; i += L) m0 = W::max(W::load(in + i), m0);
   if (body < n) m1 = W::max(W::select(tm, W::load(in + body, tm), W::set(-INFINITY)), m1);
-  T mx = W::hmax(W::max(m0, m1));
+  T mx = lanes_max<W>(W::max(m0, m1));
   if (mx == -INFINITY) mx = 0;
   const V vm = W::set(mx);
   V s0 = W::zero(), s1 = s0;
@@ -365,7 +355,7 @@ void softmax_row(typename W::T* out, const typename W::T* in, int64_t n) {
     if (!kLog) W::store(out + body, e, tm);
     s1 = W::add(s1, e);
   }
-  const T sum = W::hsum(W::add(s0, s1));
+  const T sum = lanes_sum<W>(W::add(s0, s1));
   if (kLog) {
     const V ls = W::set(std::log(sum));
     for (i = 0; i < body; i += L) W::store(out + i, W::sub(W::sub(W::load(in + i), vm), ls));
