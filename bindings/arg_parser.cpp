@@ -10,7 +10,7 @@ const char* py_type_name(const std::string& t) {
   if (t == "Tensor" || t == "Tensor?" || t == "TensorOrScalar") return "Tensor";
   if (t == "Scalar" || t == "Scalar?") return "Number";
   if (t == "int" || t == "int?") return "int";
-  if (t == "int[]" || t == "int[]?") return "tuple of ints";
+  if (t.rfind("int[", 0) == 0) return "tuple of ints";
   if (t == "float" || t == "float?") return "float";
   if (t == "bool") return "bool";
   if (t == "str") return "str";
@@ -21,7 +21,11 @@ const char* py_type_name(const std::string& t) {
   return t.c_str();
 }
 
-bool is_int(PyObject* o) { return PyLong_Check(o) || (!PyFloat_Check(o) && !is_tensor(o) && PyIndex_Check(o)); }
+// An int is not a bool (as PyTorch: sum(True) matches no overload); numpy integers and __index__ objects are.
+bool is_int(PyObject* o) {
+  if (PyLong_Check(o)) return !PyBool_Check(o);
+  return !PyFloat_Check(o) && !is_tensor(o) && PyIndex_Check(o);
+}
 bool is_num(PyObject* o) {
   return is_number(o) || (!is_tensor(o) && PyNumber_Check(o) && !PySequence_Check(o));
 }
@@ -38,7 +42,7 @@ bool is_intlist(PyObject* o) {
 thread_local PyObject* t_varargs = nullptr;  // keeps a varargs int tuple alive until the next parse
 }  // namespace
 
-ArgParser::ArgParser(const char* signature) : max_positional_(0), varargs_intlist_(false) {
+ArgParser::ArgParser(const char* signature) : max_positional_(0), varargs_(false), varargs_index_(0) {
   std::string s(signature);
   size_t lp = s.find('('), rp = s.rfind(')');
   name_ = s.substr(0, lp);
@@ -63,15 +67,26 @@ ArgParser::ArgParser(const char* signature) : max_positional_(0), varargs_intlis
     size_t eq = rest.find('=');
     p.name = rest.substr(0, eq);
     p.optional = eq != std::string::npos;
+    if (p.optional) p.default_text = rest.substr(eq + 1);
     p.allow_none = p.type.back() == '?' || (p.optional && rest.substr(eq + 1) == "None");
     p.kwarg_only = kw;
     p.interned = PyUnicode_InternFromString(p.name.c_str());
     if (!kw) ++max_positional_;
     params_.push_back(p);
   }
-  // Not when a second int list follows (movedim(0, 1), roll(1, 0)): the ints are separate arguments.
-  varargs_intlist_ = !params_.empty() && params_[0].type == "int[]" && !params_[0].kwarg_only &&
-                     !(params_.size() > 1 && params_[1].type.rfind("int[]", 0) == 0 && !params_[1].kwarg_only);
+  // A leading int[] takes varargs (view(2, 3)), but not when a second int list follows (movedim(0, 1),
+  // roll(1, 0)): the ints are separate arguments. A Tensor[] marked "Tensor..." (schema `varargs: true`)
+  // takes the tensors as separate arguments (einsum("ij,jk", a, b), meshgrid(a, b)).
+  varargs_ = !params_.empty() && params_[0].type == "int[]" && !params_[0].kwarg_only &&
+             !(params_.size() > 1 && params_[1].type.rfind("int[]", 0) == 0 && !params_[1].kwarg_only);
+  varargs_index_ = 0;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    if (params_[i].type == "Tensor...") {
+      params_[i].type = "Tensor[]";
+      varargs_ = true;
+      varargs_index_ = i;
+    }
+  }
 }
 
 bool ArgParser::type_ok(const Param& p, PyObject* o) const {
@@ -120,50 +135,75 @@ void ArgParser::type_error(const Param& p, size_t pos, PyObject* o) const {
 }
 
 void ArgParser::parse(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const {
+  parse_impl(args, nargs, kwnames, out, true);
+}
+
+bool ArgParser::match(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const {
+  return parse_impl(args, nargs, kwnames, out, false);
+}
+
+// raise: set a TypeError worded as PyTorch's and throw; otherwise return false at the first mismatch.
+bool ArgParser::parse_impl(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out,
+                           bool raise) const {
   size_t n = params_.size();
   for (size_t i = 0; i < n; ++i) out[i] = nullptr;
   size_t np = static_cast<size_t>(nargs);
-  if (varargs_intlist_ && np >= 1 && is_int(args[0]) && (np > 1 || max_positional_ == 1)) {
-    // view(2, 3): every leading int positional belongs to the int[] parameter.
-    size_t k = 0;
-    while (k < np && is_int(args[k])) ++k;
-    if (max_positional_ == 1 || k == np) {
-      PyObject* tup = PyTuple_New(static_cast<Py_ssize_t>(k));
-      for (size_t i = 0; i < k; ++i) {
+  PyObject* const* kwvals = args + np;
+  if (varargs_ && np > varargs_index_ && varargs_item_ok(args[varargs_index_]) &&
+      (np > varargs_index_ + 1 || max_positional_ == varargs_index_ + 1)) {
+    // view(2, 3) / einsum("ij,jk", a, b): the run of positionals of the list's element type starting at
+    // the list parameter belongs to it (when it reaches the end, or the list is the last positional).
+    size_t first = varargs_index_, k = first;
+    while (k < np && varargs_item_ok(args[k])) ++k;
+    if (max_positional_ == first + 1 || k == np) {
+      for (size_t i = 0; i < first; ++i) {
+        if (!type_ok(params_[i], args[i])) {
+          if (!raise) return false;
+          type_error(params_[i], i, args[i]);
+        }
+        out[i] = args[i];
+      }
+      PyObject* tup = PyTuple_New(static_cast<Py_ssize_t>(k - first));
+      for (size_t i = first; i < k; ++i) {
         Py_INCREF(args[i]);
-        PyTuple_SET_ITEM(tup, i, args[i]);
+        PyTuple_SET_ITEM(tup, i - first, args[i]);
       }
       Py_XDECREF(t_varargs);
       t_varargs = tup;
-      out[0] = tup;
-      args += k;
-      np -= k;
-      for (size_t i = 0; i < np; ++i) {
-        if (1 + i >= max_positional_) {
+      out[first] = tup;
+      for (size_t i = k; i < np; ++i) {
+        size_t pi = first + 1 + (i - k);
+        if (pi >= max_positional_) {
+          if (!raise) return false;
           PyErr_Format(PyExc_TypeError, "%s() takes %zu positional arguments but %zu were given", name_.c_str(),
-                       max_positional_, np + k);
+                       max_positional_, np);
           throw PythonError();
         }
-        if (!type_ok(params_[1 + i], args[i])) type_error(params_[1 + i], 1 + i, args[i]);
-        out[1 + i] = args[i];
+        if (!type_ok(params_[pi], args[i])) {
+          if (!raise) return false;
+          type_error(params_[pi], pi, args[i]);
+        }
+        out[pi] = args[i];
       }
-      np = 0;
       goto keywords;
     }
   }
   if (np > max_positional_) {
+    if (!raise) return false;
     PyErr_Format(PyExc_TypeError, "%s() takes %zu positional argument%s but %zu were given", name_.c_str(),
                  max_positional_, max_positional_ == 1 ? "" : "s", np);
     throw PythonError();
   }
   for (size_t i = 0; i < np; ++i) {
-    if (!type_ok(params_[i], args[i])) type_error(params_[i], i, args[i]);
+    if (!type_ok(params_[i], args[i])) {
+      if (!raise) return false;
+      type_error(params_[i], i, args[i]);
+    }
     out[i] = args[i];
   }
 keywords:
   if (kwnames) {
     Py_ssize_t nk = PyTuple_GET_SIZE(kwnames);
-    PyObject* const* kwvals = args + np;
     for (Py_ssize_t j = 0; j < nk; ++j) {
       PyObject* key = PyTuple_GET_ITEM(kwnames, j);
       size_t i = 0;
@@ -173,25 +213,84 @@ keywords:
         for (i = 0; i < n; ++i)
           if (PyUnicode_Compare(params_[i].interned, key) == 0) break;
       if (i == n) {
+        if (!raise) return false;
         PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", name_.c_str(), key);
         throw PythonError();
       }
       if (out[i]) {
+        if (!raise) return false;
         PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", name_.c_str(),
                      params_[i].name.c_str());
         throw PythonError();
       }
-      if (!type_ok(params_[i], kwvals[j])) type_error(params_[i], SIZE_MAX, kwvals[j]);
+      if (!type_ok(params_[i], kwvals[j])) {
+        if (!raise) return false;
+        type_error(params_[i], SIZE_MAX, kwvals[j]);
+      }
       out[i] = kwvals[j];
     }
   }
   for (size_t i = 0; i < n; ++i) {
     if (!out[i] && !params_[i].optional) {
+      if (!raise) return false;
       PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zu)", name_.c_str(),
                    params_[i].name.c_str(), i + 1);
       throw PythonError();
     }
   }
+  return true;
+}
+
+bool ArgParser::varargs_item_ok(PyObject* o) const {
+  return params_[varargs_index_].type == "Tensor[]" ? is_tensor(o) : is_int(o);
+}
+std::string ArgParser::signature_text() const {
+  std::string s = "(";
+  bool kw = false;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const Param& p = params_[i];
+    if (i) s += ", ";
+    if (p.kwarg_only && !kw) {
+      s += "*, ";
+      kw = true;
+    }
+    s += py_type_name(p.type);
+    s += " " + p.name;
+    if (p.optional) s += " = " + p.default_text;
+  }
+  return s + ")";
+}
+
+int OverloadSet::parse(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const {
+  for (size_t i = 0; i < n_; ++i)
+    if (parsers_[i].match(args, nargs, kwnames, out)) return static_cast<int>(i);
+  // No overload takes these arguments: PyTorch's message, listing the accepted signatures.
+  std::string got;
+  for (Py_ssize_t i = 0; i < nargs; ++i) {
+    if (i) got += ", ";
+    got += is_tensor(args[i]) ? "Tensor" : Py_TYPE(args[i])->tp_name;
+  }
+  if (kwnames) {
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(kwnames); ++j) {
+      if (!got.empty()) got += ", ";
+      const char* k = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, j));
+      PyObject* v = args[nargs + j];
+      got += std::string(k ? k : "?") + "=" + (is_tensor(v) ? "Tensor" : Py_TYPE(v)->tp_name);
+    }
+  }
+  std::string msg = name_ + "() received an invalid combination of arguments - got (" + got +
+                    "), but expected one of:";
+  for (size_t i = 0; i < n_; ++i) msg += "\n * " + parsers_[i].signature_text();
+  PyErr_SetString(PyExc_TypeError, msg.c_str());
+  throw PythonError();
+}
+
+thread_local bool t_resolve_only = false;
+thread_local const char* t_resolved = nullptr;
+
+PyObject* report_overload(const char* qualified) {
+  t_resolved = qualified;
+  Py_RETURN_NONE;
 }
 
 // ---- converters ---------------------------------------------------------------------------------------
@@ -253,6 +352,39 @@ DimVector to_intlist(PyObject* o) {
 std::optional<DimVector> opt_intlist(PyObject* o) {
   if (!o || o == Py_None) return std::nullopt;
   return to_intlist(o);
+}
+DimVector to_intlist(PyObject* o, size_t n) {
+  if (!PyTuple_Check(o) && !PyList_Check(o)) return DimVector(n, as_int64(o));
+  return to_intlist(o);
+}
+std::optional<DimVector> opt_intlist(PyObject* o, size_t n) {
+  if (!o || o == Py_None) return std::nullopt;
+  return to_intlist(o, n);
+}
+
+PyObject* wrap_list(const std::vector<Tensor>& v) {
+  PyObject* r = PyTuple_New(static_cast<Py_ssize_t>(v.size()));
+  for (size_t i = 0; i < v.size(); ++i) PyTuple_SET_ITEM(r, i, wrap(v[i]));
+  return r;
+}
+PyObject* wrap_value(const Tensor& t) { return wrap(t); }
+PyObject* wrap_value(int64_t v) { return PyLong_FromLongLong(v); }
+PyObject* wrap_value(double v) { return PyFloat_FromDouble(v); }
+PyObject* wrap_value(bool v) { return PyBool_FromLong(v ? 1 : 0); }
+PyObject* wrap_value(const Scalar& v) {
+  if (v.is_bool()) return wrap_value(v.to_bool());
+  if (v.is_integral()) return wrap_value(v.to_long());
+  return wrap_value(v.to_double());
+}
+PyObject* wrap_value(const std::vector<int64_t>& v) {
+  PyObject* r = PyList_New(static_cast<Py_ssize_t>(v.size()));
+  for (size_t i = 0; i < v.size(); ++i) PyList_SET_ITEM(r, i, PyLong_FromLongLong(v[i]));
+  return r;
+}
+PyObject* wrap_value(const std::vector<double>& v) {
+  PyObject* r = PyList_New(static_cast<Py_ssize_t>(v.size()));
+  for (size_t i = 0; i < v.size(); ++i) PyList_SET_ITEM(r, i, PyFloat_FromDouble(v[i]));
+  return r;
 }
 double to_double(PyObject* o) {
   double d = PyFloat_AsDouble(o);

@@ -47,6 +47,19 @@ PyObject* wrap_tuple(const Tuple& t);
 /// A named tuple (struct sequence of `type`, e.g. ember.return_types.sort) of the tensors in t.
 template <class Tuple>
 PyObject* wrap_named(PyTypeObject* type, const Tuple& t);
+/// A tuple of the tensors of v (PyTorch returns split / chunk / unbind results as tuples).
+PyObject* wrap_list(const std::vector<Tensor>& v);
+/// Python objects of non-tensor results: int, float, bool, Scalar, lists of ints / floats.
+PyObject* wrap_value(const Tensor& t);
+PyObject* wrap_value(int64_t v);
+PyObject* wrap_value(double v);
+PyObject* wrap_value(bool v);
+PyObject* wrap_value(const Scalar& v);
+PyObject* wrap_value(const std::vector<int64_t>& v);
+PyObject* wrap_value(const std::vector<double>& v);
+/// A tuple of the mixed values of t.
+template <class Tuple>
+PyObject* wrap_values(const Tuple& t);
 /// The ember.dtype singleton for st (borrowed).
 PyObject* dtype_object(ScalarType st);
 /// A new ember.device object.
@@ -63,7 +76,10 @@ std::optional<Scalar> opt_scalar(PyObject* o);
 int64_t to_int(PyObject* o);
 std::optional<int64_t> opt_int(PyObject* o);
 DimVector to_intlist(PyObject* o);
+/// A fixed-size int list (int[2]): a single int is repeated n times.
+DimVector to_intlist(PyObject* o, size_t n);
 std::optional<DimVector> opt_intlist(PyObject* o);
+std::optional<DimVector> opt_intlist(PyObject* o, size_t n);
 double to_double(PyObject* o);
 std::optional<double> opt_double(PyObject* o);
 bool to_bool(PyObject* o);
@@ -87,6 +103,10 @@ class ArgParser {
   explicit ArgParser(const char* signature);
   /// Fills out[i] with the borrowed object for parameter i, or nullptr where it was not given.
   void parse(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const;
+  /// As parse, but returns false (no Python error set) when the arguments do not fit.
+  bool match(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const;
+  /// "(Tensor input, int dim, bool keepdim = False)", for error messages.
+  std::string signature_text() const;
 
  private:
   struct Param {
@@ -96,14 +116,40 @@ class ArgParser {
     bool optional;     // has a default
     bool kwarg_only;
     bool allow_none;   // "None" default or a `?` type
+    std::string default_text;
   };
+  bool parse_impl(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out, bool raise) const;
+  bool varargs_item_ok(PyObject* o) const;
   bool type_ok(const Param& p, PyObject* o) const;
   [[noreturn]] void type_error(const Param& p, size_t pos, PyObject* o) const;
   std::string name_;
   std::vector<Param> params_;
   size_t max_positional_;
-  bool varargs_intlist_;
+  bool varargs_;
+  size_t varargs_index_;
 };
+
+/// The overloads of one Python name (max(input), max(input, dim, keepdim), max(input, other)), tried in
+/// schema order: the first whose parser accepts the arguments wins (PyTorch's rule). When none does,
+/// raises TypeError "max() received an invalid combination of arguments - got (...), but expected one of:"
+/// followed by the signatures.
+class OverloadSet {
+ public:
+  OverloadSet(const char* name, const ArgParser* parsers, size_t n) : name_(name), parsers_(parsers), n_(n) {}
+  /// The index of the chosen overload; out as in ArgParser::parse.
+  int parse(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** out) const;
+
+ private:
+  std::string name_;
+  const ArgParser* parsers_;
+  size_t n_;
+};
+
+/// Overload introspection (ember._C._python_overload): while set, generated bindings parse their
+/// arguments, record the chosen entry's qualified name ("aten::max.dim") and return None uncalled.
+extern thread_local bool t_resolve_only;
+extern thread_local const char* t_resolved;
+PyObject* report_overload(const char* qualified);
 
 /// What generated binding files contribute: module functions, Tensor methods, number slots.
 struct Registrations {
@@ -131,6 +177,15 @@ PyObject* ember::py::wrap_tuple(const Tuple& t) {
   PyObject* r = PyTuple_New(n);
   size_t i = 0;
   std::apply([&](const auto&... x) { ((PyTuple_SET_ITEM(r, i++, wrap(x))), ...); }, t);
+  return r;
+}
+
+template <class Tuple>
+PyObject* ember::py::wrap_values(const Tuple& t) {
+  constexpr size_t n = std::tuple_size<Tuple>::value;
+  PyObject* r = PyTuple_New(n);
+  size_t i = 0;
+  std::apply([&](const auto&... x) { ((PyTuple_SET_ITEM(r, i++, wrap_value(x))), ...); }, t);
   return r;
 }
 

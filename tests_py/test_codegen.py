@@ -80,10 +80,12 @@ def test_bool_returns_and_operator_slots(tmp_path):
           doc: x.
     """)
     assert ops[0].returns_bool and not ops[1].returns_bool
-    with pytest.raises(schema.SchemaError, match="returning bool must be native"):
+    with pytest.raises(schema.SchemaError, match="returning non-tensors must be native"):
         load_text(tmp_path, "- op: f(Tensor self) -> bool\n  meta: unary\n  doc: x.\n")
-    with pytest.raises(schema.SchemaError, match="only Tensor returns"):
-        load_text(tmp_path, "- op: f(Tensor self) -> (Tensor, bool)\n  native: true\n  doc: x.\n")
+    with pytest.raises(schema.SchemaError, match="unsupported return type"):
+        load_text(tmp_path, "- op: f(Tensor self) -> (Tensor, str)\n  native: true\n  doc: x.\n")
+    with pytest.raises(schema.SchemaError, match="Tensor\\[\\] return must be the only return"):
+        load_text(tmp_path, "- op: f(Tensor self) -> (Tensor[], Tensor)\n  native: true\n  doc: x.\n")
     import gen_python
     text = gen_python.binding_files(ops)["ops_0.cpp"]
     assert "slot_richcompare" in text and "case Py_LT: return wrap(ember::g(" in text and "Py_tp_richcompare" in text

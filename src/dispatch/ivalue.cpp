@@ -10,7 +10,7 @@ IValue::IValue(const Scalar& s) {
 
 const char* IValue::tagName() const {
   static const char* names[] = {"None", "Tensor", "float", "int", "bool", "int[]", "Tensor[]", "str",
-                                "ScalarType", "Device", "Generator"};
+                                "ScalarType", "Device", "Generator", "float[]"};
   return names[v_.index()];
 }
 
@@ -56,6 +56,10 @@ std::vector<int64_t> IValue::toIntVector() const {
 std::optional<std::vector<int64_t>> IValue::toOptionalIntVector() const {
   if (isNone()) return std::nullopt;
   return toIntVector();
+}
+const std::vector<double>& IValue::toDoubleVector() const {
+  if (!isDoubleList()) bad("float[]");
+  return std::get<std::vector<double>>(v_);
 }
 double IValue::toDouble() const {
   if (isInt()) return static_cast<double>(std::get<int64_t>(v_));

@@ -39,7 +39,7 @@ def shape_preserving(op: Op) -> bool:
 
 
 def node_name(op: Op) -> str:
-    return "".join(p.capitalize() for p in op.name.strip("_").split("_")) + "Backward0"
+    return "".join(p.capitalize() for p in op.id.strip("_").split("_")) + "Backward0"
 
 
 @dataclass

@@ -2,7 +2,7 @@
 the boxed op registry."""
 from __future__ import annotations
 
-from schema import CPP_PARAM, FACTORY_GROUP, META_ALL_ARGS, Arg, Op
+from schema import CPP_PARAM, FACTORY_GROUP, META_ALL_ARGS, NAMESPACE, RETURN_TYPES, Arg, Op
 
 
 def _ga():
@@ -39,7 +39,11 @@ def params(op: Op, *, defaults: bool, method: bool = False, override: dict | Non
         typ = (override or {}).get(a.name, CPP_PARAM[a.type])
         s = f"{typ} {a.name}"
         d = cpp_default(a)
-        if defaults and d is not None:
+        if a.size is not None and d is not None and d != "std::nullopt" and not d.startswith("{"):
+            d = "IntArrayRef({" + ", ".join([d] * a.size) + "})"  # int[2] k=3 -> {3, 3}
+        if d is not None and d.startswith("[") and d.endswith("]"):
+            d = "{" + d[1:-1] + "}"
+        if defaults and d is not None and a.name not in op.cpp_no_default_args:
             s += f" = {d}"
         out.append(s)
     return out
@@ -62,11 +66,9 @@ def call_args(op: Op, *, method: bool = False, replace: dict | None = None) -> l
 def ret_type(op: Op) -> str:
     if op.returns_self:
         return "const Tensor&"
-    if op.returns_bool:
-        return "bool"
     if len(op.returns) == 1:
-        return "Tensor"
-    return "std::tuple<" + ", ".join("Tensor" for _ in op.returns) + ">"
+        return RETURN_TYPES[op.returns[0].type]
+    return "std::tuple<" + ", ".join(RETURN_TYPES[r.type] for r in op.returns) + ">"
 
 
 def fn_ret_type(op: Op) -> str:
@@ -104,7 +106,7 @@ def kernel_params(op: Op) -> list[str]:
 def op_ids_h(ops: list[Op]) -> str:
     lines = [HEADER, "#pragma once", "#include <cstdint>", "", "namespace ember {", "",
              "/// One id per schema op, in schema order.", "enum class OpId : int32_t {"]
-    lines += [f"  {op.name}," for op in ops]
+    lines += [f"  {op.id},  // {op.qualified_name}" for op in ops]
     lines += ["};", f"constexpr int kNumOps = {len(ops)};", "", "}  // namespace ember", ""]
     return "\n".join(lines)
 
@@ -155,7 +157,7 @@ def functions_h(ops: list[Op]) -> str:
           "arguments.", "template <OpId op> struct KernelSig;"]
     for op in ops:
         if op.has_kernel:
-            L.append(f"template <> struct KernelSig<OpId::{op.name}> {{ using fn = void (*)("
+            L.append(f"template <> struct KernelSig<OpId::{op.id}> {{ using fn = void (*)("
                      f"{', '.join(kernel_params(op))}); }};")
     L += ["", "}  // namespace ember", ""]
     return "\n".join(L)
@@ -185,7 +187,7 @@ def native_h(ops: list[Op]) -> str:
          '#include "ember/gen/functions.h"', "", "namespace ember::native {", ""]
     for op in ops:
         if op.native:
-            L.append(f"{fn_ret_type(op)} {op.name}({', '.join(params(op, defaults=False, kernel=True))});")
+            L.append(f"{fn_ret_type(op)} {op.id}({', '.join(params(op, defaults=False, kernel=True))});")
     L += ["", "}  // namespace ember::native", ""]
     return "\n".join(L)
 
@@ -194,9 +196,9 @@ def _structured_body(op: Op) -> list[str]:
     tensors = [a.name for a in op.args if a.type == "Tensor"]
     kargs = ", ".join(f"structured::cast({a.name}, m)" if a.type == "Tensor" else a.name for a in op.args)
     return [
-        f"static void {op.name}_run(const Tensor& out, const structured::MetaResult& m"
+        f"static void {op.id}_run(const Tensor& out, const structured::MetaResult& m"
         + "".join(f", {p}" for p in params(op, defaults=False)) + ") {",
-        f"  auto k = dispatch::kernel<OpId::{op.name}>(m.device.type(), m.compute_dtype);",
+        f"  auto k = dispatch::kernel<OpId::{op.id}>(m.device.type(), m.compute_dtype);",
         f"  k(out, {kargs});",
         "}",
     ], tensors
@@ -222,7 +224,7 @@ def ops_cpp(ops: list[Op]) -> str:
                 L += ga.record_prologue(op)
             L += [f"  auto m = {meta_call};",
                   "  Tensor out = structured::alloc(m);",
-                  f"  {op.name}_run(out, m, {all_names});"]
+                  f"  {op.id}_run(out, m, {all_names});"]
             if diff:
                 L += ga.record_epilogue(op, "out")
             L += ["  return out;", "}"]
@@ -233,27 +235,27 @@ def ops_cpp(ops: list[Op]) -> str:
                       f"  auto m = {meta_call};",
                       f'  structured::check_overlap("{op.name}", out, {{{ptrs}}});',
                       f'  structured::write_into("{op.name}", out, m, false, [&](const Tensor& o) '
-                      f"{{ {op.name}_run(o, m, {all_names}); }});",
+                      f"{{ {op.id}_run(o, m, {all_names}); }});",
                       "  return out;", "}"]
         else:
             L += [f"{fn_ret_type(op)} {op.name}({P}) {{"]
             if diff and op.returns_self:
                 L.append(f'  autograd::check_inplace(self, "{op.name}");')
                 L += ga.record_prologue(op, inplace=True)
-                L += ["  {", "    autograd::NoGradGuard no_grad;", f"    native::{op.name}({names});", "  }"]
+                L += ["  {", "    autograd::NoGradGuard no_grad;", f"    native::{op.id}({names});", "  }"]
                 L += ga.record_epilogue(op, "self", inplace=True)
                 L += ["  return self;"]
             elif diff and len(op.returns) > 1:  # tuple returns: only the first output is differentiable
                 L += ga.record_prologue(op)
                 L += [f"  {fn_ret_type(op)} out;", "  {", "    autograd::NoGradGuard no_grad;",
-                      f"    out = native::{op.name}({names});", "  }"]
+                      f"    out = native::{op.id}({names});", "  }"]
                 L += ga.record_epilogue(op, "std::get<0>(out)",
                                         [f"std::get<{i}>(out)" for i in range(1, len(op.returns))])
                 L += ["  return out;"]
             elif diff:
                 L += ga.record_prologue(op)
                 L += ["  Tensor out;", "  {", "    autograd::NoGradGuard no_grad;",
-                      f"    out = native::{op.name}({names});", "  }"]
+                      f"    out = native::{op.id}({names});", "  }"]
                 if op.args and op.args[0].name == "self" and op.args[0].type == "Tensor":
                     L.append("  if (out.is_same(self)) return out;  // nothing happened (e.g. to() a no-op)")
                 L += ga.record_epilogue(op, "out")
@@ -261,10 +263,10 @@ def ops_cpp(ops: list[Op]) -> str:
             elif op.has_factory_options:
                 # requires_grad is applied to the finished tensor, never to intermediates.
                 n2 = names.replace("options", "options.requires_grad(false)")
-                L += [f"  Tensor out = native::{op.name}({n2});",
+                L += [f"  Tensor out = native::{op.id}({n2});",
                       "  if (options.requires_grad()) out.set_requires_grad(true);", "  return out;"]
             else:
-                L.append(f"  return native::{op.name}({names});")
+                L.append(f"  return native::{op.id}({names});")
             L.append("}")
         short = _short_factory(op)
         if short:
@@ -301,7 +303,7 @@ def ops_cpp(ops: list[Op]) -> str:
                 L += [f"  auto m = {meta_call};",
                       f'  structured::check_overlap("{op.name}_", *this, {{{others}}});',
                       f'  structured::write_into("{op.name}_", *this, m, true, [&](const Tensor& o) '
-                      f"{{ {op.name}_run(o, m, *this{', ' + rest if rest else ''}); }});"]
+                      f"{{ {op.id}_run(o, m, *this{', ' + rest if rest else ''}); }});"]
                 if diff:
                     L += ga.record_epilogue(op, "(*this)", inplace=True)
                 L += ["  return *this;", "}"]
@@ -326,30 +328,100 @@ _UNBOX = {
 }
 
 
+def _ivalue_default(a: Arg) -> str:
+    """The C++ IValue of an argument's schema default."""
+    d = a.default
+    if d is None or d == "None":
+        return "IValue()"
+    if d in ("True", "False"):
+        return f"IValue({d.lower()})"
+    if d.startswith(("'", '"')):
+        return f'IValue(std::string("{d[1:-1]}"))'
+    base = a.type.rstrip("?")
+    if base == "int[]":
+        items = d[1:-1].split(",") if d.startswith("[") else [d] * (a.size or 1)
+        items = [x.strip() for x in items if x.strip()]
+        return "IValue(std::vector<int64_t>{" + ", ".join(f"int64_t({x})" for x in items) + "})"
+    if base == "float" or any(c in d for c in ".eE") and base != "str":
+        return f"IValue(double({d}))"
+    return f"IValue(int64_t({d}))"
+
+
+def _arg_infos(op: Op, args: list[Arg], scalar_ok: set[str]) -> str:
+    def one(a: Arg) -> str:
+        has = "true" if a.default is not None else "false"
+        return (f'{{"{a.name}", "{a.type}", {has}, "{a.default or ""}", {"true" if a.kwarg_only else "false"}, '
+                f'{"true" if a.name in scalar_ok else "false"}, {a.size or 0}, {_ivalue_default(a)}}}')
+    return ", ".join(one(a) for a in args)
+
+
+def _schema_text(name: str, overload: str, args: list[Arg], returns: str) -> str:
+    parts, kw = [], False
+    for a in args:
+        if a.kwarg_only and not kw:
+            parts.append("*")
+            kw = True
+        t = a.schema_type
+        if a.alias:
+            t = t.replace("Tensor", f"Tensor({a.alias})", 1)
+        parts.append(f"{t} {a.name}" + (f"={a.default}" if a.default is not None else ""))
+    return f"{name}.{overload}({', '.join(parts)}) -> {returns}"
+
+
+def _returns_text(op: Op) -> str:
+    def one(r: Arg) -> str:
+        t = r.type if not r.alias else r.type.replace("Tensor", f"Tensor({r.alias})", 1)
+        return t + (f" {r.ret_name}" if r.ret_name else "")
+    if len(op.returns) == 1:
+        return one(op.returns[0])
+    return "(" + ", ".join(one(r) for r in op.returns) + ")"
+
+
+def _unbox_lines(op: Op, args: list[Arg], n: int, scalar_ok: set[str], scalar_typed: set[str]) -> list[str]:
+    L = [f"  IValue* a = s.data() + (s.size() - {n});"]
+    for i, arg in enumerate(args):
+        if op.has_factory_options and arg.name in FACTORY_GROUP:
+            continue
+        if arg.name in scalar_typed:
+            conv = f"a[{i}].toScalar()"
+        elif arg.name in scalar_ok and arg.type == "Tensor":
+            conv = f"unbox_tensor_or_scalar(a[{i}])"
+        else:
+            conv = _UNBOX[arg.type].format(v=f"a[{i}]")
+        if arg.type == "int[]?":
+            L.append(f"  auto {arg.name}_v = {conv};")
+            L.append(f"  std::optional<IntArrayRef> {arg.name};")
+            L.append(f"  if ({arg.name}_v) {arg.name} = IntArrayRef(*{arg.name}_v);")
+        else:
+            L.append(f"  auto {arg.name} = {conv};")
+    if op.has_factory_options:
+        idx = {a.name: i for i, a in enumerate(args)}
+        L.append(f"  TensorOptions options = TensorOptions().dtype(a[{idx['dtype']}].toOptionalScalarType())"
+                 f".device(a[{idx['device']}].toOptionalDevice()).requires_grad(a[{idx['requires_grad']}].toBool());")
+    return L
+
+
+def _push_result(op: Op) -> list[str]:
+    if len(op.returns) == 1:
+        if op.returns[0].type == "Tensor":
+            return ["  s.emplace_back(Tensor(r));"]
+        return ["  s.emplace_back(r);"]
+    return [f"  s.emplace_back(std::get<{i}>(r));" for i in range(len(op.returns))]
+
+
 def registry_cpp(ops: list[Op]) -> str:
+    """The op table: each schema op (indexed by OpId), then the in-place, out= and Scalar forms as entries
+    of their own, each with a boxed wrapper that unboxes the arguments and calls the C++ API."""
     L = [HEADER, '#include "ember/dispatch/registry.h"', '#include "ember/gen/functions.h"', "",
          "namespace ember {", "namespace {", ""]
+    primary, derived = [], []
     for op in ops:
         n = len(op.args)
-        L.append(f"void boxed_{op.name}(Stack& s) {{")
+        scalar_ok = set(op.scalar_args)
+        fn = f"boxed_{op.id}"
+        L.append(f"void {fn}(Stack& s) {{")
         L.append(f'  check_stack(s, {n}, "{op.name}");')
-        L.append(f"  IValue* a = s.data() + (s.size() - {n});")
-        names = []
-        for i, arg in enumerate(op.args):
-            if op.has_factory_options and arg.name in FACTORY_GROUP:
-                continue
-            conv = _UNBOX[arg.type].format(v=f"a[{i}]")
-            if arg.type == "int[]?":
-                L.append(f"  auto {arg.name}_v = {conv};")
-                L.append(f"  std::optional<IntArrayRef> {arg.name};")
-                L.append(f"  if ({arg.name}_v) {arg.name} = IntArrayRef(*{arg.name}_v);")
-            else:
-                L.append(f"  auto {arg.name} = {conv};")
-            names.append(arg.name)
-        if op.has_factory_options:
-            idx = {a.name: i for i, a in enumerate(op.args)}
-            L.append(f"  TensorOptions options = TensorOptions().dtype(a[{idx['dtype']}].toOptionalScalarType())"
-                     f".device(a[{idx['device']}].toOptionalDevice()).requires_grad(a[{idx['requires_grad']}].toBool());")
+        L += _unbox_lines(op, op.args, n, scalar_ok, set())
         call_names = call_args(op)
         if "function" in op.variants:
             call = f"{op.name}({', '.join(call_names)})"
@@ -357,20 +429,56 @@ def registry_cpp(ops: list[Op]) -> str:
             call = f"{op.args[0].name}.{op.name}({', '.join(call_names[1:])})"
         L.append(f"  auto r = {call};")
         L.append(f"  s.resize(s.size() - {n});")
-        if op.returns_bool:
-            L.append("  s.emplace_back(r);")
-        elif len(op.returns) == 1:
-            L.append("  s.emplace_back(Tensor(r));")
-        else:
-            for i in range(len(op.returns)):
-                L.append(f"  s.emplace_back(std::get<{i}>(r));")
+        L += _push_result(op)
         L.append("}")
+        kind = "OpKind::Inplace" if op.returns_self and op.name.endswith("_") else "OpKind::Functional"
+        primary.append((op, op.name, op.overload, op.args, _returns_text(op), fn, kind, scalar_ok))
+        self_arg = op.args[0] if op.args else None
+        if op.inplace:
+            fn_i = f"boxed_{op.id}_inplace"
+            rest = ", ".join(call_names[1:])
+            L += [f"void {fn_i}(Stack& s) {{", f'  check_stack(s, {n}, "{op.name}_");']
+            L += _unbox_lines(op, op.args, n, scalar_ok, set())
+            L += [f"  Tensor r = {self_arg.name};", f"  r.{op.name}_({rest});", f"  s.resize(s.size() - {n});",
+                  "  s.emplace_back(std::move(r));", "}"]
+            iargs = [Arg(a.name, a.type, a.default, a.kwarg_only, "a!" if i == 0 else a.alias, size=a.size)
+                     for i, a in enumerate(op.args)]
+            derived.append((op, op.name + "_", op.overload, iargs, "Tensor(a!)", fn_i, "OpKind::Inplace", scalar_ok))
+        if op.out:
+            fn_o = f"boxed_{op.id}_out"
+            L += [f"void {fn_o}(Stack& s) {{", f'  check_stack(s, {n + 1}, "{op.name}");']
+            L += _unbox_lines(op, op.args, n + 1, scalar_ok, set())
+            L += [f"  Tensor out = a[{n}].toTensor();", f"  {op.name}_out(out, {', '.join(call_names)});",
+                  f"  s.resize(s.size() - {n + 1});", "  s.emplace_back(std::move(out));", "}"]
+            oargs = list(op.args) + [Arg("out", "Tensor", None, True, "a!")]
+            derived.append((op, op.name, op.out_overload, oargs, "Tensor(a!)", fn_o, "OpKind::Out", scalar_ok))
+        for s_arg, ovl in op.scalar_overloads.items():
+            sargs = [Arg(a.name, "Scalar" if a.name == s_arg else a.type, a.default, a.kwarg_only, a.alias, size=a.size)
+                     for a in op.args]
+            fn_s = f"boxed_{op.id}_{s_arg}_scalar"
+            if "function" in op.variants:
+                call = f"{op.name}({', '.join(call_names)})"
+            else:
+                call = f"{self_arg.name}.{op.name}({', '.join(call_names[1:])})"
+            L += [f"void {fn_s}(Stack& s) {{", f'  check_stack(s, {n}, "{op.name}");']
+            L += _unbox_lines(op, op.args, n, set(), {s_arg})
+            L += [f"  auto r = {call};", f"  s.resize(s.size() - {n});"] + _push_result(op) + ["}"]
+            derived.append((op, op.name, ovl, sargs, _returns_text(op), fn_s, "OpKind::Scalar", set()))
+            if op.inplace and s_arg != self_arg.name:
+                fn_si = f"boxed_{op.id}_{s_arg}_scalar_inplace"
+                L += [f"void {fn_si}(Stack& s) {{", f'  check_stack(s, {n}, "{op.name}_");']
+                L += _unbox_lines(op, op.args, n, set(), {s_arg})
+                L += [f"  Tensor r = {self_arg.name};", f"  r.{op.name}_({', '.join(call_names[1:])});",
+                      f"  s.resize(s.size() - {n});", "  s.emplace_back(std::move(r));", "}"]
+                siargs = [Arg(a.name, a.type, a.default, a.kwarg_only, "a!" if i == 0 else a.alias, size=a.size)
+                          for i, a in enumerate(sargs)]
+                derived.append((op, op.name + "_", ovl, siargs, "Tensor(a!)", fn_si, "OpKind::ScalarInplace", set()))
     L += ["", "}  // namespace", "", "const std::vector<OpInfo>& all_ops() {",
           "  static const std::vector<OpInfo> table = {"]
-    for op in ops:
-        args = ", ".join(f'{{"{a.name}", "{a.type}", {"true" if a.default is not None else "false"}, '
-                         f'"{a.default or ""}", {"true" if a.kwarg_only else "false"}}}' for a in op.args)
-        L.append(f'    {{OpId::{op.name}, "{op.name}", "{op.signature}", {{{args}}}, {len(op.returns)}, '
-                 f"&boxed_{op.name}}},")
+    for op, name, ovl, args, rets, fn, kind, scalar_ok in primary + derived:
+        nret = len(op.returns)
+        text = _schema_text(name, ovl, args, rets)
+        L.append(f'    {{OpId::{op.id}, "{name}", "{ovl}", "{text}", {{{_arg_infos(op, args, scalar_ok)}}}, {nret}, '
+                 f'&{fn}, {kind}, "{NAMESPACE}::{name}.{ovl}"}},')
     L += ["  };", "  return table;", "}", "", "}  // namespace ember", ""]
     return "\n".join(L)

@@ -3,7 +3,7 @@ docs/bindings.md) and the _C.pyi stubs."""
 from __future__ import annotations
 
 from gen_cpp import HEADER, call_args, cpp_default
-from schema import FACTORY_GROUP, PY_OPERATORS, PY_TYPE, RICHCOMPARE_OPS, UNARY_SLOTS, Op
+from schema import FACTORY_GROUP, NAMESPACE, PY_OPERATORS, PY_TYPE, RICHCOMPARE_OPS, UNARY_SLOTS, Op
 
 # Parser type tags (bindings/arg_parser.h) and the converter for each schema type.
 _CONV = {
@@ -17,21 +17,23 @@ _CONV = {
 NUM_FILES = 4
 
 
-def py_sig(op: Op, method: bool) -> str:
+def py_sig(op: Op, method: bool, name: str | None = None, out: bool = True) -> str:
     parts, kw = [], False
     args = op.args[1:] if method else op.args
     for a in args:
         if a.kwarg_only and not kw:
             parts.append("*")
             kw = True
-        t = "TensorOrScalar" if a.name in op.scalar_args else a.type
-        name = "input" if (a.name == "self" and not method) else a.name
-        parts.append(f"{t} {name}" + (f"={a.default}" if a.default is not None else ""))
-    if op.out and not method:
+        t = "TensorOrScalar" if a.name in op.scalar_args else a.schema_type
+        if op.varargs and a.type == "Tensor[]" and not a.kwarg_only:
+            t = "Tensor..."
+        pname = "input" if (a.name == "self" and not method) else a.name
+        parts.append(f"{t} {pname}" + (f"={a.default}" if a.default is not None else ""))
+    if out and op.out and not method:
         if not kw:
             parts.append("*")
         parts.append("Tensor? out=None")
-    return f"{op.pyname}({', '.join(parts)})"
+    return f"{name or op.pyname}({', '.join(parts)})"
 
 
 def _conv_lines(op: Op, method: bool) -> list[str]:
@@ -44,12 +46,17 @@ def _conv_lines(op: Op, method: bool) -> list[str]:
         conv = ("tensor_or_scalar({o})" if a.name in op.scalar_args else _CONV[a.type]).format(o=o)
         d = cpp_default(a)
         if a.type == "int[]?":
-            L.append(f"  auto {a.name}_v = opt_intlist({o});")
+            L.append(f"  auto {a.name}_v = opt_intlist({o}{', ' + str(a.size) if a.size else ''});")
             L.append(f"  std::optional<IntArrayRef> {a.name};")
             L.append(f"  if ({a.name}_v) {a.name} = IntArrayRef(*{a.name}_v);")
             continue
         if a.type == "int[]":
-            L.append(f"  DimVector {a.name}_v = to_intlist({o});")
+            if a.default is not None:
+                dv = a.default[1:-1] if a.default.startswith("[") else ", ".join([a.default] * (a.size or 1))
+                L.append(f"  DimVector {a.name}_v = {o} ? to_intlist({o}{', ' + str(a.size) if a.size else ''})"
+                         f" : DimVector({{{dv}}});")
+            else:
+                L.append(f"  DimVector {a.name}_v = to_intlist({o}{', ' + str(a.size) if a.size else ''});")
             L.append(f"  IntArrayRef {a.name} = {a.name}_v;")
             continue
         if d is None:
@@ -67,25 +74,51 @@ def _conv_lines(op: Op, method: bool) -> list[str]:
     return L
 
 
-def _binding(op: Op, method: bool) -> list[str]:
-    fname = f"{'meth' if method else 'fn'}_{op.pyname}"
-    nparams = len(op.args) - (1 if method else 0) + (1 if (op.out and not method) else 0)
-    L = [f"static PyObject* {fname}(PyObject* self_, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {{",
-         "  EMBER_PY_TRY",
-         f'  static const ArgParser parser("{py_sig(op, method)}");',
-         f"  PyObject* p[{max(nparams, 1)}];",
-         "  parser.parse(args, nargs, kwnames, p);"]
+def _wrap_result(op: Op) -> list[str]:
+    if len(op.returns) == 1:
+        return [f"  return {_WRAP[op.returns[0].type]};"]
+    if op.return_names and all(r.type == "Tensor" for r in op.returns):
+        return [f"  return wrap_named(return_type_{op.id}(), r);"]
+    if all(r.type == "Tensor" for r in op.returns):
+        return ["  return wrap_tuple(r);"]
+    return ["  return wrap_values(r);"]
+
+
+# Python object of a C++ result r, by return type.
+_WRAP = {"Tensor": "wrap(std::move(r))", "Tensor[]": "wrap_list(r)", "bool": "PyBool_FromLong(r ? 1 : 0)",
+         "int": "PyLong_FromLongLong(r)", "float": "PyFloat_FromDouble(r)", "int[]": "wrap_value(r)",
+         "float[]": "wrap_value(r)", "Scalar": "wrap_value(r)"}
+
+
+def _entry_names(op: Op) -> tuple[str, str, str]:
+    """Qualified names of an op's functional, in-place and out= entries (docs/op_names.md)."""
+    return (op.qualified_name, f"{NAMESPACE}::{op.name}_.{op.overload}", f"{NAMESPACE}::{op.name}.{op.out_overload}")
+
+
+def _case(op: Op, form: str, nparams: int) -> list[str]:
+    """Code after the parser filled p[]: convert, call, wrap. form: function, method or inplace."""
+    method = form != "function"
+    qual, qual_i, qual_o = _entry_names(op)
+    L = []
     if method:
         L.append(f"  const Tensor& {op.args[0].name} = tensor_of(self_);")
+    has_out = op.out and form == "function"
+    if has_out:
+        L.append(f"  if (t_resolve_only) return report_overload(p[{nparams - 1}] && p[{nparams - 1}] != Py_None ? "
+                 f'"{qual_o}" : "{qual}");')
+    else:
+        L.append(f'  if (t_resolve_only) return report_overload("{qual_i if form == "inplace" else qual}");')
     L += _conv_lines(op, method)
     names = call_args(op)
-    if op.out and not method:
-        L.append(f"  if (p[{nparams - 1}] && p[{nparams - 1}] != Py_None) {{")
-        L.append(f"    Tensor out = tensor_of(p[{nparams - 1}]);")
-        L.append(f"    ember::{op.name}_out(out, {', '.join(names)});")
-        L.append(f"    Py_INCREF(p[{nparams - 1}]);")
-        L.append(f"    return p[{nparams - 1}];")
-        L.append("  }")
+    if form == "inplace":
+        return L + [f"  {op.args[0].name}.{op.name}_({', '.join(names[1:])});", "  Py_INCREF(self_);", "  return self_;"]
+    if has_out:
+        L += [f"  if (p[{nparams - 1}] && p[{nparams - 1}] != Py_None) {{",
+              f"    Tensor out = tensor_of(p[{nparams - 1}]);",
+              f"    ember::{op.name}_out(out, {', '.join(names)});",
+              f"    Py_INCREF(p[{nparams - 1}]);",
+              f"    return p[{nparams - 1}];",
+              "  }"]
     if method:
         L.append(f"  auto r = {op.args[0].name}.{op.name}({', '.join(names[1:])});")
     else:
@@ -93,25 +126,45 @@ def _binding(op: Op, method: bool) -> list[str]:
     if op.returns_self:
         src = "self_" if method else "p[0]"
         L.append(f"  (void)r;\n  Py_INCREF({src});\n  return {src};")
-    elif op.returns_bool:
-        L.append("  return PyBool_FromLong(r ? 1 : 0);")
-    elif len(op.returns) == 1:
-        L.append("  return wrap(std::move(r));")
-    elif op.return_names:
-        L.append(f"  return wrap_named(return_type_{op.name}(), r);")
     else:
-        L.append("  return wrap_tuple(r);")
+        L += _wrap_result(op)
+    return L
+
+
+def _nparams(op: Op, form: str) -> int:
+    if form == "function":
+        return len(op.args) + (1 if op.out else 0)
+    return len(op.args) - 1
+
+
+def _sig(op: Op, form: str, pyname: str) -> str:
+    if form == "inplace":
+        return py_sig(op, True, name=pyname)
+    return py_sig(op, form == "method", name=pyname)
+
+
+def _binding(fname: str, pyname: str, entries: list[tuple[Op, str]]) -> list[str]:
+    """One vectorcall function for a Python name: a single ArgParser, or an OverloadSet trying each
+    overload's parser in schema order."""
+    maxp = max(max(_nparams(op, form) for op, form in entries), 1)
+    L = [f"static PyObject* {fname}(PyObject* self_, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {{",
+         "  EMBER_PY_TRY", f"  PyObject* p[{maxp}];"]
+    if len(entries) == 1:
+        op, form = entries[0]
+        L += [f'  static const ArgParser parser("{_sig(op, form, pyname)}");',
+              "  parser.parse(args, nargs, kwnames, p);"]
+        L += _case(op, form, _nparams(op, form))
+    else:
+        L.append("  static const ArgParser parsers[] = {")
+        L += [f'      ArgParser("{_sig(op, form, pyname)}"),' for op, form in entries]
+        L += ["  };", f'  static const OverloadSet overloads("{pyname}", parsers, {len(entries)});',
+              "  switch (overloads.parse(args, nargs, kwnames, p)) {"]
+        for k, (op, form) in enumerate(entries):
+            L.append(f"  case {k}: {{")
+            L += ["  " + x for x in _case(op, form, _nparams(op, form))]
+            L.append("  }")
+        L += ["  }", "  Py_RETURN_NONE;"]
     L += ["  EMBER_PY_CATCH", "}"]
-    if method and op.inplace:
-        L += [f"static PyObject* meth_{op.name}_(PyObject* self_, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {{",
-              "  EMBER_PY_TRY",
-              f'  static const ArgParser parser("{py_sig(op, True).replace(op.pyname + "(", op.name + "_(", 1)}");',
-              f"  PyObject* p[{max(len(op.args) - 1, 1)}];",
-              "  parser.parse(args, nargs, kwnames, p);",
-              f"  const Tensor& {op.args[0].name} = tensor_of(self_);"]
-        L += _conv_lines(op, True)
-        L += [f"  {op.args[0].name}.{op.name}_({', '.join(names[1:])});",
-              "  Py_INCREF(self_);", "  return self_;", "  EMBER_PY_CATCH", "}"]
     return L
 
 
@@ -120,7 +173,7 @@ def _return_type(op: Op) -> list[str]:
     torch.return_types (sort(...).values / .indices)."""
     fields = ", ".join(f'{{"{n}", nullptr}}' for n in op.return_names)
     n = len(op.return_names)
-    return [f"static PyTypeObject* return_type_{op.name}() {{",
+    return [f"static PyTypeObject* return_type_{op.id}() {{",
             f"  static PyStructSequence_Field fields[] = {{{fields}, {{nullptr, nullptr}}}};",
             f'  static PyStructSequence_Desc desc = {{"ember.return_types.{op.pyname}", nullptr, fields, {n}}};',
             "  static PyTypeObject* type = PyStructSequence_NewType(&desc);",
@@ -173,25 +226,45 @@ def _richcompare(ops: list[Op]) -> list[str]:
     return L
 
 
+def _groups(ops: list[Op]):
+    """Python functions and methods, each with its overloads in schema order: (py name, [(op, form)])."""
+    fns, meths = {}, {}
+    for op in ops:
+        if "function" in op.variants:
+            fns.setdefault(op.pyname, []).append((op, "function"))
+        if "method" in op.variants:
+            meths.setdefault(op.pyname, []).append((op, "method"))
+            if op.inplace:
+                meths.setdefault(op.name + "_", []).append((op, "inplace"))
+    return fns, meths
+
+
 def binding_files(ops: list[Op]) -> dict[str, str]:
     files = {}
+    fns, meths = _groups(ops)
+    order = {op.qualified_name: i for i, op in enumerate(ops)}
     for k in range(NUM_FILES):
-        chunk = [op for i, op in enumerate(ops) if i % NUM_FILES == k]
         L = [HEADER, '#include "arg_parser.h"', '#include "ember/gen/functions.h"', "", "namespace ember::py {",
              "namespace {", ""]
-        fns, meths, slots = [], [], []
+        fn_defs, meth_defs, slots = [], [], []
         seen_slots = set()
-        for op in chunk:
-            if op.return_names:
+        mine = [op for i, op in enumerate(ops) if i % NUM_FILES == k]
+        for op in mine:
+            if op.return_names and all(r.type == "Tensor" for r in op.returns):
                 L += _return_type(op)
-            if "function" in op.variants:
-                L += _binding(op, False)
-                fns.append((op.pyname, f"fn_{op.pyname}", op.doc))
-            if "method" in op.variants:
-                L += _binding(op, True)
-                meths.append((op.pyname, f"meth_{op.pyname}", op.doc))
-                if op.inplace:
-                    meths.append((op.name + "_", f"meth_{op.name}_", f"In-place version of {op.name}."))
+        # A Python name lives in the file of its first overload.
+        for pyname, entries in fns.items():
+            if order[entries[0][0].qualified_name] % NUM_FILES != k:
+                continue
+            L += _binding(f"fn_{pyname}", pyname, entries)
+            fn_defs.append((pyname, f"fn_{pyname}", entries[0][0].doc))
+        for pyname, entries in meths.items():
+            if order[entries[0][0].qualified_name] % NUM_FILES != k:
+                continue
+            L += _binding(f"meth_{pyname}", pyname, entries)
+            doc = entries[0][0].doc if entries[0][1] != "inplace" else f"In-place version of {entries[0][0].name}."
+            meth_defs.append((pyname, f"meth_{pyname}", doc))
+        for op in mine:
             for d in op.py_operators:
                 slot = PY_OPERATORS[d]
                 if slot == "tp_richcompare" or slot in seen_slots:
@@ -205,10 +278,10 @@ def binding_files(ops: list[Op]) -> dict[str, str]:
                 L += rc
                 slots.append(("tp_richcompare", "slot_richcompare"))
         L += ["", "}  // namespace", "", f"void register_ops_{k}(Registrations& r) {{"]
-        for name, fn, doc in fns:
+        for name, fn, doc in fn_defs:
             doc = doc.replace('"', '\\"')
             L.append(f'  r.functions.push_back({{"{name}", (PyCFunction)(void (*)()){fn}, METH_FASTCALL | METH_KEYWORDS, "{doc}"}});')
-        for name, fn, doc in meths:
+        for name, fn, doc in meth_defs:
             doc = doc.replace('"', '\\"')
             L.append(f'  r.methods.push_back({{"{name}", (PyCFunction)(void (*)()){fn}, METH_FASTCALL | METH_KEYWORDS, "{doc}"}});')
         for slot, fn in slots:
@@ -240,27 +313,33 @@ def _pyi_params(op: Op, method: bool) -> str:
     return ", ".join(parts)
 
 
+_PYI_RET = {"Tensor": "Tensor", "Tensor[]": "tuple[Tensor, ...]", "bool": "bool", "int": "int", "float": "float",
+            "int[]": "list[int]", "float[]": "list[float]", "Scalar": "Number"}
+
+
 def _pyi_ret(op: Op) -> str:
-    if op.returns_bool:
-        return "bool"
     if len(op.returns) > 1:
-        return "tuple[" + ", ".join("Tensor" for _ in op.returns) + "]"
-    return "Tensor"
+        return "tuple[" + ", ".join(_PYI_RET[r.type] for r in op.returns) + "]"
+    return _PYI_RET[op.returns[0].type]
 
 
 def pyi(ops: list[Op]) -> str:
     L = ["# Generated by tools/codegen from src/ops/*.yaml. Do not edit.",
-         "from typing import Optional, Sequence, Union", "from numbers import Number", "",
+         "from typing import Optional, Sequence, Union, overload", "from numbers import Number", "",
          "class dtype: ...", "class device: ...", "", "class Tensor:"]
-    for op in ops:
-        if "method" in op.variants:
-            L.append(f"    def {op.pyname}({_pyi_params(op, True)}) -> {_pyi_ret(op)}:")
+    fns, meths = _groups(ops)
+    for name, entries in meths.items():
+        for op, form in entries:
+            if len(entries) > 1:
+                L.append("    @overload")
+            ret = "Tensor" if form == "inplace" else _pyi_ret(op)
+            L.append(f"    def {name}({_pyi_params(op, True)}) -> {ret}:")
             L.append(f'        """{op.doc}"""')
-            if op.inplace:
-                L.append(f"    def {op.name}_({_pyi_params(op, True)}) -> Tensor: ...")
     L.append("")
-    for op in ops:
-        if "function" in op.variants:
-            L.append(f"def {op.pyname}({_pyi_params(op, False)}) -> {_pyi_ret(op)}:")
+    for name, entries in fns.items():
+        for op, _ in entries:
+            if len(entries) > 1:
+                L.append("@overload")
+            L.append(f"def {name}({_pyi_params(op, False)}) -> {_pyi_ret(op)}:")
             L.append(f'    """{op.doc}"""')
     return "\n".join(L) + "\n"

@@ -57,7 +57,14 @@ META_KINDS = {"binary", "binary_nobool", "binary_float", "binary_same_dtype", "u
 # Meta rules that also get the op's non-tensor arguments (clamp's Scalar bounds take part in promotion).
 META_ALL_ARGS = {"clamp"}
 KEYS = {"op", "variants", "scalar_args", "operators", "inplace", "out", "meta", "native", "dispatch",
-        "composite", "backward", "doc", "python_name"}
+        "composite", "backward", "doc", "python_name", "scalar_overloads", "out_overload", "varargs",
+        "cpp_no_default_args"}
+# Types an op may return (besides Tensor, Tensor(a), Tensor(a!)): C++ type and Python/boxed handling.
+RETURN_TYPES = {
+    "Tensor": "Tensor", "Tensor[]": "std::vector<Tensor>", "int": "int64_t", "float": "double", "bool": "bool",
+    "int[]": "std::vector<int64_t>", "float[]": "std::vector<double>", "Scalar": "Scalar",
+}
+NAMESPACE = "aten"
 PY_OPERATORS = {  # python dunder -> (number slot, kind)
     "__add__": "nb_add", "__radd__": "nb_add", "__iadd__": "nb_inplace_add",
     "__sub__": "nb_subtract", "__rsub__": "nb_subtract", "__isub__": "nb_inplace_subtract",
@@ -94,6 +101,14 @@ class Arg:
     kwarg_only: bool = False
     alias: str | None = None  # "a" or "a!" from Tensor(a) / Tensor(a!)
     ret_name: str | None = None  # returns only: "values" in -> (Tensor values, Tensor indices)
+    size: int | None = None  # int[2]: a fixed-size list; a single int is repeated size times
+
+    @property
+    def schema_type(self) -> str:
+        """The type as written in a schema (int[2] keeps its size)."""
+        if self.size is not None:
+            return self.type.replace("[]", f"[{self.size}]")
+        return self.type
 
     @property
     def is_tensor(self) -> bool:
@@ -102,7 +117,7 @@ class Arg:
 
 @dataclass
 class Op:
-    name: str
+    name: str  # the op's name: the C++ function / method and the Python name
     args: list[Arg]
     returns: list[Arg]
     variants: list[str]
@@ -121,6 +136,25 @@ class Op:
     python_name: str | None = None
     signature: str = ""
     return_names: list[str] = field(default_factory=list)  # (Tensor values, Tensor indices): a named tuple
+    overload: str = "default"  # add.Tensor -> "Tensor"; "default" when the schema gives none
+    id: str = ""  # unique C++ identifier (OpId, kernel signature, node, native fn): name, or name_overload
+    scalar_overloads: dict[str, str] = field(default_factory=dict)  # scalar arg -> overload name of that form
+    out_overload: str = "out"
+    varargs: bool = False  # Python: the Tensor[] parameter also takes the tensors as separate arguments
+    cpp_no_default_args: list[str] = field(default_factory=list)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{NAMESPACE}::{self.name}.{self.overload}"
+
+    @property
+    def returns_list(self) -> bool:
+        return len(self.returns) == 1 and self.returns[0].type == "Tensor[]"
+
+    @property
+    def returns_plain(self) -> bool:
+        """Returns only non-tensor values (bool, int, float, int[], ...): computed by native code."""
+        return all(r.type not in ("Tensor", "Tensor[]") for r in self.returns)
 
     @property
     def structured(self) -> bool:
@@ -133,6 +167,10 @@ class Op:
     @property
     def returns_bool(self) -> bool:
         return len(self.returns) == 1 and self.returns[0].type == "bool"
+
+    @property
+    def returns_tuple(self) -> bool:
+        return len(self.returns) > 1
 
     @property
     def returns_self(self) -> bool:
@@ -148,19 +186,23 @@ class Op:
         return self.python_name or self.name
 
 
-_SIG = re.compile(r"^(\w+)\((.*)\)\s*->\s*(.+)$")
-_ARG = re.compile(r"^(Tensor|Scalar|int|float|bool|str|ScalarType|Device|Generator)(\((\w!?)\))?(\[\])?(\?)?\s+(\w+)(=(.+))?$")
+_SIG = re.compile(r"^(\w+)(?:\.(\w+))?\((.*)\)\s*->\s*(.+)$")
+_ARG = re.compile(r"^(Tensor|Scalar|int|float|bool|str|ScalarType|Device|Generator)(\((\w!?)\))?(\[(\d*)\])?(\?)?\s+(\w+)(=(.+))?$")
 
 
 def _parse_arg(text: str, kwarg_only: bool, where: str) -> Arg:
     m = _ARG.match(text.strip())
     if not m:
         raise SchemaError(f"{where}: cannot parse argument '{text.strip()}'")
-    base, _, alias, lst, opt, name, _, default = m.groups()
-    typ = base + (lst or "") + (opt or "")
+    base, _, alias, lst, size, opt, name, _, default = m.groups()
+    typ = base + ("[]" if lst else "") + (opt or "")
     if typ not in CPP_PARAM:
         raise SchemaError(f"{where}: unsupported type '{typ}'")
-    return Arg(name, typ, default, kwarg_only, alias)
+    if size and base != "int":
+        raise SchemaError(f"{where}: only int lists may have a fixed size ('{text.strip()}')")
+    if alias and base != "Tensor":
+        raise SchemaError(f"{where}: only tensors carry alias annotations ('{text.strip()}')")
+    return Arg(name, typ, default, kwarg_only, alias, size=int(size) if size else None)
 
 
 def _parse_returns(text: str, where: str) -> list[Arg]:
@@ -169,14 +211,17 @@ def _parse_returns(text: str, where: str) -> list[Arg]:
         parts = [p.strip() for p in text[1:-1].split(",")]
     else:
         parts = [text]
-    if parts == ["bool"]:  # a plain Python bool (allclose, equal): only as the single return
-        return [Arg("result0", "bool")]
     out = []
     for i, p in enumerate(parts):
-        m = re.match(r"^Tensor(\((\w!?)\))?(\s+\w+)?$", p)
-        if not m:
-            raise SchemaError(f"{where}: only Tensor returns are supported, got '{p}'")
-        out.append(Arg(f"result{i}", "Tensor", alias=m.group(2), ret_name=m.group(3).strip() if m.group(3) else None))
+        m = re.match(r"^(Tensor|int|float|bool|Scalar)(\((\w!?)\))?(\[\])?(\s+\w+)?$", p)
+        if not m or (m.group(2) and m.group(1) != "Tensor"):
+            raise SchemaError(f"{where}: unsupported return type '{p}' (known: {sorted(RETURN_TYPES)})")
+        typ = m.group(1) + (m.group(4) or "")
+        if typ not in RETURN_TYPES:
+            raise SchemaError(f"{where}: unsupported return type '{p}' (known: {sorted(RETURN_TYPES)})")
+        if typ == "Tensor[]" and len(parts) > 1:
+            raise SchemaError(f"{where}: a Tensor[] return must be the only return")
+        out.append(Arg(f"result{i}", typ, alias=m.group(3), ret_name=m.group(5).strip() if m.group(5) else None))
     return out
 
 
@@ -184,14 +229,14 @@ def parse_signature(sig: str, where: str):
     m = _SIG.match(sig.strip())
     if not m:
         raise SchemaError(f"{where}: cannot parse signature '{sig}'")
-    name, params, rets = m.groups()
+    name, overload, params, rets = m.groups()
     args, kwonly = [], False
     for p in [p for p in params.split(",") if p.strip()]:
         if p.strip() == "*":
             kwonly = True
             continue
         args.append(_parse_arg(p, kwonly, where))
-    return name, args, _parse_returns(rets, where)
+    return name, overload, args, _parse_returns(rets, where)
 
 
 def _check_formula(op: Op, input_name: str, formula: str, all_ops: dict[str, Op]):
@@ -223,7 +268,7 @@ def load(schema_dir: Path) -> list[Op]:
             unknown = set(e) - KEYS
             if unknown:
                 raise SchemaError(f"{where}: {e['op']}: unknown keys {sorted(unknown)}")
-            name, args, rets = parse_signature(e["op"], where)
+            name, overload, args, rets = parse_signature(e["op"], where)
             where = f"{path.name}: {name}"
             if "doc" not in e:
                 raise SchemaError(f"{where}: missing 'doc:' line")
@@ -232,7 +277,9 @@ def load(schema_dir: Path) -> list[Op]:
                     dispatch=bool(e.get("dispatch")), composite=bool(e.get("composite")),
                     inplace=bool(e.get("inplace")), out=bool(e.get("out")),
                     scalar_args=e.get("scalar_args", []), backward=e.get("backward") or {},
-                    python_name=e.get("python_name"), signature=e["op"])
+                    python_name=e.get("python_name"), signature=e["op"], overload=overload or "default",
+                    scalar_overloads=e.get("scalar_overloads") or {}, out_overload=e.get("out_overload", "out"),
+                    varargs=bool(e.get("varargs")), cpp_no_default_args=e.get("cpp_no_default_args") or [])
             if len(rets) > 1 and all(r.ret_name for r in rets):
                 op.return_names = [r.ret_name for r in rets]
             opers = e.get("operators") or {}
@@ -244,8 +291,15 @@ def load(schema_dir: Path) -> list[Op]:
                 raise SchemaError(f"{where}: needs 'meta:' (structured) or 'native: true'")
             if op.meta and op.meta not in META_KINDS:
                 raise SchemaError(f"{where}: unknown meta '{op.meta}' (known: {sorted(META_KINDS)})")
-            if op.returns_bool and (op.structured or op.backward or op.dispatch):
-                raise SchemaError(f"{where}: an op returning bool must be native (composite), without backward")
+            if op.returns_plain and (op.structured or op.backward or op.dispatch):
+                raise SchemaError(f"{where}: an op returning non-tensors must be native, without backward")
+            if op.returns_list and (op.structured or op.backward):
+                raise SchemaError(f"{where}: an op returning Tensor[] must be native (its pieces record themselves)")
+            for s_arg in op.scalar_overloads:
+                if s_arg not in op.scalar_args:
+                    raise SchemaError(f"{where}: scalar_overloads names '{s_arg}', which is not in scalar_args")
+            if op.varargs and not any(a.type == "Tensor[]" and not a.kwarg_only for a in args):
+                raise SchemaError(f"{where}: varargs needs a positional Tensor[] parameter")
             if (op.inplace or op.out) and not op.structured:
                 raise SchemaError(f"{where}: inplace/out variants are generated for structured ops only")
             for v in op.variants:
@@ -260,11 +314,20 @@ def load(schema_dir: Path) -> list[Op]:
                 if d not in PY_OPERATORS:
                     raise SchemaError(f"{where}: unsupported Python operator '{d}'")
             ops.append(op)
-    names = {}
+    names, qualified, ids = {}, set(), {}
     for op in ops:
-        if op.name in names:
-            raise SchemaError(f"{op.file}: {op.name}: defined twice")
-        names[op.name] = op
+        # The first overload of a name keeps the bare name as its C++ id (OpId::max), later ones get
+        # name_overload (OpId::max_dim): kernels and hand-written code name ops by these ids.
+        op.id = op.name if op.name not in names else f"{op.name}_{op.overload}"
+        if op.qualified_name in qualified:
+            raise SchemaError(f"{op.file}: {op.qualified_name}: defined twice")
+        if op.id in ids:
+            raise SchemaError(f"{op.file}: {op.qualified_name}: C++ id '{op.id}' is taken by {ids[op.id]}")
+        first = names.setdefault(op.name, op)
+        if first.pyname != op.pyname:
+            raise SchemaError(f"{op.file}: {op.qualified_name}: every overload of {op.name} needs the same python_name")
+        qualified.add(op.qualified_name)
+        ids[op.id] = op.qualified_name
     for op in ops:
         params = {a.name for a in op.args}
         for inp, formula in op.backward.items():

@@ -23,6 +23,7 @@ class EMBER_API IValue {
   IValue(const Scalar& s);  // NOLINT
   IValue(std::vector<int64_t> l) : v_(std::move(l)) {}  // NOLINT
   IValue(std::vector<Tensor> l) : v_(std::move(l)) {}  // NOLINT
+  IValue(std::vector<double> l) : v_(std::move(l)) {}  // NOLINT
   IValue(std::string s) : v_(std::move(s)) {}  // NOLINT
   IValue(const char* s) : v_(std::string(s)) {}  // NOLINT
   IValue(ScalarType t) : v_(t) {}  // NOLINT
@@ -36,6 +37,7 @@ class EMBER_API IValue {
   bool isBool() const { return std::holds_alternative<bool>(v_); }
   bool isIntList() const { return std::holds_alternative<std::vector<int64_t>>(v_); }
   bool isTensorList() const { return std::holds_alternative<std::vector<Tensor>>(v_); }
+  bool isDoubleList() const { return std::holds_alternative<std::vector<double>>(v_); }
   bool isString() const { return std::holds_alternative<std::string>(v_); }
   bool isScalarType() const { return std::holds_alternative<ScalarType>(v_); }
   bool isDevice() const { return std::holds_alternative<Device>(v_); }
@@ -53,6 +55,7 @@ class EMBER_API IValue {
   /// An int list (a single int is accepted as a one-element list).
   std::vector<int64_t> toIntVector() const;
   std::optional<std::vector<int64_t>> toOptionalIntVector() const;
+  const std::vector<double>& toDoubleVector() const;
   double toDouble() const;
   std::optional<double> toOptionalDouble() const;
   bool toBool() const;
@@ -66,7 +69,7 @@ class EMBER_API IValue {
  private:
   [[noreturn]] void bad(const char* want) const;
   std::variant<std::monostate, Tensor, double, int64_t, bool, std::vector<int64_t>, std::vector<Tensor>,
-               std::string, ScalarType, Device, Generator>
+               std::string, ScalarType, Device, Generator, std::vector<double>>
       v_;
 };
 
