@@ -13,7 +13,7 @@ const char* py_type_name(const std::string& t) {
   if (t.rfind("int[", 0) == 0) return "tuple of ints";
   if (t == "float" || t == "float?") return "float";
   if (t == "bool") return "bool";
-  if (t == "str") return "str";
+  if (t == "str" || t == "str?") return "str";
   if (t == "ScalarType" || t == "ScalarType?") return "ember.dtype";
   if (t == "Device" || t == "Device?") return "ember.device";
   if (t == "Tensor[]") return "tuple of Tensors";
@@ -401,6 +401,10 @@ std::string to_string(PyObject* o) {
   if (!s) throw PythonError();
   return s;
 }
+std::optional<std::string> opt_string(PyObject* o) {
+  if (!o || o == Py_None) return std::nullopt;
+  return to_string(o);
+}
 ScalarType to_dtype(PyObject* o) { return reinterpret_cast<PyDType*>(o)->st; }
 std::optional<ScalarType> opt_dtype(PyObject* o) {
   if (!o || o == Py_None) return std::nullopt;
@@ -426,6 +430,55 @@ std::optional<Generator> opt_generator(PyObject* o) {
 TensorOptions factory_options(PyObject* dtype, PyObject* device, PyObject* requires_grad) {
   return TensorOptions().dtype(opt_dtype(dtype)).device(opt_device(device)).requires_grad(
       requires_grad && requires_grad == Py_True);
+}
+
+IValue ivalue_from_py(PyObject* o) {
+  if (o == Py_None) return IValue();
+  if (is_tensor(o)) return IValue(tensor_of(o));
+  if (PyBool_Check(o)) return IValue(o == Py_True);
+  if (PyLong_Check(o)) return IValue(as_int64(o));
+  if (PyFloat_Check(o)) return IValue(PyFloat_AS_DOUBLE(o));
+  if (PyUnicode_Check(o)) return IValue(to_string(o));
+  if (Py_TYPE(o) == &g_dtype_type) return IValue(to_dtype(o));
+  if (Py_TYPE(o) == &g_device_type) return IValue(to_device(o));
+  if (PyObject_TypeCheck(o, &g_generator_type)) return IValue(reinterpret_cast<PyGenerator*>(o)->gen);
+  if (PyTuple_Check(o) || PyList_Check(o)) {
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+    PyObject** items = PySequence_Fast_ITEMS(o);
+    bool tensors = n > 0;
+    for (Py_ssize_t i = 0; i < n; ++i) tensors = tensors && is_tensor(items[i]);
+    if (tensors) return IValue(tensor_list(o));
+    if (is_intlist(o)) {
+      DimVector v = to_intlist(o);
+      return IValue(std::vector<int64_t>(v.begin(), v.end()));
+    }
+    std::vector<double> d;
+    for (Py_ssize_t i = 0; i < n; ++i) d.push_back(to_double(items[i]));
+    return IValue(std::move(d));
+  }
+  if (PyIndex_Check(o)) return IValue(as_int64(o));
+  PyErr_Format(PyExc_TypeError, "cannot pass a %s through the op registry", Py_TYPE(o)->tp_name);
+  throw PythonError();
+}
+
+PyObject* ivalue_to_py(const IValue& v) {
+  if (v.isNone()) Py_RETURN_NONE;
+  if (v.isTensor()) return wrap(v.toTensor());
+  if (v.isBool()) return wrap_value(v.toBool());
+  if (v.isInt()) return wrap_value(v.toInt());
+  if (v.isDouble()) return wrap_value(v.toDouble());
+  if (v.isTensorList()) return wrap_list(v.toTensorVector());
+  if (v.isIntList()) return wrap_value(v.toIntVector());
+  if (v.isDoubleList()) return wrap_value(v.toDoubleVector());
+  if (v.isString()) return PyUnicode_FromString(v.toStringRef().c_str());
+  if (v.isScalarType()) {
+    PyObject* d = dtype_object(v.toScalarType());
+    Py_INCREF(d);
+    return d;
+  }
+  if (v.isDevice()) return device_object(v.toDevice());
+  PyErr_Format(PyExc_TypeError, "cannot return a %s from the op registry", v.tagName());
+  throw PythonError();
 }
 
 void translate_exception() {

@@ -84,6 +84,7 @@ double to_double(PyObject* o);
 std::optional<double> opt_double(PyObject* o);
 bool to_bool(PyObject* o);
 std::string to_string(PyObject* o);
+std::optional<std::string> opt_string(PyObject* o);
 ScalarType to_dtype(PyObject* o);
 std::optional<ScalarType> opt_dtype(PyObject* o);
 Device to_device(PyObject* o);
@@ -153,10 +154,17 @@ PyObject* report_overload(const char* qualified);
 
 /// What generated binding files contribute: module functions, Tensor methods, number slots.
 struct Registrations {
+  std::vector<std::pair<const char*, PyTypeObject* (*)()>> return_types;  // ember.return_types.<name>
   std::vector<PyMethodDef> functions;
   std::vector<PyMethodDef> methods;
   std::vector<PyType_Slot> slots;
 };
+
+/// A boxed value for a Python argument (tensor, number, str, dtype, device, None, a list of ints or of
+/// tensors, Generator), for calls through the op registry.
+IValue ivalue_from_py(PyObject* o);
+/// The Python object for a boxed result (new reference).
+PyObject* ivalue_to_py(const IValue& v);
 
 /// Sets the Python exception matching the C++ one that is being handled (inside a catch block).
 void translate_exception();

@@ -89,7 +89,61 @@ PYBIND11_MODULE(_C, m) {
     pyb::list out;
     for (const OpInfo& op : all_ops()) out.append(op.schema);
     return out;
-  }, "Every schema op's signature, in OpId order.");
+  }, "Every registry entry's schema (qualified name and signature): the schema ops in OpId order, then their "
+     "in-place, out= and Scalar forms.");
+  m.def("_op_names", [] {
+    pyb::list out;
+    for (const OpInfo& op : all_ops()) out.append(op.qualified);
+    return out;
+  }, "Every registry entry's qualified name (aten::add.Tensor), in all_ops() order.");
+  {
+    pyb::dict types;
+    for (const auto& [name, get] : reg.return_types) {
+      PyTypeObject* t = get();
+      types[name] = pyb::handle(reinterpret_cast<PyObject*>(t));
+    }
+    m.attr("_return_types") = types;
+  }
+  m.def("_python_overload", [](pyb::handle fn, pyb::args args, pyb::kwargs kwargs) -> pyb::object {
+    // Which registry entry the Python argument parser of fn chooses for these arguments (fn uncalled).
+    py::t_resolve_only = true;
+    py::t_resolved = nullptr;
+    PyObject* r = PyObject_Call(fn.ptr(), args.ptr(), kwargs.ptr());
+    py::t_resolve_only = false;
+    if (!r) throw pyb::error_already_set();
+    Py_DECREF(r);
+    if (!py::t_resolved) return pyb::none();
+    return pyb::str(py::t_resolved);
+  }, "The qualified name of the overload fn's argument parser picks for (*args, **kwargs), without calling it.");
+  m.def("_resolve_overload", [](const std::string& name, pyb::args args, pyb::kwargs kwargs) -> pyb::object {
+    // The C++ resolver's choice (resolve_overload) for the same arguments, as boxed values.
+    std::vector<IValue> stack;
+    for (pyb::handle a : args) stack.push_back(py::ivalue_from_py(a.ptr()));
+    std::vector<std::pair<std::string, IValue>> kw;
+    for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), py::ivalue_from_py(item.second.ptr()));
+    const OpInfo* op = try_resolve_overload(name, stack, kw);
+    if (!op) return pyb::none();
+    return pyb::str(op->qualified);
+  }, "The qualified name the C++ resolver picks for name(*args, **kwargs), None when no overload fits.");
+  m.def("_call_boxed", [](const std::string& name, pyb::args args, pyb::kwargs kwargs) -> pyb::object {
+    // Calls an op through the registry (boxed values): a qualified name takes the complete argument list,
+    // a bare name is resolved with kwargs (resolve_overload). Returns the result, a tuple for several.
+    Stack stack;
+    for (pyb::handle a : args) stack.push_back(py::ivalue_from_py(a.ptr()));
+    std::vector<std::pair<std::string, IValue>> kw;
+    for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), py::ivalue_from_py(item.second.ptr()));
+    if (name.find('.') == std::string::npos) {
+      const OpInfo& op = resolve_overload(name, stack, kw);
+      op.boxed(stack);
+    } else {
+      if (!kw.empty()) throw pyb::type_error("_call_boxed: keyword arguments need a bare op name");
+      call_boxed(name, stack);
+    }
+    pyb::tuple out(stack.size());
+    for (size_t i = 0; i < stack.size(); ++i) out[i] = pyb::reinterpret_steal<pyb::object>(py::ivalue_to_py(stack[i]));
+    if (stack.size() == 1) return out[0];
+    return std::move(out);
+  }, "Calls an op by name through the boxed registry (for tests of the C++ resolver and boxed calls).");
 
   pyb::register_exception_translator([](std::exception_ptr p) {
     try {

@@ -87,9 +87,10 @@ TEST_CASE("errors name the op and the shapes") {
 TEST_CASE("op registry calls ops by name") {
   const OpInfo* op = find_op("add");
   REQUIRE(op != nullptr);
+  REQUIRE(op->qualified == "aten::add.Tensor");
   REQUIRE(std::string(op->schema).find("Scalar alpha=1") != std::string::npos);
   Stack s = {IValue(ones({2})), IValue(full({2}, 2.0)), IValue(int64_t(3))};
-  call_boxed("add", s);
+  call_boxed("aten::add.Tensor", s);
   REQUIRE(s.size() == 1);
   REQUIRE(s[0].toTensor().sum().item<double>() == 14.0);
   REQUIRE(find_op("no_such_op") == nullptr);

@@ -13,7 +13,7 @@ TEST_CASE("max / min overloads, argmax, prod and their gradients from C++") {
   REQUIRE(i.dtype() == kInt64);
   REQUIRE(i.select(0, 0).item<int64_t>() == 1);
   REQUIRE(i.select(0, 1).item<int64_t>() == 0);
-  auto [mv, mi] = x.min_dim(0, true);
+  auto [mv, mi] = x.min(0, true);
   REQUIRE(mv.sizes().vec() == std::vector<int64_t>{1, 3});
   REQUIRE(mi.select(0, 0).select(0, 2).item<int64_t>() == 1);
   REQUIRE(ember::max(x, zeros({2, 3})).sum().item<double>() == 18.0);

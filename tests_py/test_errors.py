@@ -137,12 +137,18 @@ def test_wrong_argument_types(f, msg):
 
 @pytest.mark.parametrize("f,name", [
     (lambda x: ember.add(x, x, beta=1), "beta"), (lambda x: x.sum(foo=1), "foo"),
-    (lambda x: ember.ones(2, 3, foo=1), "foo"), (lambda x: x.to(ember.float64, bar=2), "bar"),
-    (lambda x: ember.softmax(x, 0, dtyp=ember.float64), "dtyp"),
+    (lambda x: ember.ones(2, 3, foo=1), "foo"), (lambda x: ember.softmax(x, 0, dtyp=ember.float64), "dtyp"),
 ])
 def test_unknown_keyword(f, name):
     with pytest.raises(TypeError, match=rf"got an unexpected keyword argument '{name}'"):
         f(ember.ones(2))
+
+
+def test_unknown_keyword_of_an_overloaded_op():
+    # As PyTorch: an op with several signatures lists them all.
+    with pytest.raises(TypeError, match=r"to\(\) received an invalid combination of arguments - got "
+                                        r"\(ember.dtype, bar=int\), but expected one of:"):
+        ember.ones(2).to(ember.float64, bar=2)
 
 
 def test_factory_and_conversion_errors():

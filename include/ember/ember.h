@@ -7,7 +7,5 @@
 #include "ember/dispatch/registry.h"
 #include "ember/gen/functions.h"
 #include "ember/indexing.h"
-#include "ember/reduction.h"
-#include "ember/split.h"
 #include "ember/util/error.h"
 #include "ember/util/threads.h"

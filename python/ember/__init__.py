@@ -23,10 +23,8 @@ from ember._C import (  # noqa: F401
     uint8,
 )
 from ember import _tensor  # noqa: F401  (adds Python-level Tensor methods)
-from ember._tensor import chunk, clamp, clip, nonzero, repeat_interleave, searchsorted, split, unbind, unique  # noqa: F401
+from ember._tensor import nonzero, unique  # noqa: F401
 from ember import return_types  # noqa: F401
-from ember._reductions import (  # noqa: F401,A004
-    cummax, cummin, kthvalue, max, median, min, norm, std, std_mean, var, var_mean)
 from ember import autograd, cuda, testing, utils  # noqa: F401
 from ember._dtype_info import finfo, iinfo  # noqa: F401
 from ember._tensor_str import set_printoptions  # noqa: F401
@@ -79,62 +77,20 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
-def randint(*args, **kwargs):
-    """randint(high, size) or randint(low, high, size): integers drawn uniformly from [low, high)."""
-    if "low" not in kwargs and len(args) + ("high" in kwargs) + ("size" in kwargs) == 2:
-        args = (0,) + args
-    return _C.randint(*args, **kwargs)
-
-
-def einsum(equation, *operands):
-    """einsum("ij,jk->ik", a, b): Einstein summation (operands may also be given as one list)."""
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
-    return _C.einsum(equation, operands)
-
-
-def tensordot(a, b, dims=2):
-    """Contracts the last `dims` dims of a with the first of b, or the dims listed in dims=(da, db)."""
-    if isinstance(dims, _builtins.int):
-        if dims < 0:
-            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        da = list(range(a.dim() - dims, a.dim()))
-        db = list(range(dims))
-    else:
+def tensordot(a, b, dims=2, out=None):
+    """Contracts the last `dims` dims of a with the first of b (aten::tensordot.int), or the dims listed
+    in dims=(dims_a, dims_b) (aten::tensordot)."""
+    if isinstance(dims, (list, tuple)):
         da, db = dims
         da = [da] if isinstance(da, _builtins.int) else list(da)
         db = [db] if isinstance(db, _builtins.int) else list(db)
-    return _C.tensordot(a, b, da, db)
-
-
-def meshgrid(*tensors, indexing="ij"):
-    """Coordinate grids from 1-D tensors (views: expanded, no copies); indexing "ij" (matrix) or "xy"
-    (Cartesian: the first two outputs' dims swapped, as numpy.meshgrid)."""
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
-    if indexing not in ("ij", "xy"):
-        raise ValueError(f"meshgrid: indexing must be one of 'xy' or 'ij', got {indexing!r}")
-    ts = list(tensors)
-    for t in ts:
-        if t.dim() > 1:
-            raise RuntimeError(f"meshgrid expects all tensors to have 0 or 1 dimensions, got {t.dim()}")
-    swap = indexing == "xy" and len(ts) >= 2
-    if swap:
-        ts[0], ts[1] = ts[1], ts[0]
-    shape = [t.numel() for t in ts]
-    n = len(ts)
-    out = [t.reshape([-1 if j == i else 1 for j in range(n)]).expand(shape) for i, t in enumerate(ts)]
-    if swap:
-        out[0], out[1] = out[1], out[0]
-    return tuple(out)
-
-
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
-    """randint_like(input, high) or randint_like(input, low, high): integers in [low, high), input's shape."""
-    if high is None:
-        low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=device or input.device,
-                   requires_grad=requires_grad)
+        r = _C.tensordot(a, b, da, db)
+    else:
+        r = _C.tensordot(a, b, dims)
+    if out is not None:
+        out.copy_(r)
+        return out
+    return r
 
 
 def get_default_dtype():

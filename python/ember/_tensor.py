@@ -1,6 +1,4 @@
 """Python-level parts of ember.Tensor: printing, .to(), numpy protocol, conversions."""
-import builtins
-
 import numpy as np
 
 import ember
@@ -8,32 +6,6 @@ from ember import _C
 from ember._tensor_str import tensor_repr
 
 Tensor = _C.Tensor
-
-
-def _to(self, *args, **kwargs):
-    """to(device=None, dtype=None, non_blocking=False, copy=False), to(dtype), to(other_tensor):
-    self converted; self itself when nothing changes and copy is False."""
-    device = kwargs.pop("device", None)
-    dtype = kwargs.pop("dtype", None)
-    non_blocking = kwargs.pop("non_blocking", False)
-    copy = kwargs.pop("copy", False)
-    if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    rest = list(args)
-    if rest and isinstance(rest[0], Tensor):
-        other = rest.pop(0)
-        device, dtype = other.device, other.dtype
-    if rest and isinstance(rest[0], (str, ember.device, builtins.int)) and not isinstance(rest[0], builtins.bool):
-        device = rest.pop(0)
-    if rest and isinstance(rest[0], ember.dtype):
-        dtype = rest.pop(0)
-    if rest and isinstance(rest[0], builtins.bool):
-        non_blocking = rest.pop(0)
-    if rest and isinstance(rest[0], builtins.bool):
-        copy = rest.pop(0)
-    if rest:
-        raise TypeError(f"to() received an invalid combination of arguments: {args!r}")
-    return self._to(device, dtype, non_blocking, copy)
 
 
 def _array(self, dtype=None, copy=None):
@@ -84,7 +56,7 @@ def _bfloat16(self):
 
 
 for _name, _fn in {
-    "to": _to, "__array__": _array, "tolist": _tolist, "cpu": _cpu, "float": _float, "double": _double,
+    "__array__": _array, "tolist": _tolist, "cpu": _cpu, "float": _float, "double": _double,
     "long": _long, "int": _int, "bool": _bool, "half": _half, "bfloat16": _bfloat16, "__repr__": tensor_repr,
     "__str__": tensor_repr,
 }.items():
@@ -212,95 +184,20 @@ def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
 for _name, _fn in {"new_tensor": _new_tensor, "__reduce_ex__": _reduce_ex, "__deepcopy__": _deepcopy, "__array_ufunc__": _array_ufunc}.items():
     setattr(Tensor, _name, _fn)
-# ---- split / chunk / unbind: tuples of views built on narrow/select (autograd records those) ----
-def _wrap_dim(dim, ndim):
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim + n if dim < 0 else dim
-
-
-def _split(self, split_size_or_sections, dim=0):
-    """split(split_size_or_sections, dim=0): views of self, split_size long each (the last may be
-    shorter), or with the given list of sizes."""
-    if self.dim() == 0:
-        raise RuntimeError("split expects at least a 1-dimensional tensor")
-    d = _wrap_dim(dim, self.dim())
-    n = self.shape[d]
-    if isinstance(split_size_or_sections, (list, tuple)):
-        sizes = [builtins.int(s) for s in split_size_or_sections]
-        if any(s < 0 for s in sizes) or sum(sizes) != n:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
-                               f"at dimension {d}), but got split_sizes={sizes}")
-    else:
-        size = builtins.int(split_size_or_sections)
-        if size < 0:
-            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
-        if size == 0 and n != 0:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
-        count = max((n + size - 1) // size, 1) if size > 0 else 1
-        sizes = [min(size, n - i * size) for i in range(count)]
-    out, start = [], 0
-    for s in sizes:
-        out.append(self.narrow(d, start, s))
-        start += s
-    return tuple(out)
-
-
-def _chunk(self, chunks, dim=0):
-    """chunk(chunks, dim=0): at most chunks views of self of (nearly) equal size along dim."""
-    if self.dim() == 0:
-        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
-    if chunks <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    d = _wrap_dim(dim, self.dim())
-    n = self.shape[d]
-    size = (n + chunks - 1) // chunks
-    if size == 0 and n == 0:  # as PyTorch: chunks empty pieces
-        return tuple(self.narrow(d, 0, 0) for _ in range(chunks))
-    return _split(self, size, d)
-
-
-def _unbind(self, dim=0):
-    """unbind(dim=0): the views self.select(dim, i) for every i."""
-    if self.dim() == 0:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    d = _wrap_dim(dim, self.dim())
-    return tuple(self.select(d, i) for i in range(self.shape[d]))
-
-
+# ---- Python-only argument forms over schema ops (as PyTorch's own Python layer has them) ----
 def _iter(self):
     if self.dim() == 0:
         raise TypeError("iteration over a 0-d tensor")
-    return iter(_unbind(self, 0))
+    return iter(self.unbind(0))
 
 
-for _name, _fn in {"split": _split, "chunk": _chunk, "unbind": _unbind, "__iter__": _iter}.items():
-    setattr(Tensor, _name, _fn)
-
-
-def split(tensor, split_size_or_sections, dim=0):
-    """Splits tensor into views (see Tensor.split)."""
-    return _split(tensor, split_size_or_sections, dim)
-
-
-def chunk(input, chunks, dim=0):
-    """Splits input into at most chunks views (see Tensor.chunk)."""
-    return _chunk(input, chunks, dim)
-
-
-def unbind(input, dim=0):
-    """The slices of input along dim, as views (see Tensor.unbind)."""
-    return _unbind(input, dim)
+Tensor.__iter__ = _iter
 
 
 def nonzero(input, *, as_tuple=False):
-    """Indices of the nonzero elements: an int64 tensor [n, input.dim()], or with as_tuple=True one 1-D
-    index tensor per dim (a 0-d input counts as 1-D), as numpy's nonzero."""
-    if not as_tuple:
-        return input._nonzero()
-    r = (input.reshape(1) if input.dim() == 0 else input)._nonzero()
-    return tuple(r[:, j] for j in range(r.shape[1]))
+    """Indices of the nonzero elements: an int64 tensor [n, input.dim()] (aten::nonzero), or with
+    as_tuple=True one 1-D index tensor per dim (aten::nonzero_numpy; a 0-d input counts as 1-D)."""
+    return input.nonzero_numpy() if as_tuple else input._nonzero()
 
 
 Tensor.nonzero = lambda self, *, as_tuple=False: nonzero(self, as_tuple=as_tuple)
@@ -324,87 +221,3 @@ setattr(Tensor, "unique", _unique)
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     """The distinct elements of input (see Tensor.unique)."""
     return _unique(input, sorted, return_inverse, return_counts, dim)
-
-
-def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
-    """For each value of input, the index in the innermost dim of sorted_sequence where it would be inserted
-    to keep it sorted (side="right" / right=True: after equal elements)."""
-    if sorter is not None:  # indices that sort the innermost dim: search the sorted view, as numpy
-        sorted_sequence = ember.take_along_dim(sorted_sequence, sorter, dim=-1) if sorted_sequence.dim() > 0 \
-            else sorted_sequence
-    return _C._searchsorted(sorted_sequence, input, out_int32=out_int32, right=right,
-                            side="" if side is None else side)
-
-
-_repeat_interleave_int = Tensor.repeat_interleave
-
-
-def _repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
-    """repeat_interleave(repeats, dim=None): each element of self (along dim; of the flattened tensor when
-    dim is None) repeated repeats times; repeats may be an int or a tensor of counts (one per element)."""
-    if isinstance(repeats, Tensor):
-        r = _C._repeat_interleave_tensor(self, repeats, dim)
-    else:
-        r = _repeat_interleave_int(self, repeats, dim)
-    if output_size is not None and r.shape[0 if dim is None else dim] != output_size:
-        raise RuntimeError("allocated size does not match required size")
-    return r
-
-
-setattr(Tensor, "repeat_interleave", _repeat_interleave)
-
-
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    """repeat_interleave(input, repeats, dim=None) (see Tensor.repeat_interleave); repeat_interleave(repeats):
-    each index i repeated repeats[i] times."""
-    if repeats is None:
-        if not isinstance(input, Tensor):
-            raise TypeError("repeat_interleave() missing required argument 'repeats'")
-        return _C._repeat_interleave_tensor(_C.arange(input.numel()), input, 0)
-    return _repeat_interleave(input, repeats, dim, output_size=output_size)
-
-
-# ---- clamp / clip with tensor bounds, Tensor.where ----
-_clamp_scalar = _C.clamp
-_clamp_method = Tensor.clamp
-_clamp_inplace = Tensor.clamp_
-
-
-def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
-    """Clamps every element into [min, max]; the bounds are numbers (Scalar) or tensors that broadcast
-    (then min(max(x, min), max) through maximum/minimum, differentiable in all three)."""
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        r = input
-        if min is not None:
-            r = ember.maximum(r, min if isinstance(min, Tensor) else ember.tensor(min, dtype=input.dtype))
-        if max is not None:
-            r = ember.minimum(r, max if isinstance(max, Tensor) else ember.tensor(max, dtype=input.dtype))
-        if out is not None:
-            out.copy_(r)
-            return out
-        return r
-    if out is not None:
-        return _clamp_scalar(input, min, max, out=out)
-    return _clamp_scalar(input, min, max)
-
-
-def _clamp_m(self, min=None, max=None):  # noqa: A002
-    return clamp(self, min, max)
-
-
-def _clamp_(self, min=None, max=None):  # noqa: A002
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        return self.copy_(clamp(self, min, max))
-    return _clamp_inplace(self, min, max)
-
-
-def _where_m(self, condition, y):
-    """self where condition is True and y elsewhere (Tensor.where(condition, y), as PyTorch)."""
-    return ember.where(condition, self, y)
-
-
-for _name, _fn in {"clamp": _clamp_m, "clip": _clamp_m, "clamp_": _clamp_, "clip_": _clamp_, "where": _where_m}.items():
-    setattr(Tensor, _name, _fn)
-clip = clamp

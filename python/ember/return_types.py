@@ -1,14 +1,6 @@
-"""Named tuples returned by ops with several results (PyTorch's torch.return_types)."""
-from collections import namedtuple
+"""Named tuples returned by ops with named results (PyTorch's torch.return_types): the struct sequence
+types the generated bindings create, e.g. return_types.max for max(dim) and return_types.sort."""
+from ember import _C
 
-max = namedtuple("max", ["values", "indices"])  # noqa: A001
-min = namedtuple("min", ["values", "indices"])  # noqa: A001
-
-__all__ = ["max", "min"]
-
-cummax = namedtuple("cummax", ["values", "indices"])
-cummin = namedtuple("cummin", ["values", "indices"])
-kthvalue = namedtuple("kthvalue", ["values", "indices"])
-median = namedtuple("median", ["values", "indices"])
-
-__all__ += ["cummax", "cummin", "kthvalue", "median"]
+globals().update(_C._return_types)
+__all__ = sorted(_C._return_types)

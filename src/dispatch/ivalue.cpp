@@ -78,6 +78,10 @@ const std::string& IValue::toStringRef() const {
   if (!isString()) bad("str");
   return std::get<std::string>(v_);
 }
+std::optional<std::string> IValue::toOptionalString() const {
+  if (isNone()) return std::nullopt;
+  return toStringRef();
+}
 ScalarType IValue::toScalarType() const {
   if (!isScalarType()) bad("ScalarType");
   return std::get<ScalarType>(v_);

@@ -1,6 +1,7 @@
 // Lookup by name and overload resolution over the generated op table (registry.cpp in the build tree).
 #include "ember/dispatch/registry.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -22,6 +23,8 @@ const Index& index() {
       std::string base = op.qualified.substr(0, op.qualified.rfind('.'));
       ix->by_name[base].push_back(&op);
     }
+    for (auto& [name, ops] : ix->by_name)
+      std::stable_sort(ops.begin(), ops.end(), [](const OpInfo* a, const OpInfo* b) { return a->order < b->order; });
     return ix;
   }();
   return *idx;

@@ -267,6 +267,14 @@ Tensor masked_select(const Tensor& self, const Tensor& mask) {
   return ember::_index_gather(self.expand(shape), idx);
 }
 
+std::vector<Tensor> nonzero_numpy(const Tensor& self) {
+  self.check_defined("nonzero");
+  Tensor r = ember::nonzero(self.dim() == 0 ? self.reshape({1}) : self);
+  std::vector<Tensor> out;
+  for (int64_t j = 0; j < r.sizes()[1]; ++j) out.push_back(r.select(1, j));
+  return out;
+}
+
 Tensor nonzero(const Tensor& self) {
   self.check_defined("nonzero");
   Tensor b = (self.dtype() == kBool ? self : self.ne(0)).contiguous();

@@ -5,6 +5,37 @@
 
 namespace ember::native {
 
+Tensor clamp_Tensor(const Tensor& self, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
+  self.check_defined("clamp");
+  bool has_min = min && min->defined(), has_max = max && max->defined();
+  EMBER_CHECK(has_min || has_max, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  Tensor r = self;
+  if (has_min) r = ember::maximum(r, *min);
+  if (has_max) r = ember::minimum(r, *max);
+  return r;
+}
+
+Tensor clamp_(const Tensor& self, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
+  Tensor r = clamp_Tensor(self, min, max);
+  self.copy_(r);
+  return self;
+}
+
+Tensor clip(const Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+  return ember::clamp(self, min, max);
+}
+Tensor clip_Tensor(const Tensor& self, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
+  return ember::clamp(self, min, max);
+}
+Tensor clip_(const Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+  self.clamp_(min, max);
+  return self;
+}
+Tensor clip__Tensor(const Tensor& self, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
+  self.clamp_(min, max);
+  return self;
+}
+
 Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
   for (const Tensor* t : {&condition, &self, &other})
     EMBER_CHECK(t->defined(), "where: expected a defined tensor but got an undefined one");

@@ -186,7 +186,35 @@ Tensor tile(const Tensor& self, IntArrayRef dims) {
   return self.repeat(padded);
 }
 
-Tensor repeat_interleave(const Tensor& self, int64_t repeats, std::optional<int64_t> dim) {
+static Tensor check_output_size(Tensor r, std::optional<int64_t> dim, std::optional<int64_t> output_size) {
+  if (output_size) {
+    int64_t got = r.sizes()[dim && r.dim() > 0 ? wrap_dim(*dim, r.dim()) : 0];
+    EMBER_CHECK(got == *output_size, "allocated size does not match required size");
+  }
+  return r;
+}
+
+static Tensor repeat_interleave_int(const Tensor& self, int64_t repeats, std::optional<int64_t> dim);
+static Tensor repeat_interleave_tensor(const Tensor& self, const Tensor& repeats, std::optional<int64_t> dim);
+
+Tensor repeat_interleave(const Tensor& self, int64_t repeats, std::optional<int64_t> dim,
+                         std::optional<int64_t> output_size) {
+  return check_output_size(repeat_interleave_int(self, repeats, dim), dim, output_size);
+}
+
+Tensor repeat_interleave_self_Tensor(const Tensor& self, const Tensor& repeats, std::optional<int64_t> dim,
+                                     std::optional<int64_t> output_size) {
+  return check_output_size(repeat_interleave_tensor(self, repeats, dim), dim, output_size);
+}
+
+Tensor repeat_interleave_Tensor(const Tensor& repeats, std::optional<int64_t> output_size) {
+  repeats.check_defined("repeat_interleave");
+  EMBER_CHECK(repeats.dim() == 1, "repeat_interleave only accept 1D vector as repeat");
+  Tensor idx = ember::arange(Scalar(repeats.numel()), std::nullopt, Scalar(1), TensorOptions(kInt64));
+  return check_output_size(repeat_interleave_tensor(idx, repeats, 0), 0, output_size);
+}
+
+static Tensor repeat_interleave_int(const Tensor& self, int64_t repeats, std::optional<int64_t> dim) {
   self.check_defined("repeat_interleave");
   EMBER_CHECK(repeats >= 0, "repeats can not be negative");
   Tensor x = !dim ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
@@ -202,7 +230,7 @@ Tensor repeat_interleave(const Tensor& self, int64_t repeats, std::optional<int6
   return x.unsqueeze(d + 1).expand(expanded).clone().view(final_sizes);
 }
 
-Tensor _repeat_interleave_tensor(const Tensor& self, const Tensor& repeats, std::optional<int64_t> dim) {
+static Tensor repeat_interleave_tensor(const Tensor& self, const Tensor& repeats, std::optional<int64_t> dim) {
   self.check_defined("repeat_interleave");
   repeats.check_defined("repeat_interleave");
   EMBER_CHECK(repeats.dim() <= 1, "repeats must be 0-dim or 1-dim tensor");

@@ -72,6 +72,20 @@ Tensor baddbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, c
   return scaled_sum(self.expand(p.sizes()), p, beta, alpha);
 }
 
+Tensor tensordot_int(const Tensor& self, const Tensor& other, int64_t dims) {
+  self.check_defined("tensordot");
+  other.check_defined("tensordot");
+  EMBER_CHECK(dims >= 0, "tensordot expects dims >= 0, but got dims=", dims);
+  EMBER_CHECK(dims <= self.dim() && dims <= other.dim(), "tensordot expects dims < ndim_a or ndim_b, but got dims=",
+              dims);
+  DimVector da, db;
+  for (int64_t i = 0; i < dims; ++i) {
+    da.push_back(self.dim() - dims + i);
+    db.push_back(i);
+  }
+  return ember::tensordot(self, other, da, db);
+}
+
 Tensor tensordot(const Tensor& self, const Tensor& other, IntArrayRef dims_a, IntArrayRef dims_b) {
   self.check_defined("tensordot");
   other.check_defined("tensordot");

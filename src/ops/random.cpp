@@ -37,6 +37,23 @@ Tensor randint(int64_t low, int64_t high, IntArrayRef size, const std::optional<
   return t;
 }
 
+Tensor randint_generator(int64_t high, IntArrayRef size, const std::optional<Generator>& generator,
+                         const TensorOptions& options) {
+  return native::randint(0, high, size, generator, options);
+}
+
+Tensor randint_like_low_dtype(const Tensor& self, int64_t low, int64_t high, const TensorOptions& options) {
+  self.check_defined("randint_like");
+  TensorOptions o = self.options().requires_grad(false);
+  if (options.dtype_opt()) o = o.dtype(options.dtype());
+  if (options.device_opt()) o = o.device(options.device());
+  return native::randint(low, high, self.sizes(), std::nullopt, o);
+}
+
+Tensor randint_like(const Tensor& self, int64_t high, const TensorOptions& options) {
+  return randint_like_low_dtype(self, 0, high, options);
+}
+
 Tensor randperm(int64_t n, const std::optional<Generator>& generator, const TensorOptions& options) {
   EMBER_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
   TensorOptions o = options.dtype_opt() ? options : options.dtype(kInt64);

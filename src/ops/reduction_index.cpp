@@ -98,6 +98,9 @@ static std::tuple<Tensor, Tensor> minmax_dim(const char* op, bool is_max, const 
   return {values, indices};
 }
 
+Tensor max_other(const Tensor& self, const Tensor& other) { return ember::maximum(self, other); }
+Tensor min_other(const Tensor& self, const Tensor& other) { return ember::minimum(self, other); }
+
 std::tuple<Tensor, Tensor> max_dim(const Tensor& self, int64_t dim, bool keepdim) {
   return minmax_dim("max", true, self, dim, keepdim);
 }

@@ -60,6 +60,32 @@ std::tuple<Tensor, Tensor> std_mean(const Tensor& self, const OptionalIntArrayRe
   return {v.sqrt(), m};
 }
 
+// PyTorch's legacy unbiased= overloads: unbiased means correction 1, otherwise 0.
+static std::optional<Scalar> correction_of(bool unbiased) { return Scalar(unbiased ? 1 : 0); }
+
+Tensor var_default(const Tensor& self, bool unbiased) { return native::var(self, std::nullopt, correction_of(unbiased), false); }
+Tensor var_dim(const Tensor& self, const OptionalIntArrayRef& dim, bool unbiased, bool keepdim) {
+  return native::var(self, dim, correction_of(unbiased), keepdim);
+}
+Tensor std_default(const Tensor& self, bool unbiased) { return native::std(self, std::nullopt, correction_of(unbiased), false); }
+Tensor std_dim(const Tensor& self, const OptionalIntArrayRef& dim, bool unbiased, bool keepdim) {
+  return native::std(self, dim, correction_of(unbiased), keepdim);
+}
+std::tuple<Tensor, Tensor> var_mean_default(const Tensor& self, bool unbiased) {
+  return native::var_mean(self, std::nullopt, correction_of(unbiased), false);
+}
+std::tuple<Tensor, Tensor> var_mean_dim(const Tensor& self, const OptionalIntArrayRef& dim, bool unbiased,
+                                        bool keepdim) {
+  return native::var_mean(self, dim, correction_of(unbiased), keepdim);
+}
+std::tuple<Tensor, Tensor> std_mean_default(const Tensor& self, bool unbiased) {
+  return native::std_mean(self, std::nullopt, correction_of(unbiased), false);
+}
+std::tuple<Tensor, Tensor> std_mean_dim(const Tensor& self, const OptionalIntArrayRef& dim, bool unbiased,
+                                        bool keepdim) {
+  return native::std_mean(self, dim, correction_of(unbiased), keepdim);
+}
+
 Tensor logsumexp(const Tensor& self, IntArrayRef dim, bool keepdim) {
   self.check_defined("logsumexp");
   Tensor in = is_floating_point(self.dtype()) ? self : self.to(std::nullopt, get_default_dtype());
@@ -74,6 +100,12 @@ Tensor logsumexp(const Tensor& self, IntArrayRef dim, bool keepdim) {
 
 static Tensor norm_impl(const Tensor& in, const std::optional<Scalar>& ord, const OptionalIntArrayRef& dim,
                         bool keepdim);
+
+Tensor norm_str(const Tensor& self, const std::string& p, const OptionalIntArrayRef& dim, bool keepdim,
+                std::optional<ScalarType> dtype) {
+  EMBER_CHECK(p == "fro", "norm(): p='", p, "' is not supported (only 'fro' and numbers)");
+  return ember::norm(self, Scalar(2), dim, keepdim, dtype);
+}
 
 Tensor norm(const Tensor& self, const std::optional<Scalar>& ord, const OptionalIntArrayRef& dim, bool keepdim,
             std::optional<ScalarType> dtype) {

@@ -169,4 +169,15 @@ Tensor to(const Tensor& self, std::optional<Device> device, std::optional<Scalar
   return out.copy_(self, non_blocking);
 }
 
+Tensor to_device(const Tensor& self, Device device, ScalarType dtype, bool non_blocking, bool copy) {
+  return self.to(std::optional<Device>(device), std::optional<ScalarType>(dtype), non_blocking, copy);
+}
+Tensor to_dtype(const Tensor& self, ScalarType dtype, bool non_blocking, bool copy) {
+  return self.to(std::nullopt, std::optional<ScalarType>(dtype), non_blocking, copy);
+}
+Tensor to_other(const Tensor& self, const Tensor& other, bool non_blocking, bool copy) {
+  other.check_defined("to");
+  return self.to(std::optional<Device>(other.device()), std::optional<ScalarType>(other.dtype()), non_blocking, copy);
+}
+
 }  // namespace ember::native

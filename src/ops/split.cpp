@@ -1,11 +1,10 @@
-// split / chunk / unbind (ember/split.h): vectors of narrow/select views; errors worded as PyTorch's.
-#include "ember/split.h"
-
+// split / split_with_sizes / chunk / unbind / meshgrid (joining.yaml, Tensor(a)[] returns): vectors of
+// narrow / select / expand views, so autograd records each piece; errors worded as PyTorch's.
 #include <algorithm>
 
-#include "ember/gen/functions.h"
+#include "ember/gen/native.h"
 
-namespace ember {
+namespace ember::native {
 
 static int64_t wrap_split_dim(const Tensor& self, int64_t dim) {
   int64_t n = std::max<int64_t>(self.dim(), 1);
@@ -34,6 +33,10 @@ std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes
   return out;
 }
 
+std::vector<Tensor> split_sizes(const Tensor& self, IntArrayRef split_size, int64_t dim) {
+  return native::split_with_sizes(self, split_size, dim);
+}
+
 std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim) {
   self.check_defined("split");
   EMBER_CHECK(self.dim() > 0, "split expects at least a 1-dimensional tensor");
@@ -44,7 +47,7 @@ std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim) {
   int64_t count = split_size > 0 ? std::max<int64_t>((n + split_size - 1) / split_size, 1) : 1;
   DimVector sizes;
   for (int64_t i = 0; i < count; ++i) sizes.push_back(std::min(split_size, n - i * split_size));
-  return split_with_sizes(self, sizes, d);
+  return native::split_with_sizes(self, sizes, d);
 }
 
 std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) {
@@ -53,8 +56,8 @@ std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) {
   EMBER_CHECK(chunks > 0, "chunk expects `chunks` to be greater than 0, got: ", chunks);
   int64_t d = wrap_split_dim(self, dim), n = self.sizes()[d];
   int64_t size = (n + chunks - 1) / chunks;
-  if (size == 0 && n == 0) return split_with_sizes(self, DimVector(static_cast<size_t>(chunks), 0), d);
-  return split(self, size, d);
+  if (size == 0 && n == 0) return native::split_with_sizes(self, DimVector(static_cast<size_t>(chunks), 0), d);
+  return native::split(self, size, d);
 }
 
 std::vector<Tensor> unbind(const Tensor& self, int64_t dim) {
@@ -66,4 +69,28 @@ std::vector<Tensor> unbind(const Tensor& self, int64_t dim) {
   return out;
 }
 
-}  // namespace ember
+std::vector<Tensor> meshgrid_indexing(TensorList tensors, const std::string& indexing) {
+  EMBER_CHECK_VALUE(indexing == "ij" || indexing == "xy",
+                    "torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: ", indexing);
+  std::vector<Tensor> ts(tensors.begin(), tensors.end());
+  for (const Tensor& t : ts) {
+    t.check_defined("meshgrid");
+    EMBER_CHECK(t.dim() <= 1, "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ", t.sizes());
+  }
+  bool swap = indexing == "xy" && ts.size() >= 2;
+  if (swap) std::swap(ts[0], ts[1]);
+  DimVector shape;
+  for (const Tensor& t : ts) shape.push_back(t.numel());
+  std::vector<Tensor> out;
+  for (size_t i = 0; i < ts.size(); ++i) {
+    DimVector view(ts.size(), 1);
+    view[i] = -1;
+    out.push_back(ts[i].reshape(view).expand(shape));
+  }
+  if (swap) std::swap(out[0], out[1]);
+  return out;
+}
+
+std::vector<Tensor> meshgrid(TensorList tensors) { return native::meshgrid_indexing(tensors, "ij"); }
+
+}  // namespace ember::native

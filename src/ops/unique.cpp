@@ -115,10 +115,20 @@ std::tuple<Tensor, Tensor, Tensor> unique_dim(const Tensor& self, int64_t dim, b
   return r;
 }
 
-Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& self, bool out_int32, bool right,
-                    const std::string& side) {
-  sorted_sequence.check_defined("searchsorted");
+Tensor searchsorted(const Tensor& sorted_sequence_in, const Tensor& self, bool out_int32, bool right,
+                    const std::optional<std::string>& side_opt, const std::optional<Tensor>& sorter) {
+  sorted_sequence_in.check_defined("searchsorted");
   self.check_defined("searchsorted");
+  std::string side = side_opt.value_or("");
+  Tensor sorted_sequence = sorted_sequence_in;
+  if (sorter && sorter->defined()) {  // indices that sort the innermost dim: search the sorted view, as numpy
+    EMBER_CHECK(sorter->sizes().equals(sorted_sequence_in.sizes()), "torch.searchsorted(): boundary and sorter must "
+                "have the same size, but got boundary tensor ", sorted_sequence_in.sizes(), "and got sorter tensor ",
+                sorter->sizes());
+    EMBER_CHECK(sorter->dtype() == kInt64, "torch.searchsorted(): sorter must be a tensor of long dtype but got ",
+                sorter->dtype());
+    if (sorted_sequence_in.dim() > 0) sorted_sequence = ember::take_along_dim(sorted_sequence_in, *sorter, -1);
+  }
   EMBER_CHECK(side.empty() || side == "left" || side == "right",
               "torch.searchsorted(): side can only be 'left' or 'right' but got ", side);
   EMBER_CHECK(side.empty() || !right || side == "right",

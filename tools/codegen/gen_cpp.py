@@ -29,7 +29,7 @@ def params(op: Op, *, defaults: bool, method: bool = False, override: dict | Non
            kernel: bool = False) -> list[str]:
     """C++ parameter list. The factory trio becomes one TensorOptions."""
     out = []
-    args = op.args[1:] if method else op.args
+    args = method_args(op) if method else op.args
     for a in args:
         if op.has_factory_options and a.name in FACTORY_GROUP:
             if a.name == "dtype":
@@ -49,6 +49,18 @@ def params(op: Op, *, defaults: bool, method: bool = False, override: dict | Non
     return out
 
 
+def method_args(op: Op) -> list[Arg]:
+    """A method's parameters: the op's arguments but `self` (usually the first; where.self has it second)."""
+    return [a for a in op.args if a.name != "self"]
+
+
+def method_call_args(op: Op, replace: dict | None = None) -> list[str]:
+    """The C++ argument expressions of a method call self.op(...): call_args without self."""
+    names = call_args(op, replace=replace)
+    kept = [a for a in op.args if not (op.has_factory_options and a.name in FACTORY_GROUP and a.name != "dtype")]
+    return [n for a, n in zip(kept, names) if a.name != "self"]
+
+
 def call_args(op: Op, *, method: bool = False, replace: dict | None = None) -> list[str]:
     out = []
     for i, a in enumerate(op.args):
@@ -56,7 +68,7 @@ def call_args(op: Op, *, method: bool = False, replace: dict | None = None) -> l
             if a.name == "dtype":
                 out.append("options")
             continue
-        if method and i == 0:
+        if method and a.name == "self":
             out.append("*this")
             continue
         out.append((replace or {}).get(a.name, a.name))
@@ -91,7 +103,7 @@ def _short_factory(op: Op) -> list[str] | None:
 
 def _method_scalar_args(op: Op) -> list[str]:
     """Scalar overloads a method can have: never for self, which is the tensor itself."""
-    return [s for s in op.scalar_args if s != op.args[0].name]
+    return [s for s in op.scalar_args if s != "self"]
 
 
 def kernel_params(op: Op) -> list[str]:
@@ -322,7 +334,7 @@ _UNBOX = {
     "Scalar": "{v}.toScalar()", "Scalar?": "{v}.toOptionalScalar()", "int": "{v}.toInt()",
     "int?": "{v}.toOptionalInt()", "int[]": "{v}.toIntVector()", "int[]?": "{v}.toOptionalIntVector()",
     "float": "{v}.toDouble()", "float?": "{v}.toOptionalDouble()", "bool": "{v}.toBool()",
-    "str": "{v}.toStringRef()", "ScalarType": "{v}.toScalarType()",
+    "str": "{v}.toStringRef()", "str?": "{v}.toOptionalString()", "ScalarType": "{v}.toScalarType()",
     "ScalarType?": "{v}.toOptionalScalarType()", "Device": "{v}.toDevice()",
     "Device?": "{v}.toOptionalDevice()", "Generator?": "{v}.toOptionalGenerator()",
 }
@@ -415,7 +427,7 @@ def registry_cpp(ops: list[Op]) -> str:
     L = [HEADER, '#include "ember/dispatch/registry.h"', '#include "ember/gen/functions.h"', "",
          "namespace ember {", "namespace {", ""]
     primary, derived = [], []
-    for op in ops:
+    for index, op in enumerate(ops):
         n = len(op.args)
         scalar_ok = set(op.scalar_args)
         fn = f"boxed_{op.id}"
@@ -426,13 +438,13 @@ def registry_cpp(ops: list[Op]) -> str:
         if "function" in op.variants:
             call = f"{op.name}({', '.join(call_names)})"
         else:
-            call = f"{op.args[0].name}.{op.name}({', '.join(call_names[1:])})"
+            call = f"self.{op.name}({', '.join(method_call_args(op))})"
         L.append(f"  auto r = {call};")
         L.append(f"  s.resize(s.size() - {n});")
         L += _push_result(op)
         L.append("}")
         kind = "OpKind::Inplace" if op.returns_self and op.name.endswith("_") else "OpKind::Functional"
-        primary.append((op, op.name, op.overload, op.args, _returns_text(op), fn, kind, scalar_ok))
+        primary.append((op, op.name, op.overload, op.args, _returns_text(op), fn, kind, scalar_ok, index * 8))
         self_arg = op.args[0] if op.args else None
         if op.inplace:
             fn_i = f"boxed_{op.id}_inplace"
@@ -443,7 +455,8 @@ def registry_cpp(ops: list[Op]) -> str:
                   "  s.emplace_back(std::move(r));", "}"]
             iargs = [Arg(a.name, a.type, a.default, a.kwarg_only, "a!" if i == 0 else a.alias, size=a.size)
                      for i, a in enumerate(op.args)]
-            derived.append((op, op.name + "_", op.overload, iargs, "Tensor(a!)", fn_i, "OpKind::Inplace", scalar_ok))
+            derived.append((op, op.name + "_", op.inplace_overload(), iargs, "Tensor(a!)", fn_i, "OpKind::Inplace", scalar_ok,
+                            index * 8 + 1))
         if op.out:
             fn_o = f"boxed_{op.id}_out"
             L += [f"void {fn_o}(Stack& s) {{", f'  check_stack(s, {n + 1}, "{op.name}");']
@@ -451,19 +464,19 @@ def registry_cpp(ops: list[Op]) -> str:
             L += [f"  Tensor out = a[{n}].toTensor();", f"  {op.name}_out(out, {', '.join(call_names)});",
                   f"  s.resize(s.size() - {n + 1});", "  s.emplace_back(std::move(out));", "}"]
             oargs = list(op.args) + [Arg("out", "Tensor", None, True, "a!")]
-            derived.append((op, op.name, op.out_overload, oargs, "Tensor(a!)", fn_o, "OpKind::Out", scalar_ok))
-        for s_arg, ovl in op.scalar_overloads.items():
+            derived.append((op, op.name, op.out_overload, oargs, "Tensor(a!)", fn_o, "OpKind::Out", scalar_ok, index * 8 + 2))
+        for k, (s_arg, ovl) in enumerate(op.scalar_overloads.items()):
             sargs = [Arg(a.name, "Scalar" if a.name == s_arg else a.type, a.default, a.kwarg_only, a.alias, size=a.size)
                      for a in op.args]
             fn_s = f"boxed_{op.id}_{s_arg}_scalar"
             if "function" in op.variants:
                 call = f"{op.name}({', '.join(call_names)})"
             else:
-                call = f"{self_arg.name}.{op.name}({', '.join(call_names[1:])})"
+                call = f"self.{op.name}({', '.join(method_call_args(op))})"
             L += [f"void {fn_s}(Stack& s) {{", f'  check_stack(s, {n}, "{op.name}");']
             L += _unbox_lines(op, op.args, n, set(), {s_arg})
             L += [f"  auto r = {call};", f"  s.resize(s.size() - {n});"] + _push_result(op) + ["}"]
-            derived.append((op, op.name, ovl, sargs, _returns_text(op), fn_s, "OpKind::Scalar", set()))
+            derived.append((op, op.name, ovl, sargs, _returns_text(op), fn_s, "OpKind::Scalar", set(), index * 8 + 3 + 2 * k))
             if op.inplace and s_arg != self_arg.name:
                 fn_si = f"boxed_{op.id}_{s_arg}_scalar_inplace"
                 L += [f"void {fn_si}(Stack& s) {{", f'  check_stack(s, {n}, "{op.name}_");']
@@ -472,13 +485,14 @@ def registry_cpp(ops: list[Op]) -> str:
                       f"  s.resize(s.size() - {n});", "  s.emplace_back(std::move(r));", "}"]
                 siargs = [Arg(a.name, a.type, a.default, a.kwarg_only, "a!" if i == 0 else a.alias, size=a.size)
                           for i, a in enumerate(sargs)]
-                derived.append((op, op.name + "_", ovl, siargs, "Tensor(a!)", fn_si, "OpKind::ScalarInplace", set()))
+                derived.append((op, op.name + "_", op.inplace_overload(ovl), siargs, "Tensor(a!)", fn_si,
+                                "OpKind::ScalarInplace", set(), index * 8 + 4 + 2 * k))
     L += ["", "}  // namespace", "", "const std::vector<OpInfo>& all_ops() {",
           "  static const std::vector<OpInfo> table = {"]
-    for op, name, ovl, args, rets, fn, kind, scalar_ok in primary + derived:
+    for op, name, ovl, args, rets, fn, kind, scalar_ok, order in primary + derived:
         nret = len(op.returns)
         text = _schema_text(name, ovl, args, rets)
         L.append(f'    {{OpId::{op.id}, "{name}", "{ovl}", "{text}", {{{_arg_infos(op, args, scalar_ok)}}}, {nret}, '
-                 f'&{fn}, {kind}, "{NAMESPACE}::{name}.{ovl}"}},')
+                 f'&{fn}, {kind}, "{NAMESPACE}::{name}.{ovl}", {order}}},')
     L += ["  };", "  return table;", "}", "", "}  // namespace ember", ""]
     return "\n".join(L)

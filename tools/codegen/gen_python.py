@@ -2,7 +2,7 @@
 docs/bindings.md) and the _C.pyi stubs."""
 from __future__ import annotations
 
-from gen_cpp import HEADER, call_args, cpp_default
+from gen_cpp import HEADER, call_args, cpp_default, method_args, method_call_args
 from schema import FACTORY_GROUP, NAMESPACE, PY_OPERATORS, PY_TYPE, RICHCOMPARE_OPS, UNARY_SLOTS, Op
 
 # Parser type tags (bindings/arg_parser.h) and the converter for each schema type.
@@ -10,7 +10,7 @@ _CONV = {
     "Tensor": "tensor_of({o})", "Tensor?": "opt_tensor({o})", "Tensor[]": "tensor_list({o})",
     "Scalar": "to_scalar({o})", "Scalar?": "opt_scalar({o})", "int": "to_int({o})", "int?": "opt_int({o})",
     "int[]": "to_intlist({o})", "int[]?": "opt_intlist({o})", "float": "to_double({o})",
-    "float?": "opt_double({o})", "bool": "to_bool({o})", "str": "to_string({o})",
+    "float?": "opt_double({o})", "bool": "to_bool({o})", "str": "to_string({o})", "str?": "opt_string({o})",
     "ScalarType": "to_dtype({o})", "ScalarType?": "opt_dtype({o})", "Device": "to_device({o})",
     "Device?": "opt_device({o})", "Generator?": "opt_generator({o})",
 }
@@ -19,7 +19,7 @@ NUM_FILES = 4
 
 def py_sig(op: Op, method: bool, name: str | None = None, out: bool = True) -> str:
     parts, kw = [], False
-    args = op.args[1:] if method else op.args
+    args = method_args(op) if method else op.args
     for a in args:
         if a.kwarg_only and not kw:
             parts.append("*")
@@ -38,11 +38,11 @@ def py_sig(op: Op, method: bool, name: str | None = None, out: bool = True) -> s
 
 def _conv_lines(op: Op, method: bool) -> list[str]:
     L = []
-    args = op.args[1:] if method else op.args
+    args = method_args(op) if method else op.args
     for i, a in enumerate(args):
         if op.has_factory_options and a.name in FACTORY_GROUP:
             continue
-        o = f"p[{i}]"
+        o = f"pa[{i}]"
         conv = ("tensor_or_scalar({o})" if a.name in op.scalar_args else _CONV[a.type]).format(o=o)
         d = cpp_default(a)
         if a.type == "int[]?":
@@ -70,7 +70,7 @@ def _conv_lines(op: Op, method: bool) -> list[str]:
             L.append(f"  {typ} {a.name} = {o} ? {typ}({conv}) : {typ}({d});")
     if op.has_factory_options:
         L.append("  TensorOptions options = factory_options(" +
-                 ", ".join(f"p[{[x.name for x in args].index(n)}]" for n in FACTORY_GROUP) + ");")
+                 ", ".join(f"pa[{[x.name for x in args].index(n)}]" for n in FACTORY_GROUP) + ");")
     return L
 
 
@@ -92,39 +92,39 @@ _WRAP = {"Tensor": "wrap(std::move(r))", "Tensor[]": "wrap_list(r)", "bool": "Py
 
 def _entry_names(op: Op) -> tuple[str, str, str]:
     """Qualified names of an op's functional, in-place and out= entries (docs/op_names.md)."""
-    return (op.qualified_name, f"{NAMESPACE}::{op.name}_.{op.overload}", f"{NAMESPACE}::{op.name}.{op.out_overload}")
+    return (op.qualified_name, f"{NAMESPACE}::{op.name}_.{op.inplace_overload()}", f"{NAMESPACE}::{op.name}.{op.out_overload}")
 
 
 def _case(op: Op, form: str, nparams: int) -> list[str]:
-    """Code after the parser filled p[]: convert, call, wrap. form: function, method or inplace."""
+    """Code after the parser filled pa[]: convert, call, wrap. form: function, method or inplace."""
     method = form != "function"
     qual, qual_i, qual_o = _entry_names(op)
     L = []
     if method:
-        L.append(f"  const Tensor& {op.args[0].name} = tensor_of(self_);")
+        L.append("  const Tensor& self = tensor_of(self_);")
     has_out = op.out and form == "function"
     if has_out:
-        L.append(f"  if (t_resolve_only) return report_overload(p[{nparams - 1}] && p[{nparams - 1}] != Py_None ? "
+        L.append(f"  if (t_resolve_only) return report_overload(pa[{nparams - 1}] && pa[{nparams - 1}] != Py_None ? "
                  f'"{qual_o}" : "{qual}");')
     else:
         L.append(f'  if (t_resolve_only) return report_overload("{qual_i if form == "inplace" else qual}");')
     L += _conv_lines(op, method)
     names = call_args(op)
     if form == "inplace":
-        return L + [f"  {op.args[0].name}.{op.name}_({', '.join(names[1:])});", "  Py_INCREF(self_);", "  return self_;"]
+        return L + [f"  self.{op.name}_({', '.join(names[1:])});", "  Py_INCREF(self_);", "  return self_;"]
     if has_out:
-        L += [f"  if (p[{nparams - 1}] && p[{nparams - 1}] != Py_None) {{",
-              f"    Tensor out = tensor_of(p[{nparams - 1}]);",
+        L += [f"  if (pa[{nparams - 1}] && pa[{nparams - 1}] != Py_None) {{",
+              f"    Tensor out = tensor_of(pa[{nparams - 1}]);",
               f"    ember::{op.name}_out(out, {', '.join(names)});",
-              f"    Py_INCREF(p[{nparams - 1}]);",
-              f"    return p[{nparams - 1}];",
+              f"    Py_INCREF(pa[{nparams - 1}]);",
+              f"    return pa[{nparams - 1}];",
               "  }"]
     if method:
-        L.append(f"  auto r = {op.args[0].name}.{op.name}({', '.join(names[1:])});")
+        L.append(f"  auto r = self.{op.name}({', '.join(method_call_args(op))});")
     else:
         L.append(f"  auto r = ember::{op.name}({', '.join(names)});")
     if op.returns_self:
-        src = "self_" if method else "p[0]"
+        src = "self_" if method else "pa[0]"
         L.append(f"  (void)r;\n  Py_INCREF({src});\n  return {src};")
     else:
         L += _wrap_result(op)
@@ -148,17 +148,17 @@ def _binding(fname: str, pyname: str, entries: list[tuple[Op, str]]) -> list[str
     overload's parser in schema order."""
     maxp = max(max(_nparams(op, form) for op, form in entries), 1)
     L = [f"static PyObject* {fname}(PyObject* self_, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {{",
-         "  EMBER_PY_TRY", f"  PyObject* p[{maxp}];"]
+         "  EMBER_PY_TRY", f"  PyObject* pa[{maxp}];"]
     if len(entries) == 1:
         op, form = entries[0]
         L += [f'  static const ArgParser parser("{_sig(op, form, pyname)}");',
-              "  parser.parse(args, nargs, kwnames, p);"]
+              "  parser.parse(args, nargs, kwnames, pa);"]
         L += _case(op, form, _nparams(op, form))
     else:
         L.append("  static const ArgParser parsers[] = {")
         L += [f'      ArgParser("{_sig(op, form, pyname)}"),' for op, form in entries]
         L += ["  };", f'  static const OverloadSet overloads("{pyname}", parsers, {len(entries)});',
-              "  switch (overloads.parse(args, nargs, kwnames, p)) {"]
+              "  switch (overloads.parse(args, nargs, kwnames, pa)) {"]
         for k, (op, form) in enumerate(entries):
             L.append(f"  case {k}: {{")
             L += ["  " + x for x in _case(op, form, _nparams(op, form))]
@@ -249,18 +249,26 @@ def binding_files(ops: list[Op]) -> dict[str, str]:
         fn_defs, meth_defs, slots = [], [], []
         seen_slots = set()
         mine = [op for i, op in enumerate(ops) if i % NUM_FILES == k]
-        for op in mine:
-            if op.return_names and all(r.type == "Tensor" for r in op.returns):
-                L += _return_type(op)
+        emitted = set()
+
+        def return_types(entries):
+            out = []
+            for op, _ in entries:
+                if op.return_names and all(r.type == "Tensor" for r in op.returns) and op.id not in emitted:
+                    emitted.add(op.id)
+                    out += _return_type(op)
+            return out
         # A Python name lives in the file of its first overload.
         for pyname, entries in fns.items():
             if order[entries[0][0].qualified_name] % NUM_FILES != k:
                 continue
+            L += return_types(entries)
             L += _binding(f"fn_{pyname}", pyname, entries)
             fn_defs.append((pyname, f"fn_{pyname}", entries[0][0].doc))
         for pyname, entries in meths.items():
             if order[entries[0][0].qualified_name] % NUM_FILES != k:
                 continue
+            L += return_types(entries)
             L += _binding(f"meth_{pyname}", pyname, entries)
             doc = entries[0][0].doc if entries[0][1] != "inplace" else f"In-place version of {entries[0][0].name}."
             meth_defs.append((pyname, f"meth_{pyname}", doc))
@@ -278,6 +286,9 @@ def binding_files(ops: list[Op]) -> dict[str, str]:
                 L += rc
                 slots.append(("tp_richcompare", "slot_richcompare"))
         L += ["", "}  // namespace", "", f"void register_ops_{k}(Registrations& r) {{"]
+        for op in ops:
+            if op.id in emitted:
+                L.append(f'  r.return_types.push_back({{"{op.pyname}", &return_type_{op.id}}});')
         for name, fn, doc in fn_defs:
             doc = doc.replace('"', '\\"')
             L.append(f'  r.functions.push_back({{"{name}", (PyCFunction)(void (*)()){fn}, METH_FASTCALL | METH_KEYWORDS, "{doc}"}});')
@@ -299,7 +310,7 @@ def binding_files(ops: list[Op]) -> dict[str, str]:
 
 def _pyi_params(op: Op, method: bool) -> str:
     parts, kw = (["self"] if method else []), False
-    for a in op.args[1:] if method else op.args:
+    for a in method_args(op) if method else op.args:
         if a.kwarg_only and not kw:
             parts.append("*")
             kw = True

@@ -23,6 +23,7 @@ CPP_PARAM = {
     "float?": "std::optional<double>",
     "bool": "bool",
     "str": "const std::string&",
+    "str?": "const std::optional<std::string>&",
     "ScalarType": "ScalarType",
     "ScalarType?": "std::optional<ScalarType>",
     "Device": "Device",
@@ -34,7 +35,7 @@ PY_TYPE = {
     "Tensor": "Tensor", "Tensor?": "Optional[Tensor]", "Tensor[]": "Sequence[Tensor]",
     "Scalar": "Number", "Scalar?": "Optional[Number]", "int": "int", "int?": "Optional[int]",
     "int[]": "Sequence[int]", "int[]?": "Optional[Union[int, Sequence[int]]]", "float": "float",
-    "float?": "Optional[float]", "bool": "bool", "str": "str", "ScalarType": "dtype",
+    "float?": "Optional[float]", "bool": "bool", "str": "str", "str?": "Optional[str]", "ScalarType": "dtype",
     "ScalarType?": "Optional[dtype]", "Device": "device", "Device?": "Optional[Union[device, str]]",
     "Generator?": "Optional[Generator]",
 }
@@ -57,7 +58,7 @@ META_KINDS = {"binary", "binary_nobool", "binary_float", "binary_same_dtype", "u
 # Meta rules that also get the op's non-tensor arguments (clamp's Scalar bounds take part in promotion).
 META_ALL_ARGS = {"clamp"}
 KEYS = {"op", "variants", "scalar_args", "operators", "inplace", "out", "meta", "native", "dispatch",
-        "composite", "backward", "doc", "python_name", "scalar_overloads", "out_overload", "varargs",
+        "composite", "backward", "doc", "python_name", "scalar_overloads", "out_overload", "varargs", "inplace_overloads",
         "cpp_no_default_args"}
 # Types an op may return (besides Tensor, Tensor(a), Tensor(a!)): C++ type and Python/boxed handling.
 RETURN_TYPES = {
@@ -140,12 +141,18 @@ class Op:
     id: str = ""  # unique C++ identifier (OpId, kernel signature, node, native fn): name, or name_overload
     scalar_overloads: dict[str, str] = field(default_factory=dict)  # scalar arg -> overload name of that form
     out_overload: str = "out"
+    inplace_overloads: dict[str, str] = field(default_factory=dict)  # overload -> its in-place form's, where they differ
     varargs: bool = False  # Python: the Tensor[] parameter also takes the tensors as separate arguments
     cpp_no_default_args: list[str] = field(default_factory=list)
 
     @property
     def qualified_name(self) -> str:
         return f"{NAMESPACE}::{self.name}.{self.overload}"
+
+    def inplace_overload(self, overload: str | None = None) -> str:
+        """The overload name of the in-place form (add_.Tensor; pow_.Scalar for pow.Tensor_Scalar)."""
+        o = overload or self.overload
+        return self.inplace_overloads.get(o, o)
 
     @property
     def returns_list(self) -> bool:
@@ -279,6 +286,7 @@ def load(schema_dir: Path) -> list[Op]:
                     scalar_args=e.get("scalar_args", []), backward=e.get("backward") or {},
                     python_name=e.get("python_name"), signature=e["op"], overload=overload or "default",
                     scalar_overloads=e.get("scalar_overloads") or {}, out_overload=e.get("out_overload", "out"),
+                    inplace_overloads=e.get("inplace_overloads") or {},
                     varargs=bool(e.get("varargs")), cpp_no_default_args=e.get("cpp_no_default_args") or [])
             if len(rets) > 1 and all(r.ret_name for r in rets):
                 op.return_names = [r.ret_name for r in rets]
@@ -305,8 +313,10 @@ def load(schema_dir: Path) -> list[Op]:
             for v in op.variants:
                 if v not in ("function", "method"):
                     raise SchemaError(f"{where}: unknown variant '{v}'")
-            if "method" in op.variants and (not args or args[0].type != "Tensor" or args[0].name != "self"):
-                raise SchemaError(f"{where}: a method's first argument must be 'Tensor self'")
+            if "method" in op.variants and not any(a.name == "self" and a.type == "Tensor" for a in args):
+                raise SchemaError(f"{where}: a method needs a 'Tensor self' argument")
+            if op.inplace and (args[0].name != "self" or args[0].type != "Tensor"):
+                raise SchemaError(f"{where}: an op with an in-place form needs 'Tensor self' first")
             for s in op.scalar_args:
                 if s not in {a.name for a in args if a.type == "Tensor"}:
                     raise SchemaError(f"{where}: scalar_args names '{s}', which is not a Tensor argument")

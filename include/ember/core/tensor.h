@@ -131,18 +131,13 @@ class EMBER_API Tensor {
 #include "ember/gen/tensor_methods.h"
 
  public:
-  // libtorch's to() overloads over the generated to(device, dtype, non_blocking, copy).
-  Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false) const {
-    return to(std::optional<Device>(), std::optional<ScalarType>(dtype), non_blocking, copy);
-  }
+  // libtorch's to() overloads beside the schema's (to(ScalarType), to(Device, ScalarType), to(Tensor) and
+  // to(optional<Device>, optional<ScalarType>) are generated from aten::to.*).
   Tensor to(Device device, bool non_blocking = false, bool copy = false) const {
     return to(std::optional<Device>(device), std::optional<ScalarType>(), non_blocking, copy);
   }
   Tensor to(DeviceType device, bool non_blocking = false, bool copy = false) const {
     return to(Device(device), non_blocking, copy);
-  }
-  Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false) const {
-    return to(std::optional<Device>(device), std::optional<ScalarType>(dtype), non_blocking, copy);
   }
   Tensor to(const TensorOptions& options, bool non_blocking = false, bool copy = false) const {
     return to(options.device_opt(), options.dtype_opt(), non_blocking, copy);

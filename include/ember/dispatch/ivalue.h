@@ -60,6 +60,7 @@ class EMBER_API IValue {
   std::optional<double> toOptionalDouble() const;
   bool toBool() const;
   const std::string& toStringRef() const;
+  std::optional<std::string> toOptionalString() const;
   ScalarType toScalarType() const;
   std::optional<ScalarType> toOptionalScalarType() const;
   Device toDevice() const;

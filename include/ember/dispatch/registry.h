@@ -40,6 +40,7 @@ struct OpInfo {
   BoxedFn boxed;
   OpKind kind = OpKind::Functional;
   std::string qualified;  // "aten::add.Tensor"
+  int order = 0;          // resolution order among the overloads of a name: schema order of the op, then form
 };
 
 /// All entries: the schema ops first, indexed by OpId, then their in-place / out / Scalar forms.
