@@ -1,0 +1,194 @@
+"""Runs a batch of calls in one library and writes one JSON line per call (no pickle anywhere).
+
+    python worker.py --lib torch|ember --cases batch.json --out results.jsonl [--start N]
+
+Each line is written and flushed as soon as its call finishes, so when the process dies (a
+segfault, an abort) the driver knows which call killed it and restarts after that call.
+Run by run.py in two interpreters: ember's .venv and the one PyTorch is installed in.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import operator
+import os
+import sys
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from inputs import Maker  # noqa: E402
+
+MAX_ELEMS = 4096
+OPS = {"__add__": operator.add, "__sub__": operator.sub, "__mul__": operator.mul,
+       "__truediv__": operator.truediv, "__floordiv__": operator.floordiv, "__mod__": operator.mod,
+       "__pow__": operator.pow, "__matmul__": operator.matmul, "__and__": operator.and_,
+       "__or__": operator.or_, "__xor__": operator.xor, "__lshift__": operator.lshift,
+       "__rshift__": operator.rshift, "__eq__": operator.eq, "__ne__": operator.ne,
+       "__lt__": operator.lt, "__le__": operator.le, "__gt__": operator.gt, "__ge__": operator.ge,
+       "__neg__": operator.neg, "__abs__": abs, "__invert__": operator.invert, "__pos__": operator.pos}
+IOPS = {"__iadd__": operator.iadd, "__isub__": operator.isub, "__imul__": operator.imul,
+        "__itruediv__": operator.itruediv, "__ifloordiv__": operator.ifloordiv, "__imod__": operator.imod,
+        "__ipow__": operator.ipow, "__iand__": operator.iand, "__ior__": operator.ior,
+        "__ixor__": operator.ixor}
+
+
+def exc_record(e):
+    base = next((c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins"), "Exception")
+    return {"k": "exc", "type": base, "cls": type(e).__name__, "msg": str(e)[:300]}
+
+
+def dtype_name(d):
+    return str(d).split(".")[-1]
+
+
+class Runner:
+    def __init__(self, lib):
+        if lib == "torch":
+            import torch as L
+            L.set_num_threads(1)
+        else:
+            import ember as L
+        self.L, self.lib, self.mk = L, lib, Maker(L, lib)
+
+    # ------------------------------------------------------------------ serialization
+    def ser(self, x, depth=0):
+        L = self.L
+        if isinstance(x, L.Tensor):
+            return self.ser_tensor(x)
+        if isinstance(x, (tuple, list)) and depth < 3:
+            return {"k": "seq", "items": [self.ser(i, depth + 1) for i in x]}
+        if isinstance(x, (bool, int, float)) or x is None:
+            return {"k": "py", "type": type(x).__name__, "v": x}
+        if isinstance(x, L.dtype):
+            return {"k": "py", "type": "dtype", "v": dtype_name(x)}
+        if isinstance(x, L.Size) if hasattr(L, "Size") else False:
+            return {"k": "py", "type": "size", "v": list(x)}
+        return {"k": "py", "type": type(x).__name__, "v": repr(x)[:100]}
+
+    def ser_tensor(self, t):
+        rec = {"k": "t", "dtype": dtype_name(t.dtype), "shape": list(t.shape), "rg": bool(t.requires_grad)}
+        try:
+            n = t.numel()
+            if n > MAX_ELEMS:
+                rec["data"] = None
+                return rec
+            u = t.detach()
+            if rec["dtype"] in ("bfloat16", "float16"):
+                u = u.to(self.L.float32)
+            a = np.array(u.contiguous().numpy(), copy=True)
+            if a.dtype == np.bool_ or a.dtype.kind in "iu":
+                rec["data"] = a.astype(np.int64 if a.dtype != np.uint64 else np.uint64).ravel().tolist()
+            else:
+                rec["data"] = a.astype(np.float64).ravel().tolist()
+        except Exception as e:  # noqa: BLE001 - reading the result back failed: record it
+            rec["data_exc"] = exc_record(e)
+        return rec
+
+    # ------------------------------------------------------------------ one call
+    def call(self, case, args, kwargs):
+        L, form, name = self.L, case["form"], case["op"]
+        if form == "function":
+            return getattr(L, name)(*args, **kwargs)
+        if form == "method":
+            return getattr(args[0], name)(*args[1:], **kwargs)
+        if form == "inplace":
+            self_ = args[0]
+            r = getattr(self_, name + "_")(*args[1:], **kwargs)
+            return {"result": r, "self": self_, "same": r is self_}
+        if form in ("out", "out_dtype", "out_resize"):
+            # out= of the result's shape (the same library's own result): of its dtype, of another
+            # dtype (the dtype check), or empty (resizing, which PyTorch does without a warning)
+            ref = getattr(L, name)(*args, **kwargs)
+            ref = ref[0] if isinstance(ref, tuple) else ref
+            dt = self.mk.dtype(case["out_dtype"]) if form == "out_dtype" else ref.dtype
+            out = L.empty(0 if form == "out_resize" else tuple(ref.shape), dtype=dt)
+            r = getattr(L, name)(*args, out=out, **kwargs)
+            return {"result": r, "out": out, "same": r is out}
+        if form.startswith("op:"):
+            d = form[3:]
+            if d in IOPS:
+                self_ = args[0]
+                r = IOPS[d](self_, args[1])
+                return {"result": r, "same": r is self_}
+            if d.startswith("__r") and d not in ("__rshift__",):
+                return OPS["__" + d[3:]](args[1], args[0])  # number (op) tensor
+            return OPS[d](*args)
+        if form == "getitem":
+            return args[0][args[1]]
+        if form == "setitem":
+            args[0][args[1]] = args[2]
+            return args[0]
+        if form == "snippet":
+            return self.snippets()[name](L)
+        raise ValueError(f"unknown form {form}")
+
+    def snippets(self):
+        if not hasattr(self, "_snips"):
+            import targeted
+            self._snips = targeted.all_snippets()
+        return self._snips
+
+    def result(self, r):
+        if isinstance(r, dict):
+            return {"k": "dict", "items": {k: (self.ser(v) if k != "same" else {"k": "py", "type": "bool", "v": v})
+                                           for k, v in r.items()}}
+        return self.ser(r)
+
+    def run_case(self, case):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                args = [self.mk.build(a) for a in case.get("args", [])]
+                kwargs = {k: self.mk.build(v) for k, v in case.get("kwargs", {}).items()}
+            except Exception as e:  # noqa: BLE001
+                return {"id": case["id"], "setup_exc": exc_record(e)}
+            try:
+                res = self.result(self.call(case, args, kwargs))
+            except Exception as e:  # noqa: BLE001
+                res = exc_record(e)
+            rec = {"id": case["id"], "res": res}
+            if case.get("grad") and res.get("k") != "exc":
+                rec["grad"] = self.run_grad(case)
+            return rec
+
+    def run_grad(self, case):
+        """Float64 gradients of sum(w * f(inputs)) with respect to every float64 input leaf."""
+        L, leaves = self.L, []
+        try:
+            args = [self.mk.build(a, leaves, True) for a in case.get("args", [])]
+            kwargs = {k: self.mk.build(v, leaves, True) for k, v in case.get("kwargs", {}).items()}
+            out = self.call(case, args, kwargs)
+            if isinstance(out, tuple):
+                out = out[0]
+            if not out.requires_grad:
+                return {"k": "nograd"}
+            w = np.random.default_rng(1234).standard_normal(tuple(out.shape))
+            wt = L.from_numpy(np.ascontiguousarray(w)).to(out.dtype)
+            (out * wt).sum().backward()
+            return {"k": "seq", "items": [self.ser(lf.grad) if lf is not None else {"k": "py", "type": "NoneType", "v": None}
+                                          for lf in leaves]}
+        except Exception as e:  # noqa: BLE001
+            return exc_record(e)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lib", required=True, choices=["torch", "ember"])
+    ap.add_argument("--cases", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--start", type=int, default=0)
+    a = ap.parse_args()
+    cases = json.load(open(a.cases))
+    runner = Runner(a.lib)
+    fd = os.open(a.out, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    for case in cases[a.start:]:
+        os.write(fd, (json.dumps({"begin": case["id"]}) + "\n").encode())
+        rec = runner.run_case(case)
+        os.write(fd, (json.dumps(rec) + "\n").encode())
+    os.close(fd)
+
+
+if __name__ == "__main__":
+    main()
