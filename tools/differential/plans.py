@@ -12,7 +12,7 @@ from plan_dsl import OMIT, Plan, fixed, idx, mask, same
 M34 = [(3, 4), (0, 4), (2, 3, 4)]
 DIMS = [1, 0, -1, 2, -3]           # 2 / -3 are out of range for a 2-d main
 DIMLISTS = [OMIT, 1, [0, 1], [-1], [], [0, 0], 5, None]
-KEEP = [False, True]
+KEEP = [OMIT, True, False]
 NOGEN = dict(cmp="meta", grad=False)
 
 

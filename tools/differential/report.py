@@ -95,11 +95,11 @@ def write_report(path, args, counts, found, notes, unplanned, skipped, seconds):
             shown = set()
             for case, detail, _ in g:
                 sig = (detail.split(":")[0][:60], case["form"])
-                if sig in shown and len(shown) >= 2:
+                if sig in shown:
                     continue
                 shown.add(sig)
-                out.append(f"- `{describe(case)}` -- {detail}")
-                if len(shown) >= 6:
+                out.append(f"- `{describe(case)}` -- {detail[:400]}")
+                if len(shown) >= 4:
                     break
             out.append("")
         return out

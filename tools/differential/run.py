@@ -105,7 +105,8 @@ def run_batches(cases, args, tag):
     cache = Path(args.out) / "torch-cache"
     work.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONHASHSEED="0", PYTHONPATH=str(HERE))
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONHASHSEED="0", DIFF_MODE=args.mode,
+               DIFF_MEM_LIMIT_GB=str(args.mem_limit_gb))
     results = {}
     batches = [cases[i:i + args.batch] for i in range(0, len(cases), args.batch)]
     for bi, batch in enumerate(batches):
@@ -170,6 +171,7 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "build" / "differential"))
     ap.add_argument("--batch", type=int, default=2500, help="calls per child process")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per child process before a hang is recorded")
+    ap.add_argument("--mem-limit-gb", type=float, default=8, help="address-space limit of each child (0: none)")
     ap.add_argument("--no-cache", action="store_true", help="rerun PyTorch even when its results are cached")
     ap.add_argument("--list", action="store_true", help="print the planned calls per op and exit")
     args = ap.parse_args()

@@ -180,6 +180,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--start", type=int, default=0)
     a = ap.parse_args()
+    lim = float(os.environ.get("DIFF_MEM_LIMIT_GB", "0"))
+    if lim > 0:  # a huge allocation that succeeds lazily must not take the machine with it
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (int(lim * 2 ** 30), int(lim * 2 ** 30)))
     cases = json.load(open(a.cases))
     runner = Runner(a.lib)
     fd = os.open(a.out, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
