@@ -121,6 +121,10 @@ def compare(case, t, e):
             return [("setup", f"building inputs: {short(e['setup_exc'])}")]
         return []
     rt, re_ = t["res"], e["res"]
+    if re_.get("k") == "timeout" and rt.get("k") != "timeout":
+        return [("hang", f"ember call still running after {e.get('timeout')} s; torch {short(rt)}")]
+    if rt.get("k") == "timeout":
+        return [("torch-crash", "torch call timed out")]
     if rt.get("k") == "exc" or re_.get("k") == "exc":
         if rt.get("k") == "exc" and re_.get("k") == "exc":
             if rt["type"] != re_["type"]:

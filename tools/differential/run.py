@@ -56,7 +56,7 @@ def plan_all(mode, selected):
     return ctx.cases, unplanned, skipped
 
 
-def run_worker(py, lib, batch_file, out_file, cases, timeout, env):
+def run_worker(py, lib, batch_file, out_file, cases, timeout, env, call_limit=30):
     """Runs a batch to the end, restarting after any call that kills the process."""
     ids = [c["id"] for c in cases]
     pos = {cid: i for i, cid in enumerate(ids)}
@@ -66,7 +66,7 @@ def run_worker(py, lib, batch_file, out_file, cases, timeout, env):
         out_file.unlink()
     while start < len(cases):
         cmd = [py, str(HERE / "worker.py"), "--lib", lib, "--cases", str(batch_file), "--out", str(out_file),
-               "--start", str(start)]
+               "--start", str(start), "--call-limit", str(call_limit)]
         t0 = time.time()
         try:
             p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -120,10 +120,12 @@ def run_batches(cases, args, tag):
         # torch and ember side by side (two processes); torch results are cached by batch content
         from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(2) as ex:
-            fe = ex.submit(run_worker, args.ember_python, "ember", bfile, ember_out, batch, args.timeout, env)
+            lim = 30 if tag == "targeted" else 10
+            ptimeout = min(args.timeout, 150) if tag == "targeted" else args.timeout
+            fe = ex.submit(run_worker, args.ember_python, "ember", bfile, ember_out, batch, ptimeout, env, lim)
             ft = None
             if not tcache.exists() or args.no_cache:
-                ft = ex.submit(run_worker, args.torch_python, "torch", bfile, torch_out, batch, args.timeout, env)
+                ft = ex.submit(run_worker, args.torch_python, "torch", bfile, torch_out, batch, ptimeout, env, lim)
             er = fe.result()
             if ft is not None:
                 tr = ft.result()

@@ -20,7 +20,7 @@ def _rss():
         return int(f.read().split()[1]) * 4096
 
 
-def _leaks(fn, per_iter_limit=16):
+def _leaks(fn, per_iter_limit=16, max_n=200000):
     """True when RSS keeps growing by more than per_iter_limit bytes per iteration after warm-up."""
     for _ in range(2000):
         fn()
@@ -30,7 +30,7 @@ def _leaks(fn, per_iter_limit=16):
         for _ in range(1000):
             fn()
         n += 1000
-        if n >= 400000:
+        if n >= max_n:
             break
     gc.collect()
     return (_rss() - r0) / n > per_iter_limit
@@ -134,7 +134,19 @@ def leak_hook_register_remove(L):
 
     def f():
         x.register_hook(lambda g: g).remove()
-    return _leaks(f)
+    return _leaks(f, max_n=20000)
+
+
+@check("stress")
+def hook_remove_then_free_fast(L):
+    """Freeing a tensor after 20000 register/remove pairs takes under a second."""
+    x = L.ones(2, requires_grad=True)
+    for _ in range(20000):
+        x.register_hook(lambda g: g).remove()
+    t0 = time.time()
+    del x
+    gc.collect()
+    return time.time() - t0 < 1.0
 
 
 @check("stress")

@@ -12,7 +12,9 @@ import argparse
 import json
 import operator
 import os
+import signal
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -32,6 +34,14 @@ IOPS = {"__iadd__": operator.iadd, "__isub__": operator.isub, "__imul__": operat
         "__itruediv__": operator.itruediv, "__ifloordiv__": operator.ifloordiv, "__imod__": operator.imod,
         "__ipow__": operator.ipow, "__iand__": operator.iand, "__ior__": operator.ior,
         "__ixor__": operator.ixor}
+
+
+class CallTimeout(BaseException):
+    """Raised by SIGALRM when one call runs past its limit (not an Exception: never caught as one)."""
+
+
+def _alarm(signum, frame):
+    raise CallTimeout()
 
 
 def exc_record(e):
@@ -145,9 +155,14 @@ class Runner:
             except Exception as e:  # noqa: BLE001
                 return {"id": case["id"], "setup_exc": exc_record(e)}
             try:
+                signal.setitimer(signal.ITIMER_REAL, self.limit)
                 res = self.result(self.call(case, args, kwargs))
+            except CallTimeout:
+                return {"id": case["id"], "res": {"k": "timeout"}, "timeout": self.limit}
             except Exception as e:  # noqa: BLE001
                 res = exc_record(e)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
             rec = {"id": case["id"], "res": res}
             if case.get("grad") and res.get("k") != "exc":
                 rec["grad"] = self.run_grad(case)
@@ -179,6 +194,7 @@ def main():
     ap.add_argument("--cases", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--start", type=int, default=0)
+    ap.add_argument("--call-limit", type=float, default=30, help="seconds one call may take")
     a = ap.parse_args()
     lim = float(os.environ.get("DIFF_MEM_LIMIT_GB", "0"))
     if lim > 0:  # a huge allocation that succeeds lazily must not take the machine with it
@@ -186,10 +202,14 @@ def main():
         resource.setrlimit(resource.RLIMIT_AS, (int(lim * 2 ** 30), int(lim * 2 ** 30)))
     cases = json.load(open(a.cases))
     runner = Runner(a.lib)
+    runner.limit = a.call_limit
+    signal.signal(signal.SIGALRM, _alarm)
     fd = os.open(a.out, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     for case in cases[a.start:]:
         os.write(fd, (json.dumps({"begin": case["id"]}) + "\n").encode())
+        t0 = time.time()
         rec = runner.run_case(case)
+        rec["sec"] = round(time.time() - t0, 4)
         os.write(fd, (json.dumps(rec) + "\n").encode())
     os.close(fd)
 
