@@ -7,12 +7,15 @@ import math
 TOL = {"float16": (2e-3, 1e-3), "bfloat16": (1.6e-2, 1e-2), "float32": (2e-5, 1e-5), "float64": (1e-7, 1e-9)}
 GRAD_TOL = (1e-6, 1e-8)
 
+# PyTorch's argument parser rejecting a call form (ember accepting it is an API difference)
+SIGNATURE_MSGS = ("invalid combination of arguments", "unexpected keyword", "must be", "missing required")
 KINDS = ["crash", "hang", "setup", "missing-api", "exc-type", "missing-error", "spurious-error",
          "shape", "dtype", "value", "identity", "requires-grad", "grad", "grad-exc"]
 # Which summary count a kind adds to.
 COUNT_OF = {"crash": "crashes", "hang": "crashes", "setup": "exception-type mismatches",
             "missing-api": "exception-type mismatches", "exc-type": "exception-type mismatches",
-            "missing-error": "exception-type mismatches", "spurious-error": "exception-type mismatches",
+            "missing-error": "exception-type mismatches",
+            "accepts-more": "exception-type mismatches", "extra-dtype": "exception-type mismatches", "spurious-error": "exception-type mismatches",
             "shape": "value mismatches", "value": "value mismatches", "identity": "value mismatches",
             "dtype": "dtype mismatches", "requires-grad": "grad mismatches", "grad": "grad mismatches",
             "grad-exc": "grad mismatches"}
@@ -125,6 +128,8 @@ def compare(case, t, e):
         return [("hang", f"ember call still running after {e.get('timeout')} s; torch {short(rt)}")]
     if rt.get("k") == "timeout":
         return [("torch-crash", "torch call timed out")]
+    if rt.get("k") == "exc" and rt["type"] == "AttributeError":
+        return [("torch-lacks", short(rt))]
     if rt.get("k") == "exc" or re_.get("k") == "exc":
         if rt.get("k") == "exc" and re_.get("k") == "exc":
             if rt["type"] != re_["type"]:
@@ -133,6 +138,10 @@ def compare(case, t, e):
         if rt.get("k") == "exc":
             if rt["type"] == "AttributeError":
                 return [("torch-lacks", short(rt))]
+            if rt["type"] == "TypeError" and any(m in rt["msg"] for m in SIGNATURE_MSGS):
+                return [("accepts-more", f"torch {short(rt)} | ember {short(re_)}")]
+            if rt["type"] == "NotImplementedError":
+                return [("extra-dtype", f"torch {short(rt)} | ember {short(re_)}")]
             return [("missing-error", f"torch {short(rt)} | ember {short(re_)}")]
         if re_["type"] in ("AttributeError",) or (re_["type"] == "TypeError" and "argument" in re_["msg"]):
             return [("missing-api", f"ember {short(re_)}")]

@@ -4,7 +4,24 @@ from __future__ import annotations
 import time
 
 SEVERITY = ["crash", "hang", "value", "shape", "grad", "dtype", "missing-error", "identity", "exc-type",
-            "spurious-error", "setup", "missing-api", "requires-grad", "grad-exc"]
+            "spurious-error", "setup", "missing-api", "requires-grad", "grad-exc", "extra-dtype", "accepts-more"]
+KIND_DOC = {
+    "crash": "the ember process died (signal) on this call; PyTorch did not",
+    "hang": "the ember call ran past the per-call limit",
+    "value": "same shape and dtype, values differ beyond the dtype's tolerance",
+    "shape": "result shapes differ", "dtype": "result dtypes differ",
+    "grad": "float64 gradients differ (or one side has None)",
+    "missing-error": "PyTorch raises, ember returns a result",
+    "identity": "an in-place or out= call returns a different object than PyTorch's",
+    "exc-type": "both raise, with different built-in exception types",
+    "spurious-error": "ember raises, PyTorch returns a result",
+    "setup": "ember failed to build the inputs (from_numpy / to / views)",
+    "missing-api": "ember lacks the function, method or keyword",
+    "requires-grad": "the output's requires_grad differs",
+    "grad-exc": "backward() raises on one side only, or with different types",
+    "extra-dtype": "PyTorch raises NotImplementedError for the dtype, ember computes a result",
+    "accepts-more": "PyTorch's argument parser rejects the call (TypeError), ember accepts it",
+}
 
 
 def spec_str(s):
@@ -104,12 +121,13 @@ def write_report(path, args, counts, found, notes, unplanned, skipped, seconds):
             out.append("")
         return out
 
+    L += ["Kinds: " + "; ".join(f"**{k}**: {v}" for k, v in KIND_DOC.items()), ""]
     L += section("New differences", new)
     L += section("Known differences (allowlist.txt)", known)
     text = "\n".join(L) + "\n"
     path.write_text(text)
     # print the counts and the group headlines
-    head = text.split("## New differences")[0]
+    head = text.split("Kinds: ")[0]
     print(head)
     groups = {}
     for op, kind, case, detail, reason in new:

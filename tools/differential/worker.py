@@ -44,6 +44,11 @@ def _alarm(signum, frame):
     raise CallTimeout()
 
 
+# op -> (position of dim among the arguments, position of keepdim or None)
+TIES = {"topk": (2, None), "kthvalue": (2, 3), "sort": (1, None), "argsort": (1, None), "median": (1, 2),
+        "cummin": (1, None), "cummax": (1, None)}
+
+
 def exc_record(e):
     base = next((c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins"), "Exception")
     return {"k": "exc", "type": base, "cls": type(e).__name__, "msg": str(e)[:300]}
@@ -97,10 +102,47 @@ class Runner:
         return rec
 
     # ------------------------------------------------------------------ one call
+    def fn(self, case):
+        """The function a call names; dotted names and PyTorch-side aliases (torch_call) resolve here."""
+        name = case.get("torch_call", case["op"]) if self.lib == "torch" else case["op"]
+        obj = self.L
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return obj
+
     def call(self, case, args, kwargs):
+        r = self._call(case, args, kwargs)
+        if case["op"] in TIES and case["form"] in ("function", "method"):
+            try:
+                r = self.tie_fix(case, args, kwargs, r)
+            except Exception:  # noqa: BLE001 - keep the raw result
+                pass
+        return r
+
+    def tie_fix(self, case, args, kwargs, r):
+        """Indices of ops free to pick any of several equal elements are compared through the values
+        they select (self.gather(dim, indices)), not as raw positions."""
+        op, L = case["op"], self.L
+        dpos, kpos = TIES[op]
+        x = args[0]
+        if op == "median" and len(args) < 2 and "dim" not in kwargs:
+            return r
+        if op in ("sort", "argsort") and kwargs.get("stable"):
+            return r
+        if not isinstance(x, L.Tensor) or x.dim() == 0:
+            return r
+        dim = args[dpos] if len(args) > dpos else kwargs.get("dim", -1)
+        keep = (args[kpos] if len(args) > kpos else kwargs.get("keepdim", False)) if kpos else True
+        idx = r if op == "argsort" else r[1]
+        g = x.gather(dim, idx if keep else idx.unsqueeze(dim))
+        if not keep:
+            g = g.squeeze(dim)
+        return g if op == "argsort" else (r[0], g)
+
+    def _call(self, case, args, kwargs):
         L, form, name = self.L, case["form"], case["op"]
         if form == "function":
-            return getattr(L, name)(*args, **kwargs)
+            return self.fn(case)(*args, **kwargs)
         if form == "method":
             return getattr(args[0], name)(*args[1:], **kwargs)
         if form == "inplace":
@@ -110,11 +152,11 @@ class Runner:
         if form in ("out", "out_dtype", "out_resize"):
             # out= of the result's shape (the same library's own result): of its dtype, of another
             # dtype (the dtype check), or empty (resizing, which PyTorch does without a warning)
-            ref = getattr(L, name)(*args, **kwargs)
+            ref = self.fn(case)(*args, **kwargs)
             ref = ref[0] if isinstance(ref, tuple) else ref
             dt = self.mk.dtype(case["out_dtype"]) if form == "out_dtype" else ref.dtype
             out = L.empty(0 if form == "out_resize" else tuple(ref.shape), dtype=dt)
-            r = getattr(L, name)(*args, out=out, **kwargs)
+            r = self.fn(case)(*args, out=out, **kwargs)
             return {"result": r, "out": out, "same": r is out}
         if form.startswith("op:"):
             d = form[3:]
