@@ -107,6 +107,11 @@ def run_worker(py, lib, batch_file, out_file, cases, timeout, env, call_limit=30
     return recs
 
 
+# torch results are cached per batch; the key covers the code that produces them
+CODE_HASH = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(HERE.glob("*.py"))
+                                  if p.name in ("worker.py", "inputs.py") or p.name.startswith("targeted"))).hexdigest()
+
+
 def run_batches(cases, args, tag):
     work = Path(args.out) / "work"
     cache = Path(args.out) / "torch-cache"
@@ -118,7 +123,7 @@ def run_batches(cases, args, tag):
     batches = [cases[i:i + args.batch] for i in range(0, len(cases), args.batch)]
     for bi, batch in enumerate(batches):
         text = json.dumps(batch, sort_keys=True)
-        h = hashlib.sha1(text.encode()).hexdigest()[:16]
+        h = hashlib.sha1(text.encode() + CODE_HASH.encode()).hexdigest()[:16]
         bfile = work / f"{tag}_{bi:03d}.json"
         bfile.write_text(text)
         tcache = cache / f"{h}.json"
