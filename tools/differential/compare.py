@@ -108,7 +108,7 @@ def diff_values(t, e, cmp, tol=None, path=""):
         if isinstance(tv, (int, float)) and isinstance(ev, (int, float)) and not isinstance(tv, bool):
             ok = _close(ev, tv, 1e-6, 1e-9)
         else:
-            ok = tv == ev or t["type"] == "str"
+            ok = tv == ev
         return [] if ok or cmp != "values" else [("value", f"{path} {short(t)} vs {short(e)}")]
     return []
 

@@ -93,6 +93,14 @@ def write_report(path, args, counts, found, notes, unplanned, skipped, seconds):
     L += [f"| known differences (allowlisted calls) | {len({id(f[2]) for f in known})} |",
           f"| calls PyTorch lacks (AttributeError there; not compared) | {notes.get('torch-lacks', 0)} |",
           f"| PyTorch crashes | {notes.get('torch-crash', 0)} |", ""]
+    per_kind, per_kind_ops = {}, {}
+    for op, kind, case, detail, reason in new:
+        per_kind.setdefault(kind, set()).add(case["id"])
+        per_kind_ops.setdefault(kind, set()).add(op)
+    L += ["| kind (new) | calls | ops or checks |", "|---|---|---|"]
+    L += [f"| {k} | {len(per_kind[k])} | {len(per_kind_ops[k])} |"
+          for k in sorted(per_kind, key=lambda k: SEVERITY.index(k) if k in SEVERITY else 99)]
+    L += [""]
     if unplanned:
         L += ["Schema ops without a plan (add one in plans.py): " + ", ".join(sorted(unplanned)), ""]
     if skipped:

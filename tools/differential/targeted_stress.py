@@ -39,10 +39,11 @@ def _leaks(fn, per_iter_limit=16, max_n=200000):
 # ------------------------------------------------------------------------------ threads
 @check("stress")
 def threads_backward_same_leaf(L):
-    """8 threads x 200 backward() into one leaf: lost .grad updates in how many of 5 trials."""
+    """8 threads x 200 backward() into one 30000-element leaf (big enough that accumulating takes
+    time without the GIL): in how many of 6 trials (12 in full mode) were .grad updates lost."""
     lost = 0
-    for _ in range(5):
-        x = L.zeros(4, dtype=L.float64, requires_grad=True)
+    for _ in range(6 if mode() == "quick" else 12):
+        x = L.zeros(30000, dtype=L.float64, requires_grad=True)
 
         def work():
             for _ in range(200):

@@ -74,13 +74,15 @@ class Runner:
             return self.ser_tensor(x)
         if isinstance(x, (tuple, list)) and depth < 3:
             return {"k": "seq", "items": [self.ser(i, depth + 1) for i in x]}
-        if isinstance(x, (bool, int, float)) or x is None:
+        if isinstance(x, (bool, int, float, str)) or x is None:
             return {"k": "py", "type": type(x).__name__, "v": x}
         if isinstance(x, L.dtype):
             return {"k": "py", "type": "dtype", "v": dtype_name(x)}
         if isinstance(x, L.Size) if hasattr(L, "Size") else False:
             return {"k": "py", "type": "size", "v": list(x)}
-        return {"k": "py", "type": type(x).__name__, "v": repr(x)[:100]}
+        if isinstance(x, np.ndarray):
+            return {"k": "py", "type": "ndarray", "v": [str(x.dtype), list(x.shape)]}
+        return {"k": "py", "type": "object", "v": None}  # other objects: only "an object" is compared
 
     def ser_tensor(self, t):
         rec = {"k": "t", "dtype": dtype_name(t.dtype), "shape": list(t.shape), "rg": bool(t.requires_grad)}
