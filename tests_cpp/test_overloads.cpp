@@ -130,3 +130,27 @@ TEST_CASE("registry entries are aten::name.overload; resolve_overload picks as P
   REQUIRE(st4.size() == 1);
   REQUIRE(st4[0].toTensorVector().size() == 2);
 }
+
+TEST_CASE("Tensor(a!)[] in-place list ops and registry-only ops with non-tensor results", "[overloads]") {
+  std::vector<Tensor> ts{ones({2}), zeros({3})};
+  _foreach_add_(ts, 2.0);
+  _foreach_add_(ts, {ones({2}), ones({3})}, 3);
+  _foreach_mul_(ts, 0.5);
+  REQUIRE(ts[1].sum().item<double>() == 7.5);
+  _foreach_zero_(ts);
+  REQUIRE(ts[0].sum().item<double>() == 0.0);
+
+  auto x = ones({2, 3});
+  Stack s{IValue(x)};
+  call_boxed("aten::size.default", s);
+  REQUIRE(s[0].toIntVector() == std::vector<int64_t>{2, 3});
+  Stack s2{IValue(x), IValue(int64_t(-1))};
+  call_boxed("size", s2);  // resolves to size.int
+  REQUIRE(s2[0].toInt() == 3);
+  Stack s3{IValue(full({}, 2.5))};
+  call_boxed("item", s3);
+  REQUIRE(s3[0].toDouble() == 2.5);
+  Stack s4{ IValue(std::vector<Tensor>{ones({2})}), IValue(1.5) };
+  call_boxed("aten::_foreach_add_.Scalar", s4);
+  REQUIRE(s4.empty());  // no results
+}

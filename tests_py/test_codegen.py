@@ -150,3 +150,37 @@ def test_multi_output_ops(tmp_path):
               doc: x.
         """)
     assert isinstance(ember.max(ember.ones(2, 3), 1), ember.return_types.max)
+
+
+def test_overloads_fixed_size_lists_and_new_returns(tmp_path):
+    ops = load_text(tmp_path, """
+        - op: f(Tensor self) -> Tensor
+          variants: [function, method]
+          native: true
+          doc: x.
+        - op: f.pair(Tensor self, int[2] k=3, int[1]? dim=None) -> (int, float)
+          variants: [function]
+          native: true
+          doc: x.
+        - op: g(Tensor(a!)[] self, str? mode=None) -> ()
+          native: true
+          doc: x.
+    """)
+    assert [op.qualified_name for op in ops] == ["aten::f.default", "aten::f.pair", "aten::g.default"]
+    assert [op.id for op in ops] == ["f", "f_pair", "g"]
+    k = ops[1].args[1]
+    assert k.type == "int[]" and k.size == 2 and k.schema_type == "int[2]"
+    import gen_cpp
+    import gen_python
+    h = gen_cpp.functions_h(ops)
+    assert "std::tuple<int64_t, double> f(const Tensor& self, IntArrayRef k = IntArrayRef({3, 3})" in h
+    assert "void g(TensorList self, const std::optional<std::string>& mode = std::nullopt);" in h
+    text = "".join(gen_python.binding_files(ops).values())
+    assert 'OverloadSet overloads("f", parsers, 2)' in text and "int[2] k=3" in text and "to_intlist(pa[1], 2)" in text
+    reg = gen_cpp.registry_cpp(ops)
+    assert '"aten::f.pair"' in reg and "IValue(std::vector<int64_t>{int64_t(3), int64_t(3)})" in reg
+    with pytest.raises(schema.SchemaError, match="defined twice"):
+        load_text(tmp_path, "- op: f(Tensor self) -> Tensor\n  native: true\n  doc: x.\n"
+                            "- op: f.default(Tensor self) -> Tensor\n  native: true\n  doc: x.\n")
+    with pytest.raises(schema.SchemaError, match="only int lists may have a fixed size"):
+        load_text(tmp_path, "- op: f(Tensor self, Tensor[2] x) -> Tensor\n  native: true\n  doc: x.\n")

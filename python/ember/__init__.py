@@ -44,7 +44,7 @@ __version__ = "0.1.0"
 def _export_ops():
     g = globals()
     for name in dir(_C):
-        if not name.startswith("_") and name not in g:
+        if (not name.startswith("_") or name.startswith("_foreach_")) and name not in g:
             g[name] = getattr(_C, name)
 
 

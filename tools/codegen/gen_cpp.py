@@ -76,6 +76,8 @@ def call_args(op: Op, *, method: bool = False, replace: dict | None = None) -> l
 
 
 def ret_type(op: Op) -> str:
+    if not op.returns:
+        return "void"
     if op.returns_self:
         return "const Tensor&"
     if len(op.returns) == 1:
@@ -222,6 +224,8 @@ def ops_cpp(ops: list[Op]) -> str:
          '#include "ember/gen/functions.h"', '#include "ember/gen/native.h"', '#include "ops/structured.h"',
          '#include "autograd_nodes.h"', "", "namespace ember {", ""]
     for op in ops:
+        if op.registry_only:
+            continue
         P = ", ".join(params(op, defaults=False))
         names = ", ".join(call_args(op))
         diff = bool(op.backward)
@@ -414,6 +418,8 @@ def _unbox_lines(op: Op, args: list[Arg], n: int, scalar_ok: set[str], scalar_ty
 
 
 def _push_result(op: Op) -> list[str]:
+    if not op.returns:
+        return []
     if len(op.returns) == 1:
         if op.returns[0].type == "Tensor":
             return ["  s.emplace_back(Tensor(r));"]
@@ -424,8 +430,8 @@ def _push_result(op: Op) -> list[str]:
 def registry_cpp(ops: list[Op]) -> str:
     """The op table: each schema op (indexed by OpId), then the in-place, out= and Scalar forms as entries
     of their own, each with a boxed wrapper that unboxes the arguments and calls the C++ API."""
-    L = [HEADER, '#include "ember/dispatch/registry.h"', '#include "ember/gen/functions.h"', "",
-         "namespace ember {", "namespace {", ""]
+    L = [HEADER, '#include "ember/dispatch/registry.h"', '#include "ember/gen/functions.h"',
+         '#include "ember/gen/native.h"', "", "namespace ember {", "namespace {", ""]
     primary, derived = [], []
     for index, op in enumerate(ops):
         n = len(op.args)
@@ -435,11 +441,13 @@ def registry_cpp(ops: list[Op]) -> str:
         L.append(f'  check_stack(s, {n}, "{op.name}");')
         L += _unbox_lines(op, op.args, n, scalar_ok, set())
         call_names = call_args(op)
-        if "function" in op.variants:
+        if op.registry_only:
+            call = f"native::{op.id}({', '.join(call_names)})"
+        elif "function" in op.variants:
             call = f"{op.name}({', '.join(call_names)})"
         else:
             call = f"self.{op.name}({', '.join(method_call_args(op))})"
-        L.append(f"  auto r = {call};")
+        L.append(f"  auto r = {call};" if op.returns else f"  {call};")
         L.append(f"  s.resize(s.size() - {n});")
         L += _push_result(op)
         L.append("}")

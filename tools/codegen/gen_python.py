@@ -75,6 +75,8 @@ def _conv_lines(op: Op, method: bool) -> list[str]:
 
 
 def _wrap_result(op: Op) -> list[str]:
+    if not op.returns:
+        return ["  Py_RETURN_NONE;"]
     if len(op.returns) == 1:
         return [f"  return {_WRAP[op.returns[0].type]};"]
     if op.return_names and all(r.type == "Tensor" for r in op.returns):
@@ -119,10 +121,11 @@ def _case(op: Op, form: str, nparams: int) -> list[str]:
               f"    Py_INCREF(pa[{nparams - 1}]);",
               f"    return pa[{nparams - 1}];",
               "  }"]
+    lhs = "auto r = " if op.returns else ""
     if method:
-        L.append(f"  auto r = self.{op.name}({', '.join(method_call_args(op))});")
+        L.append(f"  {lhs}self.{op.name}({', '.join(method_call_args(op))});")
     else:
-        L.append(f"  auto r = ember::{op.name}({', '.join(names)});")
+        L.append(f"  {lhs}ember::{op.name}({', '.join(names)});")
     if op.returns_self:
         src = "self_" if method else "pa[0]"
         L.append(f"  (void)r;\n  Py_INCREF({src});\n  return {src};")
@@ -329,6 +332,8 @@ _PYI_RET = {"Tensor": "Tensor", "Tensor[]": "tuple[Tensor, ...]", "bool": "bool"
 
 
 def _pyi_ret(op: Op) -> str:
+    if not op.returns:
+        return "None"
     if len(op.returns) > 1:
         return "tuple[" + ", ".join(_PYI_RET[r.type] for r in op.returns) + "]"
     return _PYI_RET[op.returns[0].type]

@@ -180,6 +180,13 @@ class Op:
         return len(self.returns) > 1
 
     @property
+    def registry_only(self) -> bool:
+        """variants: [] - no C++ function or method and no Python binding are generated: the op is a registry
+        entry whose boxed call runs its native directly (aten::size.int for the JIT; C++ and Python users
+        have Tensor::size)."""
+        return not self.variants
+
+    @property
     def returns_self(self) -> bool:
         return len(self.returns) == 1 and self.returns[0].alias == "a!"
 
@@ -214,6 +221,8 @@ def _parse_arg(text: str, kwarg_only: bool, where: str) -> Arg:
 
 def _parse_returns(text: str, where: str) -> list[Arg]:
     text = text.strip()
+    if text == "()":  # no results (in-place list ops: _foreach_add_)
+        return []
     if text.startswith("("):
         parts = [p.strip() for p in text[1:-1].split(",")]
     else:
@@ -279,7 +288,7 @@ def load(schema_dir: Path) -> list[Op]:
             where = f"{path.name}: {name}"
             if "doc" not in e:
                 raise SchemaError(f"{where}: missing 'doc:' line")
-            op = Op(name=name, args=args, returns=rets, variants=e.get("variants", ["function"]),
+            op = Op(name=name, args=args, returns=rets, variants=list(e.get("variants", ["function"])),
                     doc=e["doc"], file=path.name, meta=e.get("meta"), native=bool(e.get("native")),
                     dispatch=bool(e.get("dispatch")), composite=bool(e.get("composite")),
                     inplace=bool(e.get("inplace")), out=bool(e.get("out")),
