@@ -188,7 +188,7 @@ Tensor cast(const Tensor& t, const MetaResult& m) {
 }
 
 void check_overlap(const char* op, const Tensor& out, std::initializer_list<const Tensor*> inputs) {
-  if (out.numel() == 0) return;
+  if (out.numel() == 0 || out.is_meta()) return;  // meta tensors have no memory to overlap
   auto range = [](const Tensor& t, const char** lo, const char** hi) {
     const char* base = static_cast<const char*>(t.data_ptr());
     int64_t es = static_cast<int64_t>(t.element_size()), a = 0, b = 0;
