@@ -32,9 +32,11 @@ class D:
     """Builds a case's inputs on one device: the same values on every device (a fixed seed, made on the
     CPU, then moved), so a case's CPU run is valid input for its meta run."""
 
-    def __init__(self, dev):
+    def __init__(self, dev, grad=False):
         self.dev = dev
         self.gen = ember.Generator().manual_seed(0)
+        self.grad = grad  # floating tensors from t() are leaves that require grad
+        self.leaves = []
 
     def cpu(self, *shape, dtype=ember.float32):  # the values, on the CPU
         x = ember.randn(shape, generator=self.gen, dtype=ember.float64)
@@ -45,7 +47,13 @@ class D:
         return x.to(dtype)
 
     def t(self, *shape, dtype=ember.float32):
-        return self.cpu(*shape, dtype=dtype).to(self.dev)
+        x = self.cpu(*shape, dtype=dtype).to(self.dev)
+        if self.grad and dtype.is_floating_point:
+            self.leaves.append(x.requires_grad_())
+        return x
+
+    def w(self, *shape, dtype=ember.float32):  # a tensor in-place ops may write (not a leaf)
+        return self.t(*shape, dtype=dtype).clone()
 
     def pos(self, *shape, dtype=ember.float32):  # strictly positive values (probabilities, logs)
         return (self.cpu(*shape, dtype=ember.float64).abs() + 0.1).to(dtype).to(self.dev)
@@ -66,21 +74,21 @@ _IX = [[0, 2, 1, 0], [1, 0, 2, 2]]  # valid for dim 0 of a [3, 4] tensor and an 
 CASES = {
     # advanced_indexing.yaml
     "gather": [lambda d: d.t(3, 4).gather(0, d.i(_IX)), lambda d: ember.gather(d.t(3, 4), 1, d.i([[0], [3], [1]]))],
-    "scatter_": [lambda d: d.t(3, 4).scatter_(0, d.i(_IX), d.t(2, 4)), lambda d: d.t(3, 4).scatter_(1, d.i(_IX), 0.5)],
+    "scatter_": [lambda d: d.w(3, 4).scatter_(0, d.i(_IX), d.t(2, 4)), lambda d: d.w(3, 4).scatter_(1, d.i(_IX), 0.5)],
     "scatter": [lambda d: ember.scatter(d.t(3, 4), 0, d.i(_IX), d.t(2, 4)), lambda d: d.t(3, 4).scatter(0, d.i(_IX), 2.0)],
-    "scatter_add_": [lambda d: d.t(3, 4).scatter_add_(0, d.i(_IX), d.t(2, 4))],
+    "scatter_add_": [lambda d: d.w(3, 4).scatter_add_(0, d.i(_IX), d.t(2, 4))],
     "scatter_add": [lambda d: ember.scatter_add(d.t(3, 4), 0, d.i(_IX), d.t(2, 5))],
     "index_select": [lambda d: d.t(3, 4).index_select(1, d.i([3, 0, 3])), lambda d: ember.index_select(d.t(5), 0, d.i([4]))],
     "index_add": [lambda d: d.t(3, 4).index_add(0, d.i([0, 0, 2]), d.t(3, 4))],
-    "masked_fill_": [lambda d: d.t(3, 4).masked_fill_(d.mask(3, 4), 0.5), lambda d: d.t(3, 4).masked_fill_(d.mask(4), d.t())],
+    "masked_fill_": [lambda d: d.w(3, 4).masked_fill_(d.mask(3, 4), 0.5), lambda d: d.w(3, 4).masked_fill_(d.mask(4), d.t())],
     "masked_fill": [lambda d: d.t(3, 4).masked_fill(d.mask(4), 1), lambda d: ember.masked_fill(d.t(2, 3), d.mask(2, 1), 2.0)],
     "take_along_dim": [lambda d: ember.take_along_dim(d.t(3, 4), d.i([[0], [3], [1]]), 1),
                        lambda d: d.t(3, 4).take_along_dim(d.i([0, 11, 5]))],
-    "index_put_": [lambda d: d.t(3, 4).index_put_((d.i([0, 2]), d.i([1, 3])), d.t(2)),
-                   lambda d: d.t(3, 4).index_put_((ember.tensor([0, 2]),), d.t(4))],
+    "index_put_": [lambda d: d.w(3, 4).index_put_((d.i([0, 2]), d.i([1, 3])), d.t(2)),
+                   lambda d: d.w(3, 4).index_put_((ember.tensor([0, 2]),), d.t(4))],
     "index_put": [lambda d: d.t(3, 4).index_put((d.i([0, 2]),), d.t(4), accumulate=True)],
     "_index_gather": [lambda d: fn("_index_gather")(d.t(3, 4, 5), d.i([[0, 2, 1], [3, 0, 0]]))],
-    "_index_scatter_": [lambda d: fn("_index_scatter_")(d.t(3, 4), d.i([[0, 2], [1, 3]]), d.t(2), False)],
+    "_index_scatter_": [lambda d: fn("_index_scatter_")(d.w(3, 4), d.i([[0, 2], [1, 3]]), d.t(2), False)],
     "_index_scatter": [lambda d: fn("_index_scatter")(d.t(3, 4), d.i([[0, 2]]), d.t(2, 4), True)],
     "_index_scatter_self_backward": [lambda d: fn("_index_scatter_self_backward")(d.t(3, 4), d.i([[0, 2]]), False)],
     # elementwise.yaml
@@ -90,7 +98,7 @@ CASES = {
     "gt": [lambda d: d.t(2, 3, dtype=ember.int64).gt(d.t(3))], "ge": [lambda d: d.t(2, 3) >= d.t()],
     "abs": [lambda d: d.t(3, 4).abs(), lambda d: ember.abs(d.nc(3, 4))],
     "reciprocal": [lambda d: d.t(3, dtype=ember.int32).reciprocal()],
-    "square": [lambda d: d.t(3, dtype=ember.bool).square(), lambda d: d.t(2, 3).square_()],
+    "square": [lambda d: d.t(3, dtype=ember.bool).square(), lambda d: d.w(2, 3).square_()],
     "sqrt": [lambda d: d.pos(3, 4).sqrt(), lambda d: ember.sqrt(d.t(3, dtype=ember.int64))],
     "rsqrt": [lambda d: d.pos(3).rsqrt()], "exp2": [lambda d: d.t(2, 3, dtype=ember.float64).exp2()],
     "expm1": [lambda d: d.t(4).expm1()], "log2": [lambda d: d.pos(4).log2()], "log10": [lambda d: d.pos(4).log10()],
@@ -125,8 +133,8 @@ CASES = {
     "ones": [lambda d: ember.ones(2, 3, device=d.dev, requires_grad=True)],
     "full": [lambda d: ember.full((2, 2), 7, device=d.dev), lambda d: ember.full((3,), 1.5, device=d.dev)],
     "arange": [lambda d: ember.arange(10, device=d.dev), lambda d: ember.arange(0, 1, 0.25, device=d.dev)],
-    "fill_": [lambda d: d.t(3, 4).fill_(2), lambda d: ember.fill_(d.t(3), 1.5)],
-    "copy_": [lambda d: d.t(3, 4).copy_(d.t(4, dtype=ember.int64)), lambda d: d.nc(3, 4).copy_(d.t(3, 4))],
+    "fill_": [lambda d: d.w(3, 4).fill_(2), lambda d: ember.fill_(d.w(3), 1.5)],
+    "copy_": [lambda d: d.w(3, 4).copy_(d.t(4, dtype=ember.int64)), lambda d: d.nc(3, 4).copy_(d.t(3, 4))],
     "empty_like": [lambda d: ember.empty_like(d.nc(3, 4)), lambda d: ember.empty_like(d.t(2), dtype=ember.int32)],
     "zeros_like": [lambda d: ember.zeros_like(d.t(2, 3))], "ones_like": [lambda d: ember.ones_like(d.t(2, 3))],
     "full_like": [lambda d: ember.full_like(d.t(2, 3), 4)], "rand_like": [lambda d: ember.rand_like(d.t(2, 3))],
@@ -134,7 +142,7 @@ CASES = {
     "new_empty": [lambda d: d.t(2).new_empty((3, 4))], "new_zeros": [lambda d: d.t(2).new_zeros(5)],
     "new_ones": [lambda d: d.t(2, dtype=ember.int32).new_ones((1, 2))],
     "new_full": [lambda d: d.t(2).new_full((2, 2), 3.5)],
-    "zero_": [lambda d: d.t(3, 4).zero_()], "type_as": [lambda d: d.t(3).type_as(d.t(2, dtype=ember.int32))],
+    "zero_": [lambda d: d.w(3, 4).zero_()], "type_as": [lambda d: d.t(3).type_as(d.t(2, dtype=ember.int32))],
     "linspace": [lambda d: ember.linspace(0, 1, 5, device=d.dev)],
     "logspace": [lambda d: ember.logspace(0, 2, 3, device=d.dev, dtype=ember.float64)],
     "eye": [lambda d: ember.eye(3, device=d.dev), lambda d: ember.eye(2, 4, device=d.dev, dtype=ember.int64)],
@@ -163,18 +171,18 @@ CASES = {
     "einsum": [lambda d: ember.einsum("ij,jk->ik", d.t(3, 4), d.t(4, 5)), lambda d: ember.einsum("bii->b", d.t(2, 3, 3))],
     # pointwise.yaml
     "add": [lambda d: d.t(3, 4) + d.t(4), lambda d: ember.add(d.t(2, 3, dtype=ember.int32), 2.5, alpha=2),
-            lambda d: d.nc(3, 4) + 1, lambda d: d.t(3, 4).add_(d.t(3, 1)), lambda d: d.t(3, 4) + d.cpu()],
+            lambda d: d.nc(3, 4) + 1, lambda d: d.w(3, 4).add_(d.t(3, 1)), lambda d: d.t(3, 4) + d.cpu()],
     "sub": [lambda d: d.t(3, 4) - d.t(3, 1)], "mul": [lambda d: 2 * d.t(3, dtype=ember.int64)],
     "div": [lambda d: d.t(3, dtype=ember.int64) / 2], "pow": [lambda d: d.t(3) ** 2, lambda d: 2 ** d.t(3)],
     "neg": [lambda d: -d.t(3)], "exp": [lambda d: d.t(3).exp()], "log": [lambda d: d.pos(3).log()],
     "tanh": [lambda d: d.t(3).tanh()], "sigmoid": [lambda d: ember.sigmoid(d.t(3))],
-    "relu": [lambda d: d.t(3).relu(), lambda d: d.t(3).relu_()],
+    "relu": [lambda d: d.t(3).relu(), lambda d: d.w(3).relu_()],
     "threshold_backward": [lambda d: ember.threshold_backward(d.t(3, 4), d.t(4), 0)],
     # random.yaml
     "rand": [lambda d: ember.rand(3, 4, device=d.dev)], "randn": [lambda d: ember.randn(2, device=d.dev, dtype=ember.float64)],
     "randint": [lambda d: ember.randint(0, 10, (3, 4), device=d.dev)], "randperm": [lambda d: ember.randperm(5, device=d.dev)],
-    "uniform_": [lambda d: d.t(3, 4).uniform_()], "normal_": [lambda d: d.t(3).normal_(1, 2)],
-    "random_": [lambda d: d.t(3, dtype=ember.int64).random_(0, 5)],
+    "uniform_": [lambda d: d.w(3, 4).uniform_()], "normal_": [lambda d: d.w(3).normal_(1, 2)],
+    "random_": [lambda d: d.w(3, dtype=ember.int64).random_(0, 5)],
     "bernoulli": [lambda d: d.pos(3, 4).clamp(max=1).bernoulli()],
     "multinomial": [lambda d: d.pos(2, 5).multinomial(3), lambda d: ember.multinomial(d.pos(5), 8, True)],
     # reduction.yaml
@@ -232,7 +240,7 @@ DATA_DEPENDENT = {
     "bincount": [(NotImplementedError, lambda d: d.i([1, 3, 3]).bincount())],
     "allclose": [(RuntimeError, lambda d: ember.allclose(d.t(3), d.t(3)))],
     "equal": [(RuntimeError, lambda d: ember.equal(d.t(3), d.t(3)))],
-    "index_put_": [(NotImplementedError, lambda d: d.t(3, 4).index_put_((d.mask(3, 4),), d.t()))],
+    "index_put_": [(NotImplementedError, lambda d: d.w(3, 4).index_put_((d.mask(3, 4),), d.t()))],
     "item": [(RuntimeError, lambda d: d.t(1).item()), (RuntimeError, lambda d: float(d.t()))],
     "getitem": [(NotImplementedError, lambda d: d.t(3, 4)[d.mask(3, 4)]),
                 (NotImplementedError, lambda d: d.t(3, 4)[d.mask(3)])],
@@ -274,3 +282,92 @@ def test_data_dependent_ops_raise_on_meta(name, i, err, case):
     case(D("cpu"))  # valid on CPU
     with pytest.raises(err, match="meta"):
         case(D("meta"))
+
+
+def grads(case, dev):
+    """Runs case with leaves that require grad and back-propagates the sum of its differentiable results;
+    the (shape, dtype, strides) of each leaf's gradient."""
+    d = D(dev, grad=True)
+    outs = [t for t in flat(case(d)) if t.requires_grad]
+    if not outs:
+        return None
+    total = outs[0].sum()
+    for o in outs[1:]:
+        total = total + o.sum()
+    total.backward()
+    return [None if x.grad is None else (tuple(x.grad.shape), x.grad.dtype, x.grad.stride(), x.grad.is_meta)
+            for x in d.leaves]
+
+
+@pytest.mark.parametrize("name,i,case", CASE_LIST, ids=[f"{n}-{i}" for n, i, _ in CASE_LIST])
+def test_meta_backward_matches_cpu(name, i, case):
+    try:
+        want = grads(case, "cpu")
+    except (RuntimeError, TypeError):
+        pytest.skip("not differentiable on CPU either (an in-place op on a leaf, an integer result, ...)")
+    got = grads(case, "meta")
+    if want is None:
+        assert got is None
+        return
+    assert [g and g[:3] for g in got] == [w and w[:3] for w in want]
+    assert all(g is None or g[3] for g in got)
+
+
+def test_meta_tensors_have_no_memory_and_print_as_pytorch():
+    x = ember.empty(3, 4, device="meta")
+    assert x.is_meta and not x.is_cpu and x.device.type == "meta" and x.data_ptr() == 0
+    assert x.nbytes == 48 and x.stride() == (4, 1)
+    assert repr(x) == "tensor(..., device='meta', size=(3, 4))"
+    assert repr(ember.empty((), dtype=ember.int64, device="meta")) == "tensor(..., device='meta', size=(), dtype=ember.int64)"
+    assert repr(ember.ones(2, device="meta", requires_grad=True)) == "tensor(..., device='meta', size=(2,), requires_grad=True)"
+    assert not ember.ones(2).is_meta
+    y = ember.ones(2, 3).to("meta")
+    assert y.is_meta and y.shape == (2, 3)
+    assert ember.device("meta") == y.device
+    for like in (ember.empty_like, ember.zeros_like, ember.ones_like, ember.rand_like, ember.randn_like):
+        assert like(y).is_meta
+    assert ember.full_like(y, 2, device="cpu").is_cpu  # an explicit device wins
+
+
+def test_reading_values_of_a_meta_tensor_raises():
+    x = ember.empty(2, 3, device="meta")
+    with pytest.raises(RuntimeError, match="Tensor.item\\(\\) cannot be called on meta tensors"):
+        x[0, 0].item()
+    with pytest.raises(TypeError, match="can't convert meta device type tensor to numpy"):
+        x.numpy()
+    with pytest.raises(TypeError, match="meta"):
+        x.tolist()
+    with pytest.raises(NotImplementedError, match="Cannot copy out of meta tensor; no data!"):
+        x.cpu()
+    with pytest.raises(NotImplementedError, match="Cannot copy out of meta tensor"):
+        ember.zeros(2, 3).copy_(x)
+    with pytest.raises(RuntimeError, match="meta"):
+        x.__dlpack__()
+    with pytest.raises(RuntimeError, match="meta"):
+        x.__dlpack_device__()
+    assert x.copy_(ember.ones(2, 3)).is_meta  # copying into a meta tensor is allowed
+
+
+MIXED = {
+    "add": lambda m, c: m + c, "where": lambda m, c: ember.where(c > 0, m, c), "lerp": lambda m, c: ember.lerp(m, c, 0.5),
+    "matmul": lambda m, c: m @ c.T, "mm": lambda m, c: ember.mm(c, m.T), "cat": lambda m, c: ember.cat([m, c]),
+    "stack": lambda m, c: ember.stack([c, m]), "gather": lambda m, c: m.gather(0, ember.zeros(1, 4, dtype=ember.int64)),
+    "scatter": lambda m, c: m.scatter(0, ember.zeros(1, 4, dtype=ember.int64), c),
+    "index_add": lambda m, c: m.index_add(0, ember.tensor([0, 1, 2]), c), "einsum": lambda m, c: ember.einsum("ij,ij->i", m, c),
+    "searchsorted": lambda m, c: ember.searchsorted(c[0], m), "masked_fill": lambda m, c: m.masked_fill(c > 0, 1.0),
+    "add_out": lambda m, c: ember.add(m, m, out=c),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MIXED))
+def test_mixing_meta_and_cpu_tensors_names_both_devices(name):
+    m, c = ember.empty(3, 4, device="meta"), ember.ones(3, 4)
+    with pytest.raises(RuntimeError, match=r"(meta.*cpu|cpu.*meta)"):
+        MIXED[name](m, c)
+
+
+def test_cpu_scalars_join_meta_tensors():
+    m = ember.empty(3, 4, device="meta")
+    for r in (m + ember.tensor(2.0), m * 3, ember.where(m > 0, m, ember.tensor(0.0)), m.masked_fill(m > 0, ember.tensor(1.0)),
+              m[ember.tensor([0, 2])], m.clamp(ember.tensor(0.0).item(), 1)):
+        assert r.is_meta
