@@ -328,6 +328,7 @@ Tensor _index_scatter_(const Tensor& self, const Tensor& idx, const Tensor& valu
   EMBER_CHECK(values.dtype() == self.dtype(), "Index put requires the source and destination dtypes match, got ",
               dtype_name(self.dtype()), " for the destination and ", dtype_name(values.dtype()), " for the source.");
   Tensor ix = checked_stacked("_index_scatter_", self, idx);
+  if (!(self.is_meta() && values.is_cpu())) check_same_device("_index_scatter_", self, values);
   DimVector shape{ix.sizes()[1]};
   for (int64_t d = ix.sizes()[0]; d < self.dim(); ++d) shape.push_back(self.sizes()[d]);
   EMBER_CHECK(values.sizes().equals(shape), "_index_scatter_: expected values of shape ", IntArrayRef(shape),
