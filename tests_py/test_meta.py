@@ -227,7 +227,24 @@ CASES = {
     "view_as": [lambda d: d.t(12).view_as(d.t(3, 4))], "reshape_as": [lambda d: d.nc(3, 4).reshape_as(d.t(12))],
     "flip": [lambda d: d.t(3, 4).flip(0)], "roll": [lambda d: d.t(3, 4).roll(1, 0), lambda d: ember.roll(d.t(3, 4), 2)],
     "slice": [lambda d: d.t(5, 4)[1:4:2], lambda d: d.t(5, 4)[:, ::-1]],
+    # Python-level overloads and list returns, also ready for when they move into the schema.
+    "split": [lambda d: d.t(5, 4).split(2), lambda d: ember.split(d.t(5, 4), [1, 4])],
+    "split_with_sizes": [lambda d: d.t(5, 4).split([2, 2], 1)],
+    "chunk": [lambda d: d.t(5, 4).chunk(3, 1)], "unbind": [lambda d: ember.unbind(d.t(2, 3), 1)],
+    "meshgrid": [lambda d: ember.meshgrid(d.t(2), d.t(3), indexing="xy")],
+    "randint_like": [lambda d: ember.randint_like(d.t(2, 3), 5)], "clip": [lambda d: d.t(3, 4).clip(-1, 1)],
 }
+CASES["max"] += [lambda d: ember.max(d.t(3, 4), d.t(4))]
+CASES["min"] += [lambda d: ember.min(d.t(3, 4), 1)]
+CASES["clamp"] += [lambda d: d.t(3, 4).clamp(d.t(4), d.t(3, 1))]
+CASES["where"] += [lambda d: d.t(3).where(d.mask(3), d.t(3))]
+CASES["var"] += [lambda d: d.t(3, 4).var(1, unbiased=False)]
+CASES["std_mean"] += [lambda d: ember.std_mean(d.t(3, 4), 0, unbiased=True)]
+CASES["randint"] += [lambda d: ember.randint(5, (2, 3), device=d.dev)]
+CASES["kthvalue"] += [lambda d: ember.kthvalue(d.t(3, 4), 2)]
+CASES["searchsorted"] += [lambda d: ember.searchsorted(d.t(5), d.t(3), sorter=d.i([4, 3, 2, 1, 0]))]
+CASES["tensordot"] += [lambda d: ember.tensordot(d.t(3, 4, 5), d.t(4, 5, 2))]
+CASES["norm"] += [lambda d: d.t(3, 4).norm(p="fro")]
 
 # Ops whose output shape (or value) depends on the data: on meta they raise this error.
 DATA_DEPENDENT = {
