@@ -51,6 +51,11 @@ PyObject* tensor_dlpack(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
 
 PyObject* tensor_dlpack_device(PyObject* self, PyObject*) {
   Device d = tensor_of(self).device();
+  if (d.is_meta()) {
+    PyErr_SetString(PyExc_RuntimeError, "__dlpack_device__: a meta tensor has no data to export (DLPack has no "
+                    "meta device)");
+    return nullptr;
+  }
   return Py_BuildValue("(ii)", d.is_cpu() ? 1 : 2, d.index() < 0 ? 0 : d.index());
 }
 

@@ -102,7 +102,7 @@ static PyObject* device_reduce(PyObject* o, PyObject*) {
   return Py_BuildValue("(O(s))", reinterpret_cast<PyObject*>(&g_device_type),
                        reinterpret_cast<PyDevice*>(o)->device.str().c_str());
 }
-static PyGetSetDef device_getset[] = {{"type", device_type_get, nullptr, "Device type: 'cpu' or 'cuda'.", nullptr},
+static PyGetSetDef device_getset[] = {{"type", device_type_get, nullptr, "Device type: 'cpu', 'cuda' or 'meta'.", nullptr},
                                       {"index", device_index_get, nullptr, "Device index or None.", nullptr},
                                       {nullptr, nullptr, nullptr, nullptr, nullptr}};
 static PyMethodDef device_methods[] = {{"__reduce__", device_reduce, METH_NOARGS, nullptr},
@@ -257,6 +257,7 @@ GETTER(get_nbytes) { return PyLong_FromSize_t(tensor_of(o).nbytes()); }
 GETTER(get_itemsize) { return PyLong_FromSize_t(tensor_of(o).element_size()); }
 GETTER(get_is_cuda) { return PyBool_FromLong(tensor_of(o).is_cuda()); }
 GETTER(get_is_cpu) { return PyBool_FromLong(tensor_of(o).is_cpu()); }
+GETTER(get_is_meta) { return PyBool_FromLong(tensor_of(o).is_meta()); }
 GETTER(get_version) { return PyLong_FromUnsignedLong(tensor_of(o)._version()); }
 GETTER(get_T) {
   EMBER_PY_TRY
@@ -285,6 +286,7 @@ static PyGetSetDef tensor_getset_base[] = {
     {"itemsize", get_itemsize, nullptr, "Bytes per element.", nullptr},
     {"is_cuda", get_is_cuda, nullptr, "Whether the tensor is on a CUDA device.", nullptr},
     {"is_cpu", get_is_cpu, nullptr, "Whether the tensor is on the CPU.", nullptr},
+    {"is_meta", get_is_meta, nullptr, "Whether the tensor is on the meta device (no memory).", nullptr},
     {"_version", get_version, nullptr, "The version counter shared with views.", nullptr},
     {"T", get_T, nullptr, "The tensor with its dims reversed (a view).", nullptr},
     {"mT", get_mT, nullptr, "The tensor with its last two dims swapped (a view).", nullptr},
@@ -323,7 +325,10 @@ NOARGS(meth_is_contiguous) { return PyBool_FromLong(tensor_of(o).is_contiguous()
 NOARGS(meth_is_floating_point) { return PyBool_FromLong(tensor_of(o).is_floating_point()); }
 NOARGS(meth_storage_offset) { return PyLong_FromLongLong(tensor_of(o).storage_offset()); }
 NOARGS(meth_element_size) { return PyLong_FromSize_t(tensor_of(o).element_size()); }
-NOARGS(meth_data_ptr) { return PyLong_FromVoidPtr(tensor_of(o).data_ptr()); }
+NOARGS(meth_data_ptr) {  // 0 for meta tensors, as PyTorch
+  const Tensor& t = tensor_of(o);
+  return PyLong_FromVoidPtr(t.is_meta() ? nullptr : t.data_ptr());
+}
 NOARGS(meth_item) {
   EMBER_PY_TRY
   Scalar s = tensor_of(o).item();

@@ -120,6 +120,11 @@ def _fmt(a, fmt, indent, summarize):
 def tensor_repr(t):
     dt = t.dtype
     name = repr(dt).split(".")[-1]
+    if t.is_meta:  # no values: size, and dtype unless it is the default one (as PyTorch)
+        suffix = ["device='meta'", f"size={tuple(t.shape)}"]
+        if dt != ember.get_default_dtype():
+            suffix.append(f"dtype=ember.{name}")
+        return "tensor(..." + "".join(", " + s for s in suffix) + _grad_suffix(t) + ")"
     floating = dt.is_floating_point
     if dt == ember.bool:
         a = t.numpy()
@@ -142,12 +147,14 @@ def tensor_repr(t):
         suffix.append(f"dtype=ember.{name}")
     if t.device.type != "cpu":
         suffix.insert(0, f"device='{t.device}'")
+    return "tensor(" + body + "".join(", " + s for s in suffix) + _grad_suffix(t) + ")"
+
+
+def _grad_suffix(t):
     fn = t.grad_fn
     if fn is not None:
-        suffix.append(f"grad_fn=<{fn.name().split('::')[-1]}>")
-    elif t.requires_grad:
-        suffix.append("requires_grad=True")
-    return "tensor(" + body + "".join(", " + s for s in suffix) + ")"
+        return f", grad_fn=<{fn.name().split('::')[-1]}>"
+    return ", requires_grad=True" if t.requires_grad else ""
 
 
 def _fmt_bool(a, indent):

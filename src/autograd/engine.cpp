@@ -15,7 +15,7 @@ namespace {
 std::atomic<bool> g_anomaly{false};
 
 bool has_nan(const Tensor& t) {
-  if (!t.defined() || !is_floating_point(t.dtype())) return false;
+  if (!t.defined() || !is_floating_point(t.dtype()) || t.is_meta()) return false;  // meta: no values
   NoGradGuard g;
   Tensor c = t.to(std::nullopt, kFloat64).contiguous();
   const double* p = c.data_ptr<double>();

@@ -57,9 +57,10 @@ Tensor scatter_dim(const Tensor& src, int64_t dim, const Tensor& indices, IntArr
     int64_t l = z.dim() - 1;
     Tensor zm = last(z, dim), sm = last(src, dim), im = last(indices, dim);
     int64_t n = zm.sizes()[l], k = sm.sizes()[l];
-    int64_t rows = k == 0 ? 0 : sm.numel() / k;
-    const int64_t* ix = im.data_ptr<int64_t>();
+    int64_t rows = k == 0 || z.is_meta() ? 0 : sm.numel() / k;  // meta: no values to move
+    const int64_t* ix = rows ? im.data_ptr<int64_t>() : nullptr;
     visit_dtype(src.dtype(), [&](auto tag) {
+      if (!rows) return;
       using T = typename decltype(tag)::type;
       const T* s = sm.data_ptr<T>();
       T* o = zm.data_ptr<T>();
@@ -85,9 +86,10 @@ Tensor gather_dim(const Tensor& src, int64_t dim, const Tensor& indices) {
     DimVector osz(im.sizes());
     Tensor om = empty(osz, src.options());
     int64_t n = sm.sizes()[l], k = im.sizes()[l];
-    int64_t rows = k == 0 ? 0 : im.numel() / k;
-    const int64_t* ix = im.data_ptr<int64_t>();
+    int64_t rows = k == 0 || om.is_meta() ? 0 : im.numel() / k;  // meta: no values to move
+    const int64_t* ix = rows ? im.data_ptr<int64_t>() : nullptr;
     visit_dtype(src.dtype(), [&](auto tag) {
+      if (!rows) return;
       using T = typename decltype(tag)::type;
       const T* s = sm.data_ptr<T>();
       T* o = om.data_ptr<T>();

@@ -99,6 +99,7 @@ static void for_each_offset(IntArrayRef sizes, IntArrayRef strides, int64_t off,
 Tensor as_strided_backward(const Tensor& grad, const Tensor& self, IntArrayRef size, IntArrayRef stride,
                            std::optional<int64_t> storage_offset) {
   // Accumulate grad by storage position (outputs may overlap), then read it back at self's positions.
+  if (grad.is_meta()) return empty(self.sizes(), grad.options());  // meta: the shape is the result
   int64_t out_off = storage_offset.value_or(self.storage_offset());
   int64_t lo = std::min(out_off, self.storage_offset()), hi = std::max(out_off, self.storage_offset());
   auto extent = [&](IntArrayRef sz, IntArrayRef st, int64_t off) {

@@ -126,8 +126,15 @@ class CPUAllocator final : public Allocator {
   }
 };
 
+// Meta tensors have a storage with a size but no memory (docs/meta_device.md).
+class MetaAllocator final : public Allocator {
+ public:
+  DataPtr allocate(size_t, Device device) override { return DataPtr(nullptr, nullptr, nullptr, device); }
+};
+
 CPUAllocator g_cpu;
-std::atomic<Allocator*> g_allocators[kNumDeviceTypes] = {&g_cpu, nullptr};
+MetaAllocator g_meta;
+std::atomic<Allocator*> g_allocators[kNumDeviceTypes] = {&g_cpu, nullptr, &g_meta};
 
 }  // namespace
 

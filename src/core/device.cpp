@@ -6,7 +6,14 @@
 
 namespace ember {
 
-const char* device_type_name(DeviceType t) { return t == DeviceType::CPU ? "cpu" : "cuda"; }
+const char* device_type_name(DeviceType t) {
+  switch (t) {
+    case DeviceType::CPU: return "cpu";
+    case DeviceType::CUDA: return "cuda";
+    case DeviceType::Meta: return "meta";
+  }
+  return "unknown";
+}
 
 Device::Device(const std::string& spec) : type_(DeviceType::CPU), index_(-1) {
   std::string kind = spec, idx;
@@ -19,8 +26,10 @@ Device::Device(const std::string& spec) : type_(DeviceType::CPU), index_(-1) {
     type_ = DeviceType::CPU;
   } else if (kind == "cuda") {
     type_ = DeviceType::CUDA;
+  } else if (kind == "meta") {
+    type_ = DeviceType::Meta;
   } else {
-    throw Error("Expected one of cpu, cuda device type at start of device string: " + spec);
+    throw Error("Expected one of cpu, cuda, meta device type at start of device string: " + spec);
   }
   if (colon != std::string::npos) {
     bool ok = !idx.empty() && idx.size() < 4;

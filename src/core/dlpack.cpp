@@ -51,6 +51,7 @@ ScalarType from_dl_dtype(DLDataType d) {
 }
 
 DLDevice to_dl_device(Device d) {
+  EMBER_CHECK(!d.is_meta(), "DLPack: a meta tensor has no data to export (DLPack has no meta device)");
   return d.is_cpu() ? DLDevice{kDLCPU, 0} : DLDevice{kDLCUDA, d.index() < 0 ? 0 : d.index()};
 }
 
@@ -93,6 +94,7 @@ Tensor import(const DLTensor& dl, void* owner, void (*release)(void*)) {
 
 DLManagedTensor* to_dlpack(const Tensor& t) {
   t.check_defined("to_dlpack");
+  to_dl_device(t.device());  // refuses a meta tensor before anything is allocated
   auto* ctx = new ExportCtx{t, {}, {}};
   auto* m = new DLManagedTensor{};
   fill(m->dl_tensor, ctx);
@@ -106,6 +108,7 @@ DLManagedTensor* to_dlpack(const Tensor& t) {
 
 DLManagedTensorVersioned1* to_dlpack_versioned(const Tensor& t) {
   t.check_defined("to_dlpack");
+  to_dl_device(t.device());  // refuses a meta tensor before anything is allocated
   auto* ctx = new ExportCtx{t, {}, {}};
   auto* m = new DLManagedTensorVersioned1{};
   m->version = {1, 0};

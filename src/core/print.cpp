@@ -74,6 +74,11 @@ void print_matrix(std::ostream& os, const std::vector<double>& v, size_t off, in
 
 std::ostream& operator<<(std::ostream& os, const Tensor& t) {
   if (!t.defined()) return os << "[ Tensor (undefined) ]";
+  if (t.is_meta()) {  // no values to show
+    os << "[ Meta" << scalar_type_name(t.dtype()) << "Type{";
+    for (int64_t i = 0; i < t.dim(); ++i) os << (i ? "," : "") << t.sizes()[i];
+    return os << "} ]";
+  }
   std::ios_base::fmtflags flags = os.flags();
   std::streamsize precision = os.precision();
   Tensor c = t.to(Device(kCPU), kFloat64).contiguous();

@@ -28,8 +28,14 @@ void Tensor::check_defined(const char* op) const {
   EMBER_CHECK(impl_ != nullptr, op, ": called on an undefined tensor");
 }
 
+void Tensor::throw_meta_data_ptr() const {
+  throw Error(detail::str("Cannot access data of a meta tensor (shape ", sizes(), ", dtype ", dtype(),
+                          "): meta tensors have a shape, a dtype and strides but no memory"));
+}
+
 Scalar Tensor::item() const {
   check_defined("item");
+  EMBER_CHECK(!is_meta(), "Tensor.item() cannot be called on meta tensors");
   EMBER_CHECK(numel() == 1, "a Tensor with ", numel(), " elements cannot be converted to Scalar");
   EMBER_CHECK(is_cpu(), "item: only CPU tensors are supported so far, got a tensor on ", device());
   return visit_dtype(dtype(), [&](auto tag) -> Scalar {

@@ -24,6 +24,7 @@ Tensor as_1d(const Tensor& t) { return t.dim() == 0 ? t.reshape({1}) : t; }
 /// allow_negative); returns it contiguous, negative entries wrapped.
 Tensor checked_index(const Tensor& index, int64_t size, int64_t dim, bool allow_negative, const char* oob = nullptr) {
   Tensor ix = index.contiguous();
+  if (ix.is_meta()) return ix;  // no values to check (meta tensors: shapes only)
   const int64_t* p = static_cast<const int64_t*>(ix.data_ptr());
   bool neg = false;
   for (int64_t i = 0, n = ix.numel(); i < n; ++i) {
@@ -88,7 +89,7 @@ Tensor scatter_impl(const Tensor& self, int64_t dim, const Tensor& index, const 
   if (!value && src.dim() > 0)
     EMBER_CHECK(src.dtype() == self.dtype(), op, "(): Expected self.dtype to be equal to src.dtype");
   if (index.numel() == 0) return self;
-  check_same_device(op, self, src);
+  if (!(src.dim() == 0 && src.is_cpu())) check_same_device(op, self, src);  // a CPU scalar joins any device
   Tensor ix = checked_index(as_1d(index), size_at(self, dim), dim, false);
   Tensor s = as_1d(src.to(std::nullopt, self.dtype()));
   if (value || src.dim() == 0) s = s.reshape({}).expand(ix.sizes());
@@ -118,6 +119,7 @@ Tensor checked_stacked(const char* op, const Tensor& self, const Tensor& idx) {
   EMBER_CHECK(idx.dtype() == kInt64 && idx.dim() == 2 && idx.sizes()[0] <= self.dim(), op,
               ": expected a [k, n] int64 index with k <= ", self.dim(), ", got ", dtype_name(idx.dtype()), " ",
               idx.sizes());
+  if (!(idx.is_cpu() && self.is_meta())) check_same_device(op, self, idx);  // a meta tensor takes CPU indices
   Tensor c = idx.contiguous();
   for (int64_t m = 0; m < c.sizes()[0]; ++m) checked_index(c.narrow(0, m, 1), self.sizes()[m], m, false);
   return c;
@@ -135,6 +137,7 @@ PreparedIndex prepare_index(const Tensor& self, ArrayRef<Tensor> indices) {
       for (int64_t j = 0; j < t.dim(); ++j)
         EMBER_CHECK_INDEX(t.sizes()[j] == self.sizes()[d + j], "The shape of the mask ", t.sizes(), " at index ", j,
                           " does not match the shape of the indexed tensor ", self.sizes(), " at index ", d + j);
+      structured::check_not_meta("index with a bool mask", t);
       Tensor nz = ember::nonzero(t.dtype() == kBool ? t : t.ne(0));
       EMBER_CHECK(t.dim() > 0, "indexing with a 0-d bool tensor is not implemented yet");
       for (int64_t j = 0; j < t.dim(); ++j) cols.push_back(nz.select(1, j));
@@ -145,7 +148,7 @@ PreparedIndex prepare_index(const Tensor& self, ArrayRef<Tensor> indices) {
     }
     EMBER_CHECK_INDEX(static_cast<int64_t>(cols.size()) <= self.dim(), "too many indices for tensor of dimension ",
                       self.dim());
-    check_same_device("index", self, t);
+    if (!t.is_cpu()) check_same_device("index", self, t);  // CPU indices may index a tensor anywhere
   }
   PreparedIndex r;
   r.k = static_cast<int64_t>(cols.size());
@@ -172,7 +175,7 @@ PreparedIndex prepare_index(const Tensor& self, ArrayRef<Tensor> indices) {
   r.idx = ember::empty({r.k, n}, TensorOptions().dtype(kInt64).device(self.device()));
   for (int64_t m = 0; m < r.k; ++m) {
     Tensor c = checked_index(cols[m].expand(r.shape), self.sizes()[m], m, true);
-    if (n) std::memcpy(static_cast<int64_t*>(r.idx.data_ptr()) + m * n, c.data_ptr(), n * sizeof(int64_t));
+    if (n && !r.idx.is_meta()) std::memcpy(static_cast<int64_t*>(r.idx.data_ptr()) + m * n, c.data_ptr(), n * sizeof(int64_t));
   }
   return r;
 }
@@ -263,6 +266,7 @@ Tensor masked_select(const Tensor& self, const Tensor& mask) {
   mask.check_defined("masked_select");
   EMBER_CHECK(mask.dtype() == kBool, "masked_select: expected BoolTensor for mask");
   DimVector shape = structured::broadcast_shapes("masked_select", self.sizes(), mask.sizes());
+  structured::check_not_meta("masked_select", mask);
   Tensor idx = ember::nonzero(mask.expand(shape)).t().contiguous();
   return ember::_index_gather(self.expand(shape), idx);
 }
@@ -277,6 +281,7 @@ std::vector<Tensor> nonzero_numpy(const Tensor& self) {
 
 Tensor nonzero(const Tensor& self) {
   self.check_defined("nonzero");
+  structured::check_not_meta("nonzero", self);
   Tensor b = (self.dtype() == kBool ? self : self.ne(0)).contiguous();
   const bool* p = static_cast<const bool*>(b.data_ptr());
   int64_t numel = b.numel(), nd = b.dim(), count = 0;
@@ -331,6 +336,7 @@ Tensor _index_scatter_(const Tensor& self, const Tensor& idx, const Tensor& valu
   EMBER_CHECK(values.dtype() == self.dtype(), "Index put requires the source and destination dtypes match, got ",
               dtype_name(self.dtype()), " for the destination and ", dtype_name(values.dtype()), " for the source.");
   Tensor ix = checked_stacked("_index_scatter_", self, idx);
+  if (!(self.is_meta() && values.is_cpu())) check_same_device("_index_scatter_", self, values);
   DimVector shape{ix.sizes()[1]};
   for (int64_t d = ix.sizes()[0]; d < self.dim(); ++d) shape.push_back(self.sizes()[d]);
   EMBER_CHECK(values.sizes().equals(shape), "_index_scatter_: expected values of shape ", IntArrayRef(shape),

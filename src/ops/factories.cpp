@@ -72,8 +72,11 @@ Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
   auto shape = structured::broadcast_shapes("copy_", self.sizes(), src.sizes());
   EMBER_CHECK(shape.ref().equals(self.sizes()), "copy_: the source of shape ", src.sizes(),
               " cannot be broadcast to the destination of shape ", self.sizes());
-  EMBER_CHECK(self.device() == src.device(), "copy_: copies between devices (", src.device(), " to ",
-              self.device(), ") need the CUDA backend, which this build does not have");
+  // Anything may be copied into a meta tensor (nothing is written); nothing can be copied out of one.
+  EMBER_CHECK_AS(NotImplementedError, !src.is_meta() || self.is_meta(), "Cannot copy out of meta tensor; no data! "
+                 "(copy_ from a meta tensor of shape ", src.sizes(), " to a tensor on ", self.device(), ")");
+  EMBER_CHECK(self.device() == src.device() || self.is_meta(), "copy_: copies between devices (", src.device(),
+              " to ", self.device(), ") need the CUDA backend, which this build does not have");
   for (int64_t d = 0; d < self.dim(); ++d)  // an expand()ed destination: several sources per element
     EMBER_CHECK(self.strides()[d] != 0 || self.sizes()[d] <= 1, "copy_: unsupported operation: more than one "
                 "element of the written-to tensor refers to a single memory location. Please clone() the tensor "

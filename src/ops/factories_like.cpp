@@ -80,7 +80,7 @@ static Tensor triangle(const char* op, const Tensor& self, int64_t diagonal, boo
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j) m[i * cols + j] = lower ? (j - i <= diagonal) : (j - i >= diagonal);
   Tensor out = self.clone();
-  Tensor f = mask.to(std::nullopt, self.dtype());
+  Tensor f = mask.to(self.device(), self.dtype());
   return out.mul_(f);
 }
 

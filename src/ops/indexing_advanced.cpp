@@ -51,8 +51,8 @@ AdvancedKey split_key(const Tensor& self, ArrayRef<TensorIndex> indices) {
           // As PyTorch: a bool inserts a size-1 dim indexed by [0] (True) or by an empty index (False).
           bool b = scalar_bool ? i.boolean() : i.tensor().item().to_bool();
           k.basic.push_back(TensorIndex(None));
-          k.tensors.push_back(b ? ember::zeros({1}, TensorOptions().dtype(kInt64))
-                                : ember::empty({0}, TensorOptions().dtype(kInt64)));
+          TensorOptions o = TensorOptions().dtype(kInt64).device(self.device());
+          k.tensors.push_back(b ? ember::zeros({1}, o) : ember::empty({0}, o));
           k.pos.push_back(out++);
           k.width.push_back(1);
           break;

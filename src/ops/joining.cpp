@@ -6,6 +6,7 @@
 #include "ember/autograd/autograd.h"
 #include "ember/gen/functions.h"
 #include "ember/gen/native.h"
+#include "ops/structured.h"
 #include "ops/dim_util.h"
 
 namespace ember::native {
@@ -235,6 +236,7 @@ static Tensor repeat_interleave_tensor(const Tensor& self, const Tensor& repeats
   repeats.check_defined("repeat_interleave");
   EMBER_CHECK(repeats.dim() <= 1, "repeats must be 0-dim or 1-dim tensor");
   EMBER_CHECK(repeats.dtype() == kInt64 || repeats.dtype() == kInt32, "repeats has to be Long or Int tensor");
+  structured::check_not_meta("repeat_interleave", repeats);  // CPU repeats size a meta result
   Tensor x = !dim ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
   int64_t d = dim ? wrap_dim(*dim, x.dim()) : 0;
   int64_t n = x.sizes()[d];

@@ -152,6 +152,27 @@ MetaResult meta_unary_float(const char* op, const Tensor& a) {
   return m;
 }
 
+void check_not_meta(const char* op, const Tensor& t) {
+  EMBER_CHECK_AS(NotImplementedError, !t.defined() || !t.is_meta(), op, ": the shape of the result depends on the "
+                 "values of the input (shape ", t.sizes(), ", dtype ", t.dtype(), "), which a tensor on the meta "
+                 "device does not have");
+}
+
+Device common_device(const char* op, std::initializer_list<const Tensor*> tensors) {
+  const Tensor* first = nullptr;
+  for (const Tensor* t : tensors) {
+    if (!t->defined() || (t->is_cpu() && t->dim() == 0)) continue;
+    if (!first) first = t;
+    else if (t->device() != first->device())
+      throw Error(detail::str(op, ": expected all tensors to be on the same device, but found at least two devices, ",
+                              first->device(), " and ", t->device(), "!"));
+  }
+  if (first) return first->device();
+  for (const Tensor* t : tensors)
+    if (t->defined()) return t->device();
+  return Device(kCPU);
+}
+
 Tensor alloc(const MetaResult& m) { return empty(m.shape, TensorOptions(m.out_dtype).device(m.device)); }
 
 static void check_scalar_fits(const Tensor& t, ScalarType dt) {
@@ -188,7 +209,7 @@ Tensor cast(const Tensor& t, const MetaResult& m) {
 }
 
 void check_overlap(const char* op, const Tensor& out, std::initializer_list<const Tensor*> inputs) {
-  if (out.numel() == 0) return;
+  if (out.numel() == 0 || out.is_meta()) return;  // meta tensors have no memory to overlap
   auto range = [](const Tensor& t, const char** lo, const char** hi) {
     const char* base = static_cast<const char*>(t.data_ptr());
     int64_t es = static_cast<int64_t>(t.element_size()), a = 0, b = 0;

@@ -57,6 +57,7 @@ Tensor randint_like(const Tensor& self, int64_t high, const TensorOptions& optio
 Tensor randperm(int64_t n, const std::optional<Generator>& generator, const TensorOptions& options) {
   EMBER_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
   TensorOptions o = options.dtype_opt() ? options : options.dtype(kInt64);
+  if (o.device().is_meta()) return ember::empty({n}, o);  // meta: the shape is the result
   EMBER_CHECK(o.device().is_cpu(), "randperm: only CPU is supported so far");
   Generator g = pick(generator);
   uint64_t seed = g->seed(), off = g->reserve(static_cast<uint64_t>(n));
@@ -104,8 +105,8 @@ Tensor bernoulli(const Tensor& self, const std::optional<Generator>& generator) 
   EMBER_CHECK(is_floating_point(self.dtype()), "bernoulli: expected a floating-point tensor of probabilities, got ",
               self.dtype());
   Tensor p = self.to(std::nullopt, kFloat64).contiguous();
-  const double* pp = p.data_ptr<double>();
-  for (int64_t i = 0; i < p.numel(); ++i)
+  const double* pp = self.is_meta() ? nullptr : p.data_ptr<double>();  // meta: no values to check
+  for (int64_t i = 0; pp && i < p.numel(); ++i)
     EMBER_CHECK(pp[i] >= 0 && pp[i] <= 1, "Expected p_in >= 0 && p_in <= 1 to be true, but got ", pp[i]);
   Tensor out = ember::empty(self.sizes(), self.options());
   dispatch::kernel<OpId::bernoulli>(self.device().type(), self.dtype())(out, self, generator);
@@ -122,6 +123,9 @@ Tensor multinomial(const Tensor& self, int64_t num_samples, bool replacement, co
   EMBER_CHECK(cats > 0, "multinomial: the distribution has no categories");
   EMBER_CHECK(replacement || num_samples <= cats, "cannot sample n_sample > prob_dist.size(-1) samples without "
               "replacement");
+  if (self.is_meta())  // meta: the shape is the result
+    return ember::empty(self.dim() == 1 ? DimVector{num_samples} : DimVector{rows, num_samples},
+                        TensorOptions(kInt64).device(self.device()));
   Tensor w = self.to(std::nullopt, kFloat64).contiguous();
   const double* pw = w.data_ptr<double>();
   Generator g = pick(generator);

@@ -98,6 +98,10 @@ Tensor quantile(const Tensor& self, const Tensor& q, std::optional<int64_t> dim,
   Tensor qd = q.to(std::nullopt, kFloat64).contiguous().reshape({-1});
   std::vector<double> qs(qd.numel());
   for (int64_t i = 0; i < qd.numel(); ++i) {
+    if (qd.is_meta()) {  // meta: the values of q do not change the result's shape
+      qs[i] = 0.5;
+      continue;
+    }
     qs[i] = qd.select(0, i).item<double>();
     EMBER_CHECK(qs[i] >= 0 && qs[i] <= 1, "quantile() q values must be in the range [0, 1]");
   }

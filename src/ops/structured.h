@@ -37,6 +37,13 @@ MetaResult meta_unary_bool_long(const char* op, const Tensor& a);
 MetaResult meta_binary_same_dtype(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_unary_float(const char* op, const Tensor& a);
 
+/// Raises NotImplementedError when t is a meta tensor: the op's result shape depends on t's values,
+/// which a meta tensor does not have (nonzero, masked_select, unique, ...).
+void check_not_meta(const char* op, const Tensor& t);
+/// Throws naming both devices unless all defined tensors are on one device; a 0-d CPU tensor joins
+/// tensors on any device (a scalar, as in PyTorch). Returns that device.
+Device common_device(const char* op, std::initializer_list<const Tensor*> tensors);
+
 /// A fresh contiguous output for m.
 Tensor alloc(const MetaResult& m);
 /// t converted to m.compute_dtype (t itself when it already is).

@@ -8,6 +8,7 @@
 #include "ember/autograd/function.h"
 #include "ember/gen/native.h"
 #include "ops/dim_util.h"
+#include "ops/structured.h"
 
 namespace ember::native {
 
@@ -100,6 +101,7 @@ Tensor not_differentiable(const Tensor& out, const Tensor& input, const char* op
 std::tuple<Tensor, Tensor, Tensor> _unique2(const Tensor& self, bool sorted, bool return_inverse,
                                             bool return_counts) {
   self.check_defined("unique");
+  structured::check_not_meta("unique", self);
   (void)sorted, (void)return_inverse, (void)return_counts;  // always sorted; all outputs computed
   auto r = unique_impl(self, 0, true);
   std::get<0>(r) = not_differentiable(std::get<0>(r), self, "_unique2");
@@ -109,6 +111,7 @@ std::tuple<Tensor, Tensor, Tensor> _unique2(const Tensor& self, bool sorted, boo
 std::tuple<Tensor, Tensor, Tensor> unique_dim(const Tensor& self, int64_t dim, bool sorted, bool return_inverse,
                                               bool return_counts) {
   self.check_defined("unique_dim");
+  structured::check_not_meta("unique_dim", self);
   (void)sorted, (void)return_inverse, (void)return_counts;
   auto r = unique_impl(self, wrap_dim(dim, self.dim()), false);
   std::get<0>(r) = not_differentiable(std::get<0>(r), self, "unique_dim");
@@ -146,6 +149,8 @@ Tensor searchsorted(const Tensor& sorted_sequence_in, const Tensor& self, bool o
                     "boundaries tensor and input value tensor must match, but we got boundaries tensor ",
                 b.sizes(), " and input value tensor ", self.sizes());
   }
+  Device dev = structured::common_device("searchsorted", {&b, &self});
+  if (dev.is_meta()) return ember::empty(self.sizes(), TensorOptions(out_int32 ? kInt32 : kInt64).device(dev));
   ScalarType common = promote_types(b.dtype(), self.dtype());
   Tensor bc = b.to(std::nullopt, common).contiguous();
   Tensor vc = self.to(std::nullopt, common).contiguous();
@@ -179,6 +184,7 @@ Tensor searchsorted(const Tensor& sorted_sequence_in, const Tensor& self, bool o
 
 Tensor bincount(const Tensor& self, const std::optional<Tensor>& weights, int64_t minlength) {
   self.check_defined("bincount");
+  structured::check_not_meta("bincount", self);
   EMBER_CHECK(minlength >= 0, "minlength should be >= 0");
   EMBER_CHECK(self.dim() == 1 && !is_floating_point(self.dtype()) && self.dtype() != kBool,
               "bincount only supports 1-d non-negative integral inputs.");

@@ -8,17 +8,19 @@
 
 namespace ember {
 
-enum class DeviceType : int8_t { CPU = 0, CUDA = 1 };
-constexpr int kNumDeviceTypes = 2;
+/// Meta: tensors with shape, dtype and strides but no memory (docs/meta_device.md).
+enum class DeviceType : int8_t { CPU = 0, CUDA = 1, Meta = 2 };
+constexpr int kNumDeviceTypes = 3;
 constexpr DeviceType kCPU = DeviceType::CPU;
 constexpr DeviceType kCUDA = DeviceType::CUDA;
+constexpr DeviceType kMeta = DeviceType::Meta;
 
 /// A device type plus an index (-1 means "the current one" and is only meaningful for CUDA).
 class EMBER_API Device {
  public:
   Device(DeviceType type = DeviceType::CPU, int index = -1)  // NOLINT: implicit as in libtorch
       : type_(type), index_(static_cast<int8_t>(index)) {}
-  /// Parses "cpu", "cuda", "cuda:1"; throws ember::Error for anything else.
+  /// Parses "cpu", "cuda", "cuda:1", "meta"; throws ember::Error for anything else.
   Device(const std::string& spec);  // NOLINT
   Device(const char* spec) : Device(std::string(spec)) {}  // NOLINT
   DeviceType type() const { return type_; }
@@ -26,6 +28,7 @@ class EMBER_API Device {
   bool has_index() const { return index_ >= 0; }
   bool is_cpu() const { return type_ == DeviceType::CPU; }
   bool is_cuda() const { return type_ == DeviceType::CUDA; }
+  bool is_meta() const { return type_ == DeviceType::Meta; }
   bool operator==(const Device& o) const { return type_ == o.type_ && index_ == o.index_; }
   bool operator!=(const Device& o) const { return !(*this == o); }
   /// "cpu", "cuda", "cuda:0".

@@ -51,20 +51,25 @@ class EMBER_API Tensor {
   Device device() const { return impl_->device(); }
   bool is_cpu() const { return device().is_cpu(); }
   bool is_cuda() const { return device().is_cuda(); }
+  /// A tensor on the meta device: shape, dtype and strides, no memory (docs/meta_device.md).
+  bool is_meta() const { return device().is_meta(); }
   TensorOptions options() const { return TensorOptions(dtype()).device(device()); }
   bool is_contiguous() const { return impl_->is_contiguous(); }
   bool is_floating_point() const { return ember::is_floating_point(dtype()); }
   int64_t storage_offset() const { return impl_->storage_offset(); }
   size_t element_size() const { return ember::element_size(dtype()); }
   size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
-  /// Address of the first element.
-  void* data_ptr() const { return impl_->data(); }
+  /// Address of the first element; throws for a meta tensor, which has no memory.
+  void* data_ptr() const {
+    if (__builtin_expect(device().is_meta(), 0)) throw_meta_data_ptr();
+    return impl_->data();
+  }
   /// Typed address of the first element; throws TypeError if T is not the tensor's dtype.
   template <class T>
   T* data_ptr() const {
     EMBER_CHECK_TYPE(CppToScalarType<std::remove_const_t<T>>::value == dtype(), "data_ptr: expected dtype ",
                      CppToScalarType<std::remove_const_t<T>>::value, " but the tensor is ", dtype());
-    return static_cast<T*>(impl_->data());
+    return static_cast<T*>(data_ptr());
   }
   /// Indexed access to a CPU tensor of N dims and element type T (checked); keep the tensor alive.
   template <class T, size_t N>
@@ -146,6 +151,7 @@ class EMBER_API Tensor {
   Tensor cpu() const { return to(Device(kCPU)); }
 
  private:
+  [[noreturn]] void throw_meta_data_ptr() const;
   std::shared_ptr<TensorImpl> impl_;
 };
 

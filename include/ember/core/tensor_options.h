@@ -34,6 +34,7 @@ class TensorOptions {
     o.device_ = d;
     return o;
   }
+  TensorOptions device(DeviceType t) const { return device(Device(t)); }  // .device(kMeta), as libtorch
   TensorOptions requires_grad(bool r) const {
     auto o = *this;
     o.requires_grad_ = r;
