@@ -224,8 +224,12 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   return native::gather(self, dim, ix);
 }
 
-Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source) {
-  for (const Tensor* t : {&self, &index, &source}) t->check_defined("index_add");
+Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source_in, const Scalar& alpha) {
+  for (const Tensor* t : {&self, &index, &source_in}) t->check_defined("index_add");
+  EMBER_CHECK(is_floating_point(self.dtype()) || !alpha.is_floating_point(),
+              "index_add(): alpha must be an integer for an integer tensor, got ", alpha);
+  bool unit = alpha.is_bool() ? alpha.to_bool() : alpha.to_double() == 1.0;
+  Tensor source = unit ? source_in : (source_in * alpha).to(std::nullopt, source_in.dtype());
   dim = wrap_dim(dim, self.dim());
   EMBER_CHECK(self.dtype() == source.dtype(), "index_add_(): self (", dtype_name(self.dtype()), ") and source (",
               dtype_name(source.dtype()), ") must have the same scalar type");

@@ -21,6 +21,34 @@ Tensor clamp_(const Tensor& self, const std::optional<Tensor>& min, const std::o
   return self;
 }
 
+Tensor lerp_Tensor(const Tensor& self, const Tensor& end, const Tensor& weight) {
+  for (const Tensor* t : {&self, &end, &weight}) t->check_defined("lerp");
+  EMBER_CHECK(self.dtype() == end.dtype() && self.dtype() == weight.dtype(), "lerp: expected dtype ",
+              self.dtype(), " for `end` and `weight` but got dtypes ", end.dtype(), " and ", weight.dtype());
+  EMBER_CHECK(is_floating_point(self.dtype()), "lerp: \"lerp_kernel\" not implemented for '", self.dtype(), "'");
+  // As PyTorch: from the nearer end, so that weight 1 gives end exactly.
+  Tensor diff = end - self;
+  Tensor small = weight.abs() < 0.5;
+  return ember::where(small, self + weight * diff, end - diff * (1 - weight));
+}
+
+std::vector<Tensor> where_default(const Tensor& condition) { return ember::nonzero_numpy(condition); }
+
+Tensor div_Tensor_mode(const Tensor& self, const Tensor& other, const std::optional<std::string>& rounding_mode) {
+  if (!rounding_mode) return ember::div(self, other);
+  const std::string& mode = *rounding_mode;
+  EMBER_CHECK(mode == "trunc" || mode == "floor", "div expected rounding_mode to be one of None, 'trunc', or "
+              "'floor' but found '", mode, "'");
+  if (mode == "floor") return ember::floor_divide(self, other);
+  ScalarType rt = ember::result_type(self, other);
+  if (is_floating_point(rt)) return ember::div(self, other).trunc().to(rt);
+  // Integers: floor division, then one step toward zero where the signs differ and the division is inexact.
+  Tensor q = ember::floor_divide(self, other);
+  Tensor inexact = ember::remainder(self, other) != 0;
+  Tensor neg = (self < 0).logical_xor(other < 0);
+  return ember::where(inexact.logical_and(neg), q + 1, q);
+}
+
 Tensor clip(const Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   return ember::clamp(self, min, max);
 }

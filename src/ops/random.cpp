@@ -100,6 +100,29 @@ Tensor random_(const Tensor& self, int64_t from, std::optional<int64_t> to, cons
   return self;
 }
 
+Tensor random__to(const Tensor& self, int64_t to, const std::optional<Generator>& generator) {
+  return self.random_(0, to, generator);
+}
+
+Tensor random__default(const Tensor& self, const std::optional<Generator>& generator) {
+  self.check_defined("random_");
+  // Every integer the dtype holds exactly: [0, 2^digits] for floating dtypes, [0, max] for integers.
+  int64_t hi = 0;
+  switch (self.dtype()) {
+    case kFloat16: hi = (int64_t(1) << 11) + 1; break;
+    case kBFloat16: hi = (int64_t(1) << 8) + 1; break;
+    case kFloat32: hi = (int64_t(1) << 24) + 1; break;
+    case kFloat64: hi = (int64_t(1) << 53) + 1; break;
+    case kBool: hi = 2; break;
+    case kUInt8: hi = 256; break;
+    case kInt8: hi = 128; break;
+    case kInt16: hi = 32768; break;
+    case kInt32: hi = int64_t(1) << 31; break;
+    default: hi = std::numeric_limits<int64_t>::max(); break;  // int64: [0, 2^63 - 2]
+  }
+  return self.random_(0, hi, generator);
+}
+
 Tensor bernoulli(const Tensor& self, const std::optional<Generator>& generator) {
   self.check_defined("bernoulli");
   EMBER_CHECK(is_floating_point(self.dtype()), "bernoulli: expected a floating-point tensor of probabilities, got ",

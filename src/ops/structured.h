@@ -14,6 +14,9 @@ struct MetaResult {
   Device device;
 };
 
+/// The MetaResult describing an already computed result r (out= of native ops).
+inline MetaResult meta_of(const Tensor& r) { return MetaResult{DimVector(r.sizes()), r.dtype(), r.dtype(), r.device()}; }
+
 /// Broadcasts two shapes numpy-style; throws naming op and both shapes when they don't match.
 DimVector broadcast_shapes(const char* op, IntArrayRef a, IntArrayRef b);
 /// PyTorch's result_type over tensors, treating 0-d tensors and wrapped numbers specially.

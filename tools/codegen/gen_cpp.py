@@ -254,6 +254,21 @@ def ops_cpp(ops: list[Op]) -> str:
                       f"{{ {op.id}_run(o, m, {all_names}); }});",
                       "  return out;", "}"]
         else:
+            if op.out:  # native: compute, then write the result into out (same checks as structured ops)
+                tensors = [a.name for a in op.args if a.type == "Tensor"]
+                ptrs = ", ".join(f"&{t}" for t in tensors)
+                lists = [a.name for a in op.args if a.type == "Tensor[]"]
+                L += [f"Tensor& {op.name}_out(Tensor& out, {P}) {{",
+                      f'  autograd::check_out_no_grad("{op.name}", {{{ptrs}}});']
+                L += [f'  for (const Tensor& t : {x}) autograd::check_out_no_grad("{op.name}", {{&t}});' for x in lists]
+                L += ["  Tensor r;", "  {", "    autograd::NoGradGuard no_grad;",
+                      f"    r = native::{op.id}({names});", "  }",
+                      f'  structured::check_overlap("{op.name}", out, {{{ptrs}}});']
+                L += [f'  for (const Tensor& t : {x}) structured::check_overlap("{op.name}", out, {{&t}});' for x in lists]
+                L += [
+                      f'  structured::write_into("{op.name}", out, structured::meta_of(r), false, '
+                      "[&](const Tensor& o) { o.copy_(r); });",
+                      "  return out;", "}"]
             L += [f"{fn_ret_type(op)} {op.name}({P}) {{"]
             if diff and op.returns_self:
                 L.append(f'  autograd::check_inplace(self, "{op.name}");')

@@ -317,8 +317,10 @@ def load(schema_dir: Path) -> list[Op]:
                     raise SchemaError(f"{where}: scalar_overloads names '{s_arg}', which is not in scalar_args")
             if op.varargs and not any(a.type == "Tensor[]" and not a.kwarg_only for a in args):
                 raise SchemaError(f"{where}: varargs needs a positional Tensor[] parameter")
-            if (op.inplace or op.out) and not op.structured:
-                raise SchemaError(f"{where}: inplace/out variants are generated for structured ops only")
+            if op.inplace and not op.structured:
+                raise SchemaError(f"{where}: inplace variants are generated for structured ops only")
+            if op.out and not op.structured and (len(rets) != 1 or rets[0].type != "Tensor" or rets[0].alias):
+                raise SchemaError(f"{where}: out= of a native op needs a single Tensor result")
             for v in op.variants:
                 if v not in ("function", "method"):
                     raise SchemaError(f"{where}: unknown variant '{v}'")
