@@ -102,3 +102,22 @@ def test_random_default_and_to():
     assert set(b.tolist()) == {0, 1, 2, 3, 4}
     assert ember._C._python_overload(ember.Tensor.random_, b) == "aten::random_.default"
     assert ember._C._python_overload(ember.Tensor.random_, b, 3, 7) == "aten::random_.from"
+
+
+def test_fill_with_a_tensor_and_as_tensor():
+    x = ember.zeros(2, 3)
+    v = ember.tensor(2.5, requires_grad=True)
+    y = x.clone()
+    y.fill_(v)
+    assert y.tolist() == [[2.5] * 3] * 2
+    y.sum().backward()
+    assert v.grad.item() == 6.0
+    with pytest.raises(RuntimeError, match="fill_ only supports 0-dimension value tensor"):
+        x.fill_(ember.ones(2))
+    a = np.arange(4.0)
+    ta = ember.as_tensor(a)
+    a[0] = 9.0
+    assert ta[0].item() == 9.0  # shares numpy's memory
+    assert ember.as_tensor(a, dtype=ember.float32).dtype == ember.float32
+    assert ember.as_tensor(ta) is ta
+    assert ember.as_tensor([1, 2]).dtype == ember.int64

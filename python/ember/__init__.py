@@ -93,6 +93,26 @@ def tensordot(a, b, dims=2, out=None):
     return r
 
 
+def as_tensor(data, dtype=None, device=None):
+    """data as a tensor, sharing memory where it can (as PyTorch's as_tensor): a tensor is returned as is
+    or converted with .to(); a numpy array is wrapped without a copy when its dtype and the device fit;
+    anything else (lists, numbers) is copied, as ember.tensor does."""
+    if isinstance(data, Tensor):
+        if dtype is None and device is None:
+            return data
+        return data.to(device=device, dtype=dtype)
+    try:
+        import numpy as _np
+    except ImportError:  # pragma: no cover
+        _np = None
+    if _np is not None and isinstance(data, _np.ndarray):
+        t = from_numpy(data)  # noqa: F821
+        if dtype is None and device is None:
+            return t
+        return t.to(device=device, dtype=dtype)
+    return tensor(data, dtype=dtype, device=device)
+
+
 def get_default_dtype():
     """The dtype that floating-point factories and Python floats default to (float32 at start)."""
     return _C._get_default_dtype()

@@ -59,6 +59,16 @@ Tensor arange(const Scalar& start_, const std::optional<Scalar>& end_, const Sca
   return out;
 }
 
+Tensor fill__Tensor(const Tensor& self, const Tensor& value) {
+  self.check_defined("fill_");
+  value.check_defined("fill_");
+  EMBER_CHECK(value.dim() == 0, "fill_ only supports 0-dimension value tensor but got tensor with ", value.dim(),
+              " dimensions.");
+  // A copy of the broadcast value: no host read of value's memory (any device), recorded by autograd.
+  self.copy_(value.expand(self.sizes()));
+  return self;
+}
+
 Tensor fill_(const Tensor& self, const Scalar& value) {
   self.check_defined("fill_");
   dispatch::kernel<OpId::fill_>(self.device().type(), self.dtype())(self, value);
