@@ -205,6 +205,9 @@ static PyObject* py_tensor(PyObject*, PyObject* const* args, Py_ssize_t nargs, P
     collect(data, shape, 0, values, any_float, all_bool);
     ScalarType dt = any_float || values.empty() ? get_default_dtype() : all_bool ? kBool : kInt64;
     if (opt.dtype_opt()) dt = *opt.dtype_opt();  // build in the requested dtype: no detour through float32
+    if (is_integral(dt, false))  // Note [scalar range]: tensor([300], dtype=uint8) raises, as in PyTorch
+      for (const Scalar& v : values)
+        EMBER_CHECK(scalar_fits(v, dt), "value cannot be converted to type ", dtype_name(dt), " without overflow");
     t = empty(shape, TensorOptions(dt));
     visit_dtype(dt, [&](auto tag) {
       using T = typename decltype(tag)::type;

@@ -9,6 +9,10 @@ namespace autograd {
 
 AutogradMeta& materialize_meta(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (auto* m = impl->autograd_meta()) return *static_cast<AutogradMeta*>(m);
+  // Note [concurrent accumulation]: two threads may reach a leaf without meta at once; one makes it.
+  static std::mutex create_mutex;
+  std::lock_guard<std::mutex> g(create_mutex);
   if (!impl->autograd_meta()) impl->set_autograd_meta(std::make_unique<AutogradMeta>());
   return *static_cast<AutogradMeta*>(impl->autograd_meta());
 }
@@ -17,6 +21,7 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
   if (!impl->requires_grad() || impl->grad_fn()) return nullptr;
   AutogradMeta& m = materialize_meta(t);
+  std::lock_guard<std::mutex> g(m.mutex_);
   if (auto acc = m.grad_accumulator_.lock()) return acc;
   auto acc = make_node<AccumulateGrad>(t);
   m.grad_accumulator_ = acc;

@@ -109,6 +109,7 @@ Tensor masked_fill_value(const char* op, const Tensor& self, const Tensor& value
   value.check_defined(op);
   EMBER_CHECK(value.dim() == 0, op, " only supports a 0-dimensional value tensor, but got tensor with ",
               value.dim(), " dimension(s).");
+  check_scalar_in_range(value.item(), self.dtype());  // Note [scalar range]
   return value.to(std::nullopt, self.dtype());
 }
 

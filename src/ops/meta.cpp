@@ -65,8 +65,6 @@ static void check_defined(const char* op, const Tensor& t) {
   EMBER_CHECK(t.defined(), op, ": expected a defined tensor but got an undefined one");
 }
 
-static void check_scalar_fits(const Tensor& t, ScalarType dt);
-
 MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b) {
   check_defined(op, a);
   check_defined(op, b);
@@ -114,9 +112,9 @@ MetaResult meta_clamp(const char* op, const Tensor& self, const std::optional<Sc
   if (min) rt = structured::result_type(self, scalar_to_tensor(*min));
   if (max) rt = promote_types(rt, structured::result_type(self, scalar_to_tensor(*max)));
   MetaResult m{DimVector(self.sizes()), rt, rt, self.device()};
-  // A bound must fit the integer dtype (PyTorch: "value cannot be converted to type uint8_t without overflow").
-  if (min) check_scalar_fits(scalar_to_tensor(*min), rt);
-  if (max) check_scalar_fits(scalar_to_tensor(*max), rt);
+  // A bound must fit the dtype (PyTorch: "value cannot be converted to type uint8_t without overflow").
+  if (min) check_scalar_in_range(*min, rt);
+  if (max) check_scalar_in_range(*max, rt);
   return m;
 }
 
@@ -154,24 +152,9 @@ MetaResult meta_unary_float(const char* op, const Tensor& a) {
 
 Tensor alloc(const MetaResult& m) { return empty(m.shape, TensorOptions(m.out_dtype).device(m.device)); }
 
-static void check_scalar_fits(const Tensor& t, ScalarType dt) {
-  // A Python int must fit the integer dtype it joins (PyTorch: "... without overflow").
-  if (!t.unsafeGetTensorImpl()->is_wrapped_number() || t.dtype() != kInt64 || !is_integral(dt, false)) return;
-  int64_t v = *static_cast<const int64_t*>(t.data_ptr());
-  bool ok = true;
-  const char* name = "int64_t";
-  switch (dt) {
-    case kUInt8: ok = v >= 0 && v <= 255; name = "uint8_t"; break;
-    case kInt8: ok = v >= -128 && v <= 127; name = "int8_t"; break;
-    case kInt16: ok = v >= -32768 && v <= 32767; name = "int16_t"; break;
-    case kInt32: ok = v >= INT32_MIN && v <= INT32_MAX; name = "int"; break;
-    default: break;
-  }
-  EMBER_CHECK(ok, "value cannot be converted to type ", name, " without overflow (", v, ")");
-}
-
 Tensor cast(const Tensor& t, const MetaResult& m) {
-  check_scalar_fits(t, m.compute_dtype);
+  // A Python number out of the dtype's range wraps around (uint8 + (-1), int8 == 1000), as in
+  // PyTorch (Note [scalar range]).
   if (t.dtype() == m.compute_dtype) return t;
   if (t.unsafeGetTensorImpl()->is_wrapped_number()) {
     // Python numbers on every op: convert the value directly, not through to()/copy_.

@@ -19,8 +19,14 @@ struct AutogradMetaBase {
 
 /// Contiguous (row-major) strides for sizes.
 EMBER_API DimVector contiguous_strides(IntArrayRef sizes);
-/// Product of sizes; throws for a negative size.
+/// Note [size overflow]: every product of sizes and every byte count is checked once, here, in 64
+/// bits: a shape whose element count overflows raises "numel: integer multiplication overflow" (views:
+/// TensorImpl), one whose byte count overflows "Storage size calculation overflowed" (allocation),
+/// as PyTorch does, instead of wrapping around to a small buffer that kernels then overrun.
+/// Product of sizes; throws for a negative size or when the product overflows int64.
 EMBER_API int64_t compute_numel(IntArrayRef sizes);
+/// Bytes of a contiguous tensor of these sizes (RuntimeError "Storage size calculation overflowed").
+EMBER_API size_t compute_storage_nbytes(IntArrayRef sizes, size_t itemsize);
 
 class EMBER_API TensorImpl {
  public:
