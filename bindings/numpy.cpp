@@ -156,10 +156,16 @@ PyObject* from_numpy(PyObject*, PyObject* arg) {
   EMBER_PY_CATCH
 }
 
-PyObject* tensor_numpy(PyObject* self, PyObject*) {
+PyObject* tensor_numpy(PyObject* self, PyObject* args, PyObject* kwargs) {
   EMBER_PY_TRY
+  static const char* kwlist[] = {"force", nullptr};
+  int force = 0;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$p:numpy", const_cast<char**>(kwlist), &force)) return nullptr;
   ensure_numpy();
   const Tensor& t = tensor_of(self);
+  // As PyTorch: an array would let writes bypass autograd; force=True shares the memory anyway.
+  EMBER_CHECK(force || !t.requires_grad(), "Can't call numpy() on Tensor that requires grad. Use "
+              "tensor.detach().numpy() instead.");
   EMBER_CHECK_TYPE(t.is_cpu(), "can't convert ", t.device(), " device type tensor to numpy. Use Tensor.cpu() to "
                    "copy the tensor to host memory first.");
   int type = numpy_type(t.dtype());

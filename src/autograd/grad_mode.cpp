@@ -5,10 +5,13 @@ namespace ember::autograd {
 namespace {
 __attribute__((tls_model("initial-exec"))) thread_local bool t_grad_enabled = true;
 __attribute__((tls_model("initial-exec"))) thread_local bool t_inference = false;
+__attribute__((tls_model("initial-exec"))) thread_local bool t_outer_grad_enabled = true;
 }  // namespace
 
 bool GradMode::is_enabled() { return t_grad_enabled; }
 void GradMode::set_enabled(bool enabled) { t_grad_enabled = enabled; }
+bool GradMode::outer_enabled() { return t_outer_grad_enabled; }
+void GradMode::set_outer_enabled(bool enabled) { t_outer_grad_enabled = enabled; }
 bool InferenceMode::is_enabled() { return t_inference; }
 void InferenceMode::set_enabled(bool enabled) {
   t_inference = enabled;

@@ -1,4 +1,6 @@
 // Shape and dtype rules of structured ops (Note [wrapped numbers] below).
+#include <cstring>
+
 #include "ember/dispatch/dispatch.h"
 #include "ops/structured.h"
 
@@ -139,6 +141,9 @@ MetaResult meta_binary_same_dtype(const char* op, const Tensor& a, const Tensor&
 
 MetaResult meta_unary_nobool(const char* op, const Tensor& a) {
   check_defined(op, a);
+  if (std::strcmp(op, "neg") == 0 || std::strcmp(op, "neg_") == 0)
+    EMBER_CHECK(a.dtype() != kBool, "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   EMBER_CHECK(a.dtype() != kBool, op, ": not supported for bool tensors (got a tensor of dtype Bool"
                    " and shape ", a.sizes(), ")");
   return meta_unary(op, a);
@@ -195,6 +200,16 @@ void check_overlap(const char* op, const Tensor& out, std::initializer_list<cons
   }
 }
 
+/// Ops whose out= must have exactly the result's dtype, as in PyTorch (which computes them in the
+/// output's dtype rather than casting): the sign/rounding family, neg, abs, clamp, nan_to_num, bitwise_not.
+static bool needs_exact_out_dtype(const char* op) {
+  static const char* const kExact[] = {"neg", "abs", "floor", "ceil", "round", "trunc", "sign",
+                                       "clamp", "nan_to_num", "bitwise_not"};
+  for (const char* e : kExact)
+    if (std::strcmp(op, e) == 0) return true;
+  return false;
+}
+
 void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,
                 const std::function<void(const Tensor&)>& run) {
   check_defined(op, out);
@@ -204,6 +219,13 @@ void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inp
                               " doesn't match the broadcast shape ", m.shape));
     throw Error(detail::str(op, ": out= tensor has shape ", out.sizes(), " but the result has shape ",
                             m.shape, " (ember does not resize out= tensors)"));
+  }
+  if (!inplace && out.dtype() != m.out_dtype && needs_exact_out_dtype(op)) {
+    if (std::strcmp(op, "nan_to_num") == 0)
+      throw Error(detail::str("nan_to_num: dtype of out: ", scalar_type_name(out.dtype()), " should be same as input: ",
+                              scalar_type_name(m.out_dtype)));
+    throw Error(detail::str(op, ": Found dtype ", scalar_type_name(out.dtype()), " but expected ",
+                            scalar_type_name(m.out_dtype)));
   }
   EMBER_CHECK(can_cast(m.out_dtype, out.dtype()), op, ": result type ", m.out_dtype,
               " can't be cast to the desired output type ", out.dtype());

@@ -14,7 +14,7 @@ namespace ember::native {
 static Generator pick(const std::optional<Generator>& g) { return g ? *g : default_generator(); }
 
 Tensor rand(IntArrayRef size, const std::optional<Generator>& generator, const TensorOptions& options) {
-  EMBER_CHECK(is_floating_point(options.dtype()), "\"check_uniform_bounds\" not implemented for '",
+  EMBER_CHECK_AS(NotImplementedError, is_floating_point(options.dtype()), "\"check_uniform_bounds\" not implemented for '",
               options.dtype(), "' (rand needs a floating dtype)");
   Tensor t = ember::empty(size, options);
   t.uniform_(0, 1, generator);
@@ -22,7 +22,7 @@ Tensor rand(IntArrayRef size, const std::optional<Generator>& generator, const T
 }
 
 Tensor randn(IntArrayRef size, const std::optional<Generator>& generator, const TensorOptions& options) {
-  EMBER_CHECK(is_floating_point(options.dtype()), "\"normal_kernel_cpu\" not implemented for '", options.dtype(),
+  EMBER_CHECK_AS(NotImplementedError, is_floating_point(options.dtype()), "\"normal_kernel_cpu\" not implemented for '", options.dtype(),
               "' (randn needs a floating dtype)");
   Tensor t = ember::empty(size, options);
   t.normal_(0, 1, generator);
@@ -103,8 +103,8 @@ Tensor random_(const Tensor& self, int64_t from, std::optional<int64_t> to, cons
 
 Tensor bernoulli(const Tensor& self, const std::optional<Generator>& generator) {
   self.check_defined("bernoulli");
-  EMBER_CHECK(is_floating_point(self.dtype()), "bernoulli: expected a floating-point tensor of probabilities, got ",
-              self.dtype());
+  EMBER_CHECK_AS(NotImplementedError, is_floating_point(self.dtype()), "\"bernoulli_tensor_cpu_p_\" not implemented for '",
+                 self.dtype(), "' (bernoulli: expected a floating-point tensor of probabilities)");
   Tensor p = self.to(std::nullopt, kFloat64).contiguous();
   const double* pp = p.data_ptr<double>();
   for (int64_t i = 0; i < p.numel(); ++i)
