@@ -306,3 +306,51 @@ def test_concurrent_backward_into_one_leaf_loses_no_update():
     for t in threads:
         t.join()
     assert x.grad.tolist() == [2.0 * n_threads * n_iter] * 4
+
+
+# ---- introspection and memory ----
+def test_grad_fn_type_is_named_after_the_node():
+    x = ember.ones(2, requires_grad=True)
+    y = (x * 2).sum()
+    assert type(y.grad_fn).__name__ == "SumBackward0" and y.grad_fn is y.grad_fn
+    assert isinstance(y.grad_fn, ember._C.Node) and y.grad_fn.name() == "SumBackward0"
+    mul = y.grad_fn.next_functions[0][0]
+    assert type(mul).__name__ == "MulBackward0"
+    assert type(mul.next_functions[0][0]).__name__ == "AccumulateGrad"
+    assert type(mul).__name__ in repr(mul)
+
+    class Twice(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    assert type(Twice.apply(x).grad_fn).__name__ == "TwiceBackward"
+
+
+def test_removed_hooks_leave_nothing_behind():
+    import resource
+
+    def rss_kb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    x = ember.ones(2, requires_grad=True)
+    y = x * 2
+    for t in (x, y):
+        for _ in range(2000):
+            t.register_hook(lambda g: None).remove()
+        before = rss_kb()
+        for _ in range(100000):  # ~80 bytes each would be ~8 MB
+            t.register_hook(lambda g: None).remove()
+            x.register_post_accumulate_grad_hook(lambda v: None).remove()
+        assert rss_kb() - before < 2048
+    calls = []
+    h1 = x.register_hook(lambda g: calls.append(1))
+    x.register_hook(lambda g: calls.append(2))
+    h1.remove()
+    h1.remove()  # idempotent
+    (x * 1).sum().backward()
+    assert calls == [2]
