@@ -328,6 +328,10 @@ static PyObject* meth_stride(PyObject* self, PyObject* const* args, Py_ssize_t n
 }
 #define NOARGS(name) static PyObject* name(PyObject* o, PyObject*)
 NOARGS(meth_dim) { return PyLong_FromLongLong(tensor_of(o).dim()); }
+NOARGS(meth_is_inference) {
+  const Tensor& t = tensor_of(o);
+  return PyBool_FromLong(t.defined() && t.unsafeGetTensorImpl()->is_inference());
+}
 NOARGS(meth_numel) { return PyLong_FromLongLong(tensor_of(o).numel()); }
 NOARGS(meth_is_contiguous) { return PyBool_FromLong(tensor_of(o).is_contiguous()); }
 NOARGS(meth_is_floating_point) { return PyBool_FromLong(tensor_of(o).is_floating_point()); }
@@ -362,6 +366,8 @@ void add_tensor_methods(Registrations& r) {
   r.methods.push_back({"size", fast(meth_size), METH_FASTCALL | METH_KEYWORDS, "size(dim=None): shape or one size."});
   r.methods.push_back({"stride", fast(meth_stride), METH_FASTCALL | METH_KEYWORDS, "stride(dim=None): strides in elements."});
   r.methods.push_back({"dim", meth_dim, METH_NOARGS, "Number of dimensions."});
+  r.methods.push_back({"is_inference", meth_is_inference, METH_NOARGS,
+                       "Whether this tensor was allocated in inference mode (Note [inference tensors])."});
   r.methods.push_back({"ndimension", meth_dim, METH_NOARGS, "Number of dimensions."});
   r.methods.push_back({"numel", meth_numel, METH_NOARGS, "Number of elements."});
   r.methods.push_back({"nelement", meth_numel, METH_NOARGS, "Number of elements."});

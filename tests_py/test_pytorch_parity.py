@@ -354,3 +354,61 @@ def test_removed_hooks_leave_nothing_behind():
     h1.remove()  # idempotent
     (x * 1).sum().backward()
     assert calls == [2]
+
+
+def test_inference_tensors_are_enforced_outside_inference_mode():
+    with ember.inference_mode():
+        t = ember.ones(3)
+        v = t[1:]
+        t.add_(1)  # fine inside
+        assert t.is_inference() and v.is_inference()
+    n = ember.ones(3)
+    assert not n.is_inference()
+    for call in (lambda: t.add_(1), lambda: v.fill_(2), lambda: t.__setitem__(0, 5.0),
+                 lambda: ember.add(n, 1, out=t), lambda: t.zero_()):
+        with pytest.raises(RuntimeError, match="Inplace update to inference tensor outside InferenceMode"):
+            call()
+    with ember.no_grad(), pytest.raises(RuntimeError, match="Inplace update to inference tensor"):
+        t.mul_(2)
+    assert t.tolist() == [2.0, 2.0, 2.0]  # nothing was written
+    with pytest.raises(RuntimeError, match="Setting requires_grad=True on inference tensor"):
+        t.requires_grad_()
+    w = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Inference tensors cannot be saved for backward"):
+        w * t
+    assert (w + t).requires_grad  # add saves nothing
+    assert not (t * 2).is_inference()  # new results outside inference mode are normal tensors
+    c = t.clone()
+    c.add_(1)
+    assert (w * c).requires_grad
+
+
+def test_cpu_cache_policy_returns_idle_large_blocks():
+    old = ember.cpu_cache_policy()
+    try:
+        ember.empty_cache()
+        ember.set_cpu_cache_policy(max_cached_bytes=1 << 30, large_block_bytes=8 << 20, large_idle_seconds=0.05)
+        blocks = [ember.empty(4 << 20) for _ in range(4)]  # 16 MiB blocks
+        del blocks
+        assert ember.memory_stats()["cached_bytes"] >= 64 << 20
+        hits = ember.memory_stats()["cache_hits"]
+        for _ in range(10):  # a loop reusing its large block keeps it (no new allocation)
+            x = ember.empty(4 << 20)
+            del x
+        assert ember.memory_stats()["cache_hits"] - hits == 10
+        import time
+        time.sleep(0.1)
+        ember.empty(10)  # any allocator call past the idle time releases them
+        ember.empty(1 << 16)
+        assert ember.memory_stats()["cached_bytes"] < 8 << 20
+        # small blocks stay cached whatever their idle time; a cap of 0 caches nothing
+        y = ember.empty(1 << 16)
+        del y
+        assert ember.memory_stats()["cached_bytes"] > 0
+        ember.set_cpu_cache_policy(max_cached_bytes=0)
+        assert ember.memory_stats()["cached_bytes"] == 0
+        z = ember.empty(1 << 16)
+        del z
+        assert ember.memory_stats()["cached_bytes"] == 0
+    finally:
+        ember.set_cpu_cache_policy(**old)

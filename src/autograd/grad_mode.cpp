@@ -1,5 +1,8 @@
 #include "ember/autograd/grad_mode.h"
 
+#include "ember/core/tensor_impl.h"
+#include "ember/util/error.h"
+
 namespace ember::autograd {
 
 namespace {
@@ -19,3 +22,11 @@ void InferenceMode::set_enabled(bool enabled) {
 }
 
 }  // namespace ember::autograd
+
+namespace ember {
+// Defined here, beside the inference-mode switch it reads (TensorImpl::bump_version calls it).
+void TensorImpl::check_inference_write() const {
+  EMBER_CHECK(autograd::InferenceMode::is_enabled(), "Inplace update to inference tensor outside InferenceMode is "
+              "not allowed.You can make a clone to get a normal tensor before doing inplace update.");
+}
+}  // namespace ember

@@ -2,6 +2,7 @@
 #include <cmath>
 #include "ember/util/pool.h"
 
+#include "ember/autograd/grad_mode.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
 #include "ops/structured.h"
@@ -14,6 +15,7 @@ Tensor empty(IntArrayRef size, const TensorOptions& options) {
   ScalarType dt = options.dtype();
   Device dev = options.device();
   auto storage = StorageImpl::allocate(compute_storage_nbytes(size, element_size(dt)), dev);
+  if (autograd::InferenceMode::is_enabled()) storage->set_inference(true);  // Note [inference tensors]
   return Tensor(internal::make_pooled<TensorImpl>(std::move(storage), dt, DimVector(size), contiguous_strides(size), 0));
 }
 

@@ -213,6 +213,7 @@ static bool needs_exact_out_dtype(const char* op) {
 void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,
                 const std::function<void(const Tensor&)>& run) {
   check_defined(op, out);
+  if (out.unsafeGetTensorImpl()->is_inference()) out.unsafeGetTensorImpl()->check_inference_write();  // before writing
   if (!out.sizes().equals(m.shape)) {
     if (inplace)
       throw Error(detail::str(op, ": output with shape ", out.sizes(),

@@ -60,7 +60,14 @@ class EMBER_API TensorImpl {
   void set_version_counter(std::shared_ptr<VersionCounter> v);
   /// Shares other's counter (views, detach): no refcount traffic when it is the storage's own.
   void share_version_counter(const TensorImpl& other);
-  void bump_version() { version_->bump(); }
+  void bump_version() {
+    if (__builtin_expect(storage_->is_inference(), 0)) check_inference_write();
+    version_->bump();
+  }
+  /// Whether this is an inference tensor (Note [inference tensors]).
+  bool is_inference() const { return storage_->is_inference(); }
+  /// Throws unless inference mode is on: an inference tensor is written in place.
+  void check_inference_write() const;
 
   /// A tensor made from a Python number: promotes by category only (Note [wrapped numbers]).
   bool is_wrapped_number() const { return wrapped_number_; }
