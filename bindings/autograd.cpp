@@ -1,6 +1,8 @@
 // Python side of autograd: Tensor attributes (requires_grad, grad, grad_fn, is_leaf, ...), hooks
 // holding Python callables (visible to the garbage collector), grad_fn objects, grad modes, and the
 // engine entry points (run with the GIL released; Python hooks take it back).
+#include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include "pybind_tensor.h"
@@ -77,9 +79,43 @@ void clear_tensor_hooks(const Tensor& t) {
   for (PyHook* h : hs) deactivate(h);
 }
 
+static Tensor call_hook(PyHook& h, const Tensor& g);
+
+/// The std::function targets of Python hooks: named types, so that remove() can find its entry among
+/// the owner's hooks and drop it (a removed hook leaves nothing behind).
+struct PyHookCall {
+  std::shared_ptr<PyHook> h;
+  Tensor operator()(const Tensor& g) const { return call_hook(*h, g); }
+};
+struct PyPostAccCall {
+  std::shared_ptr<PyHook> h;
+  void operator()(const Tensor& var) const;
+};
+
+template <class Call, class Vec, class Get>
+static void erase_hook(Vec& v, const PyHook* h, Get get) {
+  v.erase(std::remove_if(v.begin(), v.end(), [&](auto& e) {
+            const Call* c = get(e).template target<Call>();
+            return c && c->h.get() == h;
+          }), v.end());
+}
+
 struct HookHandle {
   std::shared_ptr<PyHook> hook;
-  void remove() { deactivate(hook.get()); }
+  std::weak_ptr<Node> node;        // the grad_fn holding a non-leaf's hook
+  std::weak_ptr<TensorImpl> leaf;  // the leaf holding its own hook
+  bool post_acc = false;
+  void remove() {
+    deactivate(hook.get());
+    if (auto n = node.lock()) {
+      erase_hook<PyHookCall>(n->mutable_tensor_pre_hooks(), hook.get(), [](auto& e) -> auto& { return e.second; });
+    } else if (auto impl = leaf.lock()) {
+      auto* m = static_cast<autograd::AutogradMeta*>(impl->autograd_meta());
+      if (!m) return;
+      if (post_acc) erase_hook<PyPostAccCall>(m->post_acc_hooks_, hook.get(), [](auto& e) -> auto& { return e; });
+      else erase_hook<PyHookCall>(m->leaf_hooks_, hook.get(), [](auto& e) -> auto& { return e; });
+    }
+  }
 };
 
 static Tensor call_hook(PyHook& h, const Tensor& g) {
@@ -101,26 +137,31 @@ static Tensor call_hook(PyHook& h, const Tensor& g) {
 static HookHandle register_hook(const Tensor& t, pyb::object fn) {
   t.check_defined("register_hook");
   auto h = std::shared_ptr<PyHook>(new PyHook{fn.release().ptr(), nullptr});
-  t.register_hook([h](const Tensor& g) { return call_hook(*h, g); });
+  t.register_hook(PyHookCall{h});
   h->owner = hook_owner(t);
   g_hooks.emplace(h->owner, h.get());
-  return HookHandle{h};
+  HookHandle handle{h, {}, {}};
+  if (t.grad_fn()) handle.node = t.grad_fn();
+  else handle.leaf = t.impl();
+  return handle;
+}
+
+void PyPostAccCall::operator()(const Tensor& var) const {
+  pyb::gil_scoped_acquire gil;
+  if (!h->active) return;
+  PyObject* arg = wrap(var);
+  PyObject* r = PyObject_CallOneArg(h->fn, arg);
+  Py_DECREF(arg);
+  if (!r) throw pyb::error_already_set();
+  Py_DECREF(r);
 }
 
 static HookHandle register_post_acc_hook(const Tensor& t, pyb::object fn) {
   auto h = std::shared_ptr<PyHook>(new PyHook{fn.release().ptr(), nullptr});
-  t.register_post_accumulate_grad_hook([h](const Tensor& var) {
-    pyb::gil_scoped_acquire gil;
-    if (!h->active) return;
-    PyObject* arg = wrap(var);
-    PyObject* r = PyObject_CallOneArg(h->fn, arg);
-    Py_DECREF(arg);
-    if (!r) throw pyb::error_already_set();
-    Py_DECREF(r);
-  });
+  t.register_post_accumulate_grad_hook(PyPostAccCall{h});
   h->owner = t.unsafeGetTensorImpl();
   g_hooks.emplace(h->owner, h.get());
-  return HookHandle{h};
+  return HookHandle{h, {}, t.impl(), true};
 }
 
 // ---- raw attribute getters/setters on ember.Tensor ----------------------------------------------------
@@ -164,11 +205,37 @@ static int set_grad(PyObject* o, PyObject* v, void*) {
     return -1;
   }
 }
+/// The Python object of a backward node: an instance of a subclass of _C.Node named after the node
+/// (MulBackward0, AccumulateGrad, ...), so type(t.grad_fn).__name__ reads as in PyTorch. One object
+/// per live node (pybind11's instance registry), one class per name (cached).
+static pyb::object node_object(const std::shared_ptr<Node>& fn) {
+  if (!fn) return pyb::none();
+  static const pyb::detail::type_info* base = pyb::detail::get_type_info(typeid(Node));
+  if (pyb::handle h = pyb::detail::get_object_handle(fn.get(), base)) return pyb::reinterpret_borrow<pyb::object>(h);
+  std::string name = fn->name();
+  auto pos = name.rfind("::");
+  if (pos != std::string::npos) name = name.substr(pos + 2);
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+  static pyb::dict* classes = new pyb::dict();  // never destroyed: lives as long as the module
+  pyb::str key(name);
+  if (!classes->contains(key)) {
+    pyb::object node_cls = pyb::module_::import("ember._C").attr("Node");
+    pyb::dict ns;
+    ns["__module__"] = "ember._C";
+    ns["__slots__"] = pyb::tuple();
+    (*classes)[key] = pyb::reinterpret_borrow<pyb::object>(reinterpret_cast<PyObject*>(&PyType_Type))(
+        key, pyb::make_tuple(node_cls), ns);
+  }
+  std::shared_ptr<Node> ref = fn;
+  return (*classes)[key](pyb::capsule(&ref));
+}
+
 GETTER(get_grad_fn) {
   EMBER_PY_TRY
   const auto& fn = tensor_of(o).grad_fn();
   if (!fn) Py_RETURN_NONE;
-  return pyb::cast(fn).release().ptr();
+  return node_object(fn).release().ptr();
   EMBER_PY_CATCH
 }
 GETTER(get_is_leaf) { return PyBool_FromLong(tensor_of(o).is_leaf()); }
@@ -265,12 +332,14 @@ void init_autograd(pyb::module_& m) {
   m.def("_pop_saved_tensors_hooks", [] { autograd::pop_saved_tensors_hook(); });
   autograd::set_trace_provider(&python_stack);
   pyb::class_<Node, std::shared_ptr<Node>>(m, "Node", "A node of the backward graph (a tensor's grad_fn).")
+      // Internal: node_object() makes the named subclass's instance from a capsule of the shared_ptr.
+      .def(pyb::init([](pyb::capsule c) { return *static_cast<std::shared_ptr<Node>*>(c.get_pointer()); }))
       .def("name", &Node::name, "The node's name, e.g. 'MulBackward0'.")
       .def_property_readonly("next_functions", [](Node& n) {
         pyb::tuple t(n.next_edges().size());
         for (size_t i = 0; i < n.next_edges().size(); ++i) {
           const auto& e = n.next_edges()[i];
-          pyb::object fn = e.function ? pyb::cast(e.function) : pyb::none();
+          pyb::object fn = node_object(e.function);
           t[i] = pyb::make_tuple(fn, e.input_nr);
         }
         return t;

@@ -4,6 +4,8 @@
 #include "pybind_tensor.h"
 #include "ops.h"
 
+#include <pybind11/stl.h>
+
 namespace ember::py {
 void init_types(Registrations& r);
 void add_numpy_functions(Registrations& r);
@@ -84,6 +86,30 @@ PYBIND11_MODULE(_C, m) {
     return d;
   }, "CPU caching allocator statistics (bytes in live tensors, cached, peak; cache hits and misses).");
   m.def("empty_cache", [] { empty_cpu_cache(); }, "Returns the CPU allocator's cached blocks to the OS.");
+  auto policy_dict = [](const CPUCachePolicy& p) {
+    pyb::dict d;
+    d["max_cached_bytes"] = p.max_cached_bytes;
+    d["large_block_bytes"] = p.large_block_bytes;
+    d["large_idle_seconds"] = p.large_idle_seconds;
+    return d;
+  };
+  m.def("cpu_cache_policy", [policy_dict] { return policy_dict(cpu_cache_policy()); },
+        "The CPU caching allocator's policy (docs/memory.md): max_cached_bytes, large_block_bytes, "
+        "large_idle_seconds.");
+  m.def("set_cpu_cache_policy", [policy_dict](std::optional<size_t> max_cached_bytes,
+                                              std::optional<size_t> large_block_bytes,
+                                              std::optional<double> large_idle_seconds) {
+    CPUCachePolicy p = cpu_cache_policy();
+    if (max_cached_bytes) p.max_cached_bytes = *max_cached_bytes;
+    if (large_block_bytes) p.large_block_bytes = *large_block_bytes;
+    if (large_idle_seconds) p.large_idle_seconds = *large_idle_seconds;
+    set_cpu_cache_policy(p);
+    return policy_dict(p);
+  }, pyb::arg("max_cached_bytes") = pyb::none(), pyb::arg("large_block_bytes") = pyb::none(),
+     pyb::arg("large_idle_seconds") = pyb::none(),
+     "Sets what the CPU caching allocator keeps (unset arguments keep their value); returns the new policy. "
+     "Large blocks idle longer than large_idle_seconds (< 0: never) go back to the OS at the next allocation "
+     "or free (docs/memory.md).");
   m.def("_cuda_is_available", [] { return false; });
   m.def("_op_schemas", [] {
     pyb::list out;

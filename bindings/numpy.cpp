@@ -156,10 +156,16 @@ PyObject* from_numpy(PyObject*, PyObject* arg) {
   EMBER_PY_CATCH
 }
 
-PyObject* tensor_numpy(PyObject* self, PyObject*) {
+PyObject* tensor_numpy(PyObject* self, PyObject* args, PyObject* kwargs) {
   EMBER_PY_TRY
+  static const char* kwlist[] = {"force", nullptr};
+  int force = 0;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$p:numpy", const_cast<char**>(kwlist), &force)) return nullptr;
   ensure_numpy();
   const Tensor& t = tensor_of(self);
+  // As PyTorch: an array would let writes bypass autograd; force=True shares the memory anyway.
+  EMBER_CHECK(force || !t.requires_grad(), "Can't call numpy() on Tensor that requires grad. Use "
+              "tensor.detach().numpy() instead.");
   EMBER_CHECK_TYPE(t.is_cpu(), "can't convert ", t.device(), " device type tensor to numpy. Use Tensor.cpu() to "
                    "copy the tensor to host memory first.");
   int type = numpy_type(t.dtype());
@@ -205,6 +211,9 @@ static PyObject* py_tensor(PyObject*, PyObject* const* args, Py_ssize_t nargs, P
     collect(data, shape, 0, values, any_float, all_bool);
     ScalarType dt = any_float || values.empty() ? get_default_dtype() : all_bool ? kBool : kInt64;
     if (opt.dtype_opt()) dt = *opt.dtype_opt();  // build in the requested dtype: no detour through float32
+    if (is_integral(dt, false))  // Note [scalar range]: tensor([300], dtype=uint8) raises, as in PyTorch
+      for (const Scalar& v : values)
+        EMBER_CHECK(scalar_fits(v, dt), "value cannot be converted to type ", dtype_name(dt), " without overflow");
     t = empty(shape, TensorOptions(dt));
     visit_dtype(dt, [&](auto tag) {
       using T = typename decltype(tag)::type;

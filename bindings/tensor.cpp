@@ -210,14 +210,24 @@ static int tensor_nb_bool(PyObject* o) {
 static PyObject* tensor_float(PyObject* o) {
   EMBER_PY_TRY
   const Tensor& t = tensor_of(o);
-  EMBER_CHECK(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+  EMBER_CHECK_VALUE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
   return PyFloat_FromDouble(t.item().to_double());
+  EMBER_PY_CATCH
+}
+/// `~t`: the operator refuses floating tensors with TypeError, as Python's operator protocol does in
+/// PyTorch (ember.bitwise_not itself raises NotImplementedError for them, as torch.bitwise_not).
+static PyObject* tensor_invert(PyObject* o) {
+  EMBER_PY_TRY
+  const Tensor& t = tensor_of(o);
+  EMBER_CHECK_TYPE(!t.defined() || !t.is_floating_point(),
+                   "~ (operator.invert) is only implemented on integer and Boolean-type tensors");
+  return wrap(ember::bitwise_not(t));
   EMBER_PY_CATCH
 }
 static PyObject* tensor_int(PyObject* o) {
   EMBER_PY_TRY
   const Tensor& t = tensor_of(o);
-  EMBER_CHECK(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+  EMBER_CHECK_VALUE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
   Scalar s = t.item();
   if (s.is_floating_point()) {
     double d = s.to_double();
@@ -320,6 +330,10 @@ static PyObject* meth_stride(PyObject* self, PyObject* const* args, Py_ssize_t n
 }
 #define NOARGS(name) static PyObject* name(PyObject* o, PyObject*)
 NOARGS(meth_dim) { return PyLong_FromLongLong(tensor_of(o).dim()); }
+NOARGS(meth_is_inference) {
+  const Tensor& t = tensor_of(o);
+  return PyBool_FromLong(t.defined() && t.unsafeGetTensorImpl()->is_inference());
+}
 NOARGS(meth_numel) { return PyLong_FromLongLong(tensor_of(o).numel()); }
 NOARGS(meth_is_contiguous) { return PyBool_FromLong(tensor_of(o).is_contiguous()); }
 NOARGS(meth_is_floating_point) { return PyBool_FromLong(tensor_of(o).is_floating_point()); }
@@ -346,7 +360,7 @@ NOARGS(meth_cpp_str) {
 }
 #undef NOARGS
 
-PyObject* tensor_numpy(PyObject* self, PyObject*);  // numpy.cpp
+PyObject* tensor_numpy(PyObject* self, PyObject* args, PyObject* kwargs);  // numpy.cpp
 PyObject* tensor_getitem(PyObject* self, PyObject* key);  // indexing.cpp
 int tensor_setitem(PyObject* self, PyObject* key, PyObject* value);
 
@@ -357,6 +371,8 @@ void add_tensor_methods(Registrations& r) {
   r.methods.push_back({"size", fast(meth_size), METH_FASTCALL | METH_KEYWORDS, "size(dim=None): shape or one size."});
   r.methods.push_back({"stride", fast(meth_stride), METH_FASTCALL | METH_KEYWORDS, "stride(dim=None): strides in elements."});
   r.methods.push_back({"dim", meth_dim, METH_NOARGS, "Number of dimensions."});
+  r.methods.push_back({"is_inference", meth_is_inference, METH_NOARGS,
+                       "Whether this tensor was allocated in inference mode (Note [inference tensors])."});
   r.methods.push_back({"ndimension", meth_dim, METH_NOARGS, "Number of dimensions."});
   r.methods.push_back({"numel", meth_numel, METH_NOARGS, "Number of elements."});
   r.methods.push_back({"nelement", meth_numel, METH_NOARGS, "Number of elements."});
@@ -366,7 +382,10 @@ void add_tensor_methods(Registrations& r) {
   r.methods.push_back({"element_size", meth_element_size, METH_NOARGS, "Bytes per element."});
   r.methods.push_back({"data_ptr", meth_data_ptr, METH_NOARGS, "Address of the first element."});
   r.methods.push_back({"item", meth_item, METH_NOARGS, "The value of a one-element tensor as a Python number."});
-  r.methods.push_back({"numpy", tensor_numpy, METH_NOARGS, "A numpy array sharing this tensor's memory."});
+  r.methods.push_back({"numpy", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(tensor_numpy)),
+                       METH_VARARGS | METH_KEYWORDS,
+                       "numpy(*, force=False): a numpy array sharing this tensor's memory (force: even when it "
+                       "requires grad)."});
   r.methods.push_back({"_cpp_str", meth_cpp_str, METH_NOARGS, "The tensor as C++ (libtorch-style) printing shows it."});
 }
 
@@ -418,6 +437,8 @@ void init_types(Registrations& r) {
       {nullptr, 0, 0, 0, nullptr}};
   static std::vector<PyType_Slot> slots;
   slots = r.slots;
+  for (PyType_Slot& sl : slots)
+    if (sl.slot == Py_nb_invert) sl.pfunc = reinterpret_cast<void*>(tensor_invert);
   slots.push_back({Py_tp_dealloc, reinterpret_cast<void*>(tensor_dealloc)});
   slots.push_back({Py_tp_traverse, reinterpret_cast<void*>(tensor_traverse)});
   slots.push_back({Py_tp_clear, reinterpret_cast<void*>(tensor_clear)});

@@ -182,14 +182,20 @@ def test_errors():
         x[[0, 5]]
     with pytest.raises(IndexError, match="index -4 is out of bounds for dimension 0 with size 3"):
         x[ember.tensor([-4])] = 1.0
-    with pytest.raises(IndexError, match="index 3 is out of bounds for dimension 0 with size 3"):
+    # gather/scatter: RuntimeError (not IndexError), as PyTorch
+    with pytest.raises(RuntimeError, match="index 3 is out of bounds for dimension 0 with size 3") as e:
         x.gather(0, idx([[3, 0, 0, 0]]))
-    with pytest.raises(RuntimeError, match=r"gather\(\): Expected dtype int64 for index"):
-        x.gather(0, ember.tensor([[0]], dtype=ember.int32))
-    with pytest.raises(RuntimeError, match=r"scatter\(\): Expected dtype int64 for index"):
-        x.scatter(0, ember.tensor([[0]], dtype=ember.int32), 1.0)
-    with pytest.raises(IndexError, match="index -1 is out of bounds for dimension 1 with size 4"):
+    assert e.type is RuntimeError
+    with pytest.raises(RuntimeError, match="index 7 is out of bounds for dimension 0 with size 3") as e:
+        x.scatter(0, idx([[7]]), 1.0)
+    assert e.type is RuntimeError
+    with pytest.raises(RuntimeError, match=r"gather\(\): Expected dtype int32/int64 for index"):
+        x.gather(0, ember.tensor([[0]], dtype=ember.int16))
+    with pytest.raises(RuntimeError, match="index -1 is out of bounds for dimension 1 with size 4") as e:
         x.gather(1, idx([[-1]]))
+    assert e.type is RuntimeError
+    with pytest.raises(IndexError, match=r"index_select\(\): Index is supposed to be a vector"):
+        x.index_select(0, idx([[0]]))
     with pytest.raises(IndexError, match="index out of range in self"):
         x.index_select(0, idx([3]))
     with pytest.raises(RuntimeError, match="Index tensor must have the same number of dimensions as input tensor"):

@@ -447,7 +447,7 @@ def test_retain_grad_detach_and_data():
     before = x._version
     x.data.mul_(10)
     assert x._version == before  # .data has a version counter of its own
-    np.testing.assert_allclose(x.numpy(), [10.0, 10.0])
+    np.testing.assert_allclose(x.detach().numpy(), [10.0, 10.0])
 
 
 def test_hooks():
@@ -537,7 +537,7 @@ def test_saved_tensors_hooks():
 
     def pack(t):
         packed.append(tuple(t.shape))
-        return t.numpy().copy()  # e.g. offload
+        return t.detach().numpy().copy()  # e.g. offload
 
     def unpack(a):
         unpacked.append(a.shape)

@@ -199,9 +199,30 @@ def test_unary_out(name):
     ref, spec, dtypes, rule = UNARY[name]
     check_op(getattr(ember, name), ref, spec, dtypes=dtypes, shapes=[((3, 4),), ((),), ((0,),)],
              layouts=("contiguous", "negative"), result=rule, mode="out", name=name + " out=")
+    if name in EXACT_OUT_DTYPE:  # PyTorch requires the result's own dtype for these
+        with pytest.raises(RuntimeError, match="Found dtype Float but expected Double"):
+            getattr(ember, name)(ember.ones(2, dtype=ember.float64), out=ember.empty(2))
+        return
     # a float64 result written into a float32 out= (float32 math may be 1 ulp off: not checked at float64)
     check_op(getattr(ember, name), ref, spec, dtypes=[ember.float64], shapes=[((3, 4),)], result=rule, mode="out",
              out_dtype=ember.float32, name=name + " out=float32")
+
+
+EXACT_OUT_DTYPE = ("neg", "abs", "floor", "ceil", "round", "trunc", "sign", "clamp", "nan_to_num", "bitwise_not")
+
+
+@pytest.mark.parametrize("name", EXACT_OUT_DTYPE)
+def test_out_dtype_must_match_where_pytorch_requires_it(name):
+    x = ember.ones(3, dtype=ember.int32 if name == "bitwise_not" else ember.float32)
+    args = (0, 1) if name == "clamp" else ()
+    other = ember.int64 if name == "bitwise_not" else ember.float64
+    msg = "dtype of out: Double should be same as input: Float" if name == "nan_to_num" else "Found dtype"
+    with pytest.raises(RuntimeError, match=msg):
+        getattr(ember, name)(x, *args, out=ember.empty(3, dtype=other))
+    out = ember.empty(3, dtype=x.dtype)  # the same dtype is fine, and in-place still casts nothing
+    getattr(ember, name)(x, *args, out=out)
+    # ops without that rule still cast into a wider out=
+    assert ember.exp(ember.ones(2), out=ember.empty(2, dtype=ember.float64)).dtype == ember.float64
 
 
 def test_unary_special_values():
@@ -412,7 +433,13 @@ def test_clamp():
     x = ember.from_numpy(np.array([np.nan, -np.inf, np.inf, 0.5]))
     np.testing.assert_array_equal(ember.clamp(x, -1, 1).numpy(), [np.nan, -1, 1, 0.5])
     with pytest.raises(RuntimeError, match="without overflow"):
-        ember.clamp(ember.ones(2, dtype=ember.uint8), min=-1)
+        ember.clamp(ember.ones(2, dtype=ember.uint8), min=300)
+    # as PyTorch: an unsigned dtype takes negative Python ints down to -max (two's complement wrap)
+    assert ember.clamp(ember.ones(2, dtype=ember.uint8), min=-1).tolist() == [255, 255]
+    # a NaN bound makes every result NaN, as PyTorch
+    assert np.isnan(ember.clamp(ember.ones(2), min=float("nan")).numpy()).all()
+    assert np.isnan(ember.clamp(ember.ones(2), max=float("nan")).numpy()).all()
+    assert np.isnan(ember.clamp(ember.ones(2), -1, float("nan")).numpy()).all()
     with pytest.raises(RuntimeError, match="At least one of 'min' or 'max' must not be None"):
         ember.clamp(x)
     with pytest.raises(RuntimeError, match="can't be cast"):
@@ -542,8 +569,10 @@ def test_bitwise_not():
                  layouts=("contiguous", "transposed"), mode="inplace", name="bitwise_not_")
         check_op(ember.bitwise_not, ref, T(-100, 100), dtypes=dts, shapes=[((3, 4),)], mode="out",
                  name="bitwise_not out=")
-    with pytest.raises(RuntimeError, match='"bitwise_not" not implemented for'):
-        ~ember.ones(2)
+    with pytest.raises(NotImplementedError, match='"bitwise_not" not implemented for'):
+        ember.bitwise_not(ember.ones(2))
+    with pytest.raises(TypeError, match=r"~ \(operator.invert\) is only implemented on integer and Boolean"):
+        ~ember.ones(2)  # the operator: TypeError, as PyTorch
     m = ember.arange(5) > 2
     np.testing.assert_array_equal((~m & (ember.arange(5) > 0)).numpy(), [False, True, True, False, False])
 

@@ -126,7 +126,7 @@ def test_bool_subtraction_and_negation():
     (lambda x: ember.exp([1.0]), "exp(): argument 'input' (position 1) must be Tensor, not list"),
     (lambda x: ember.zeros("a"), "zeros(): argument 'size' (position 1) must be tuple of ints, not str"),
     (lambda x: ember.full((2,), "a"), "full(): argument 'fill_value' (position 2) must be Number, not str"),
-    (lambda x: x.fill_(x), "fill_(): argument 'value' (position 1) must be Number, not ember.Tensor"),
+    (lambda x: x.fill_("a"), "fill_() received an invalid combination of arguments - got (str)"),
     (lambda x: x + "s", "unsupported operand type(s) for +: 'ember.Tensor' and 'str'"),
     (lambda x: ember.exp(x, x), "exp() takes 1 positional argument but 2 were given"),
 ])

@@ -119,3 +119,72 @@ def test_arguments_of_wrong_type(a):
     for fn in (lambda: t.view(a), lambda: t.sum(a), lambda: ember.ones(a), lambda: t.transpose(a, 0),
                lambda: ember.full((2,), a), lambda: t + a, lambda: t.expand(a)):
         outcome(fn)  # must return or raise cleanly
+
+
+# ---- huge sizes (Note [size overflow]) and out-of-range Python scalars (Note [scalar range]) ----
+# At least 2**47 elements: even one byte each is beyond any address space, so an allocation that is
+# not refused for overflow fails cleanly whatever the machine's overcommit policy (never OOM-killed).
+huge = st.one_of(st.integers(2**47, 2**62), st.sampled_from([2**47, 2**62, 2**63 - 1]))
+sizes = st.lists(st.one_of(st.integers(0, 4), huge, st.integers(-3, -1)), min_size=1, max_size=4).map(tuple)
+FACTORIES = {
+    "empty": lambda s: ember.empty(s), "zeros": lambda s: ember.zeros(s), "ones": lambda s: ember.ones(s),
+    "full": lambda s: ember.full(s, 2.0), "rand": lambda s: ember.rand(s), "randn": lambda s: ember.randn(s),
+    "randint": lambda s: ember.randint(0, 5, s), "int8": lambda s: ember.zeros(s, dtype=ember.int8),
+    "expand": lambda s: ember.ones(1).expand(s), "new_ones": lambda s: ember.ones(2).new_ones(s),
+    "as_strided": lambda s: ember.ones(4).as_strided(s, [1] * len(s)),
+    "arange": lambda s: ember.arange(0, s[0]), "linspace": lambda s: ember.linspace(0, 1, s[0]),
+    "eye": lambda s: ember.eye(s[0], s[-1]), "randperm": lambda s: ember.randperm(s[0]),
+}
+
+
+@SETTINGS
+@given(size=sizes, factory=st.sampled_from(sorted(FACTORIES)))
+def test_huge_and_negative_sizes_raise_cleanly(size, factory):
+    # Either a tensor whose element count is the exact product (a view, or memory that exists), or a
+    # clean error: never a wrapped-around small buffer that a kernel then overruns.
+    kind, val = outcome(lambda: FACTORIES[factory](size))
+    if kind == "ok":
+        n = int(np.prod([int(v) for v in val.shape], dtype=object))
+        assert n == val.numel() and n < 2**63
+        if val.numel() and val.numel() < 2**20 and factory != "expand":
+            val.reshape(-1)[-1].item()  # the last element is reachable
+
+
+INT_RANGES = {"uint8": (-255, 255), "int8": (-128, 127), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1)}
+
+
+@SETTINGS
+@given(dtype=st.sampled_from(sorted(INT_RANGES)), v=st.integers(-2**40, 2**40),
+       how=st.sampled_from(["tensor", "full", "fill_", "masked_fill", "setitem", "linspace"]))
+def test_out_of_range_scalars_in_factories_raise(dtype, v, how):
+    lo, hi = INT_RANGES[dtype]
+    dt = getattr(ember, dtype)
+    calls = {
+        "tensor": lambda: ember.tensor([v], dtype=dt), "full": lambda: ember.full((2,), v, dtype=dt),
+        "fill_": lambda: ember.zeros(2, dtype=dt).fill_(v),
+        "masked_fill": lambda: ember.zeros(2, dtype=dt).masked_fill(ember.tensor([True, False]), v),
+        "setitem": lambda: ember.zeros(2, dtype=dt).__setitem__(0, v),
+        "linspace": lambda: ember.linspace(0, v, 3, dtype=dt),
+    }
+    if lo <= v <= hi:
+        calls[how]()
+    else:
+        with pytest.raises(RuntimeError, match="without overflow"):
+            calls[how]()
+
+
+@SETTINGS
+@given(dtype=st.sampled_from(sorted(INT_RANGES)), v=st.integers(-2**40, 2**40),
+       op=st.sampled_from(["add", "sub", "mul", "eq", "lt", "or", "xor"]))
+def test_out_of_range_scalars_in_arithmetic_wrap(dtype, v, op):
+    # as PyTorch: the Python int is converted to the tensor's dtype with two's complement wrap-around
+    a = np.array([0, 1, 7], dtype=dtype)
+    t = ember.from_numpy(a.copy())
+    w = np.array(v).astype(np.int64).astype(dtype)  # the wrapped scalar
+    fns = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
+           "eq": lambda x, y: x == y, "lt": lambda x, y: x < y, "or": lambda x, y: x | y, "xor": lambda x, y: x ^ y}
+    got = fns[op](t, v)
+    with np.errstate(over="ignore"):
+        want = fns[op](a, w)
+    np.testing.assert_array_equal(got.numpy(), want)
+    assert got.dtype == (ember.bool if op in ("eq", "lt") else t.dtype)

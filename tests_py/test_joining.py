@@ -57,7 +57,7 @@ def test_cat_legacy_empty_and_errors():
         ember.cat([x, ember.ones(3)])
     with pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 1\) cannot be concatenated"):
         ember.cat([x, ember.tensor(1.0)])
-    with pytest.raises(RuntimeError, match="expected a non-empty list of Tensors"):
+    with pytest.raises(ValueError, match="expected a non-empty list of Tensors"):
         ember.cat([])
     with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)"):
         ember.cat([x, x], 2)
@@ -345,7 +345,7 @@ def test_bincount_errors():
         ember.bincount(ember.tensor([1, -1]))
     with pytest.raises(RuntimeError, match=r"bincount only supports 1-d non-negative integral inputs\."):
         ember.bincount(ember.tensor([[1, 2]]))
-    with pytest.raises(RuntimeError, match=r"bincount only supports 1-d non-negative integral inputs\."):
+    with pytest.raises(NotImplementedError, match=r"\"bincount_cpu\" not implemented for 'Float'"):
         ember.bincount(ember.tensor([1.0]))
     with pytest.raises(RuntimeError, match="minlength should be >= 0"):
         ember.bincount(ember.tensor([1]), minlength=-1)

@@ -253,6 +253,14 @@ def test_pow_scalar_base_function():
     np.testing.assert_array_equal(ember.pow(2, t).numpy(), 2 ** np.arange(4))
 
 
-def test_scalar_overflowing_the_integer_dtype_is_an_error():
-    with pytest.raises(RuntimeError, match="without overflow"):
-        ember.ones(2, dtype=ember.int8) + 1000
+def test_scalar_out_of_the_integer_dtype_wraps_in_arithmetic():
+    # as PyTorch: a Python int is converted to the tensor's dtype with wrap-around (Note [scalar range])
+    u = ember.tensor([1, 2, 255], dtype=ember.uint8)
+    assert (u + (-1)).tolist() == [0, 1, 254]
+    assert (u == -1).tolist() == [False, False, True]
+    assert (u | -1).tolist() == [255, 255, 255]
+    assert (u - 300).tolist() == [213, 214, 211]
+    i8 = ember.tensor([1, 2], dtype=ember.int8)
+    assert (i8 == 1000).tolist() == [False, False]
+    assert (i8 + 1000).tolist() == [-23, -22]
+    assert (i8 + 1000).dtype == ember.int8

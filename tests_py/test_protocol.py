@@ -15,8 +15,10 @@ def test_scalar_conversions():
     assert [10, 20, 30][ember.tensor(1)] == 20  # __index__
     with pytest.raises(RuntimeError, match="more than one value is ambiguous"):
         bool(ember.ones(2))
-    with pytest.raises(RuntimeError, match="only one element tensors"):
+    with pytest.raises(ValueError, match="only one element tensors"):
         float(ember.ones(2))
+    with pytest.raises(ValueError, match="only one element tensors"):
+        int(ember.ones(2))
     with pytest.raises(TypeError, match="only integer tensors of a single element"):
         [1, 2][ember.tensor(1.0)]
 

@@ -19,8 +19,8 @@ def _array(self, dtype=None, copy=None):
 
 def _tolist(self):
     if self.dtype == ember.bfloat16:
-        return self.to(ember.float32).numpy().tolist()
-    return self.numpy().tolist()
+        return self.to(ember.float32).numpy(force=True).tolist()
+    return self.numpy(force=True).tolist()
 
 
 def _cpu(self):
@@ -124,7 +124,7 @@ def _reduce_ex(self, protocol):
                            "(detach() the tensor first)")
     with ember.no_grad():
         src = self.to(ember.float32) if self.dtype == ember.bfloat16 else self
-        array = src.numpy().copy()
+        array = src.numpy(force=True).copy()
     return (_rebuild_tensor, (array, repr(self.dtype).split(".")[-1], self.requires_grad))
 
 

@@ -126,12 +126,12 @@ def tensor_repr(t):
             suffix.append(f"dtype=ember.{name}")
         return "tensor(..." + "".join(", " + s for s in suffix) + _grad_suffix(t) + ")"
     floating = dt.is_floating_point
+    d = t.detach()  # numpy() refuses tensors that require grad
     if dt == ember.bool:
-        a = t.numpy()
+        a = d.numpy()
         body = _fmt_bool(a, 7)
     else:
-        with ember.no_grad():
-            a = t.to(ember.float64).numpy() if floating else t.to(ember.int64).numpy()
+        a = d.to(ember.float64).numpy() if floating else d.to(ember.int64).numpy()
         if t.numel() == 0:
             body = "[]"
         else:
@@ -143,7 +143,8 @@ def tensor_repr(t):
     if t.numel() == 0 and t.dim() != 1:
         suffix.append(f"size={tuple(t.shape)}")
     default = repr(ember.get_default_dtype()).split(".")[-1]
-    if not (name == default or name == _DEFAULT_INT or name == "bool"):
+    # as PyTorch: int64 and bool are implied by the printed values, so an empty tensor names them too
+    if not (name == default or (t.numel() > 0 and (name == _DEFAULT_INT or name == "bool"))):
         suffix.append(f"dtype=ember.{name}")
     if t.device.type != "cpu":
         suffix.insert(0, f"device='{t.device}'")

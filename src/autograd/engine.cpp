@@ -43,16 +43,19 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   Tensor g = grads.empty() ? Tensor() : grads[0];
   if (!g.defined()) return {};
   AutogradMeta& m = materialize_meta(variable_);
-  if (!GradMode::is_enabled()) {
-    // Plain accumulation: the new grad must not alias a tensor the caller still holds.
-    if (!m.grad_.defined()) {
-      m.grad_ = g.use_count() > 1 || g.requires_grad() ? g.detach().clone() : g;
+  {
+    std::lock_guard<std::mutex> lock(m.mutex_);  // Note [concurrent accumulation]
+    if (!GradMode::is_enabled()) {
+      // Plain accumulation: the new grad must not alias a tensor the caller still holds.
+      if (!m.grad_.defined()) {
+        m.grad_ = g.use_count() > 1 || g.requires_grad() ? g.detach().clone() : g;
+      } else {
+        m.grad_.add_(g);
+      }
     } else {
-      m.grad_.add_(g);
+      // create_graph: keep the graph of the gradient so it can be differentiated again.
+      m.grad_ = m.grad_.defined() ? m.grad_ + g : g;
     }
-  } else {
-    // create_graph: keep the graph of the gradient so it can be differentiated again.
-    m.grad_ = m.grad_.defined() ? m.grad_ + g : g;
   }
   for (auto& hook : m.post_acc_hooks_) hook(variable_);
   return {};

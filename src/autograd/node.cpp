@@ -112,6 +112,9 @@ void pop_saved_tensors_hook() {
 void SavedVariable::save(const Tensor& t, bool is_output) {
   was_defined_ = t.defined();
   if (!t.defined()) return;
+  EMBER_CHECK(!t.unsafeGetTensorImpl()->is_inference() || InferenceMode::is_enabled(), "Inference tensors cannot "
+              "be saved for backward. To work around you can make a clone to get a normal tensor and use it in "
+              "autograd.");
   version_ = t._version();
   if (t_pack_hook_count > 0) {
     PackHookPop top;

@@ -9,6 +9,10 @@ namespace autograd {
 
 AutogradMeta& materialize_meta(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (auto* m = impl->autograd_meta()) return *static_cast<AutogradMeta*>(m);
+  // Note [concurrent accumulation]: two threads may reach a leaf without meta at once; one makes it.
+  static std::mutex create_mutex;
+  std::lock_guard<std::mutex> g(create_mutex);
   if (!impl->autograd_meta()) impl->set_autograd_meta(std::make_unique<AutogradMeta>());
   return *static_cast<AutogradMeta*>(impl->autograd_meta());
 }
@@ -17,6 +21,7 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
   TensorImpl* impl = t.unsafeGetTensorImpl();
   if (!impl->requires_grad() || impl->grad_fn()) return nullptr;
   AutogradMeta& m = materialize_meta(t);
+  std::lock_guard<std::mutex> g(m.mutex_);
   if (auto acc = m.grad_accumulator_.lock()) return acc;
   auto acc = make_node<AccumulateGrad>(t);
   m.grad_accumulator_ = acc;
@@ -41,8 +46,9 @@ void set_history_finish(TensorImpl* impl) {
 }
 
 void check_inplace(const Tensor& t, const char* op) {
-  if (!GradMode::is_enabled()) return;
   TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (impl && impl->is_inference()) impl->check_inference_write();  // before the write, not at its version bump
+  if (!GradMode::is_enabled()) return;
   const auto& base = impl->view_base();
   if (base && base->requires_grad() && !base->grad_fn())
     throw Error(detail::str(op, ": a view of a leaf Variable that requires grad is being used in an in-place "
@@ -71,9 +77,12 @@ const Tensor& Tensor::set_requires_grad(bool requires_grad) const {
                 "computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
     return *this;
   }
-  if (requires_grad)
+  if (requires_grad) {
     EMBER_CHECK(ember::is_floating_point(dtype()), "only Tensors of floating point dtype can require gradients (got ",
                 dtype(), ")");
+    EMBER_CHECK(!impl_->is_inference() || autograd::InferenceMode::is_enabled(), "Setting requires_grad=True on "
+                "inference tensor outside InferenceMode is not allowed.");
+  }
   impl_->set_requires_grad(requires_grad);
   return *this;
 }

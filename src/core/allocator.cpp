@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -33,7 +35,9 @@ void pooled_free(void* p) {
 // blocks are kept per class for reuse, up to a cap; blocks of 2 MiB and more are 2 MiB aligned and
 // advised to use transparent huge pages, as numpy does. empty_cache() returns the cache to the OS.
 constexpr size_t kHuge = size_t(2) << 20;
-constexpr size_t kCacheCap = size_t(2) << 30;  // cached bytes kept at most
+// Large idle blocks go back to the OS (CPUCachePolicy): reuse within a loop is kept, a peak's memory
+// is not held forever. Idle time is measured on a monotonic clock and checked at allocator calls
+// (no background thread); a scan happens only once the oldest large block can have expired.
 
 size_t size_class(size_t n) {
   if (n <= (size_t(1) << 20)) {
@@ -44,14 +48,70 @@ size_t size_class(size_t n) {
   return (n + kHuge - 1) / kHuge * kHuge;
 }
 
+using Clock = std::chrono::steady_clock;
+struct FreeBlock {
+  void* ptr;
+  Clock::time_point since;  // when it was freed
+};
+
+size_t env_size(const char* name, size_t fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? static_cast<size_t>(std::strtoull(v, nullptr, 10)) : fallback;
+}
+
+Clock::duration to_duration(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
 struct Cache {
   std::mutex mutex;
-  std::unordered_map<size_t, std::vector<void*>> free;
+  std::unordered_map<size_t, std::vector<FreeBlock>> free;  // per size class, oldest first
   CPUMemoryStats stats;
+  CPUCachePolicy policy;
+  Clock::time_point next_scan = Clock::time_point::max();  // no large block can expire before this
+
+  /// Frees large blocks idle for longer than the policy allows (mutex held).
+  void release_idle(Clock::time_point now) {
+    if (now < next_scan) return;
+    Clock::duration idle = to_duration(policy.large_idle_seconds);
+    Clock::time_point earliest = Clock::time_point::max();
+    for (auto& [size, blocks] : free) {
+      if (size < policy.large_block_bytes || blocks.empty()) continue;
+      size_t keep = 0;
+      for (FreeBlock& b : blocks) {
+        if (now - b.since >= idle) {
+          std::free(b.ptr);
+          stats.cached_bytes -= size;
+        } else {
+          earliest = std::min(earliest, b.since + idle);
+          blocks[keep++] = b;
+        }
+      }
+      blocks.resize(keep);
+    }
+    next_scan = earliest;
+  }
+  /// Frees the oldest blocks, largest classes first, until at most `cap` bytes stay cached.
+  void shrink_to(size_t cap) {
+    while (stats.cached_bytes > cap) {
+      auto victim = free.end();
+      for (auto it = free.begin(); it != free.end(); ++it)
+        if (!it->second.empty() && (victim == free.end() || it->first > victim->first)) victim = it;
+      if (victim == free.end()) break;
+      std::free(victim->second.front().ptr);
+      victim->second.erase(victim->second.begin());
+      stats.cached_bytes -= victim->first;
+    }
+  }
 };
 Cache& cache() {
   static Cache* c = [] {
     auto* x = new Cache();  // never destroyed: tensors may die during static destruction
+    CPUCachePolicy& p = x->policy;
+    p.max_cached_bytes = env_size("EMBER_CPU_CACHE_MAX_BYTES", p.max_cached_bytes);
+    p.large_block_bytes = env_size("EMBER_CPU_CACHE_LARGE_BLOCK_BYTES", p.large_block_bytes);
+    if (const char* v = std::getenv("EMBER_CPU_CACHE_LARGE_IDLE_MS"); v && *v)
+      p.large_idle_seconds = std::strtod(v, nullptr) / 1000.0;
     // A child process after fork() gets a fresh lock (a parent thread may have held it).
     pthread_atfork(nullptr, nullptr, [] { new (&cache().mutex) std::mutex(); });
     return x;
@@ -72,9 +132,13 @@ void cached_free(void* ctx) {
   Cache& c = cache();
   std::lock_guard<std::mutex> g(c.mutex);
   c.stats.allocated_bytes -= size;
-  if (c.stats.cached_bytes + size <= kCacheCap) {
-    c.free[size].push_back(p);
+  Clock::time_point now = Clock::now();
+  c.release_idle(now);
+  if (c.stats.cached_bytes + size <= c.policy.max_cached_bytes) {
+    c.free[size].push_back({p, now});
     c.stats.cached_bytes += size;
+    if (size >= c.policy.large_block_bytes && c.policy.large_idle_seconds >= 0)
+      c.next_scan = std::min(c.next_scan, now + to_duration(c.policy.large_idle_seconds));
   } else {
     std::free(p);
   }
@@ -97,7 +161,7 @@ class CPUAllocator final : public Allocator {
       std::lock_guard<std::mutex> g(c.mutex);
       auto it = c.free.find(size);
       if (it != c.free.end() && !it->second.empty()) {
-        p = it->second.back();
+        p = it->second.back().ptr;  // the most recently freed: likely still in cache and mapped
         it->second.pop_back();
         c.stats.cached_bytes -= size;
         c.stats.cache_hits += 1;
@@ -116,6 +180,7 @@ class CPUAllocator final : public Allocator {
     }
     {
       std::lock_guard<std::mutex> g(c.mutex);
+      c.release_idle(Clock::now());
       c.stats.allocated_bytes += size;
       if (c.stats.allocated_bytes > c.stats.peak_allocated_bytes) c.stats.peak_allocated_bytes = c.stats.allocated_bytes;
     }
@@ -161,9 +226,26 @@ void empty_cpu_cache() {
   Cache& c = cache();
   std::lock_guard<std::mutex> g(c.mutex);
   for (auto& [size, blocks] : c.free)
-    for (void* p : blocks) std::free(p);
+    for (FreeBlock& b : blocks) std::free(b.ptr);
   c.free.clear();
   c.stats.cached_bytes = 0;
+  c.next_scan = Clock::time_point::max();
+}
+
+CPUCachePolicy cpu_cache_policy() {
+  Cache& c = cache();
+  std::lock_guard<std::mutex> g(c.mutex);
+  return c.policy;
+}
+
+void set_cpu_cache_policy(const CPUCachePolicy& policy) {
+  Cache& c = cache();
+  std::lock_guard<std::mutex> g(c.mutex);
+  c.policy = policy;
+  c.shrink_to(policy.max_cached_bytes);
+  // Rescan with the new rule: large blocks idle longer than the new limit go now.
+  c.next_scan = policy.large_idle_seconds < 0 ? Clock::time_point::max() : Clock::time_point::min();
+  c.release_idle(Clock::now());
 }
 
 }  // namespace ember

@@ -12,13 +12,39 @@ DimVector contiguous_strides(IntArrayRef sizes) {
   return st;
 }
 
+namespace {
+/// The product of sizes, or false when a size is negative or the product overflows int64
+/// (a zero anywhere makes the product 0, as it is in PyTorch, whatever the other sizes).
+bool checked_numel(IntArrayRef sizes, int64_t* out) {
+  int64_t n = 1;
+  bool overflow = false;
+  for (int64_t s : sizes) {
+    if (s < 0) return false;
+    if (s == 0) {
+      *out = 0;
+      return true;
+    }
+    overflow |= __builtin_mul_overflow(n, s, &n);
+  }
+  *out = n;
+  return !overflow;
+}
+}  // namespace
+
 int64_t compute_numel(IntArrayRef sizes) {
   int64_t n = 1;
-  for (int64_t s : sizes) {
-    EMBER_CHECK_VALUE(s >= 0, "negative dimension ", s, " in shape ", sizes);
-    n *= s;
+  if (!checked_numel(sizes, &n)) {
+    for (int64_t s : sizes) EMBER_CHECK_VALUE(s >= 0, "negative dimension ", s, " in shape ", sizes);
+    throw Error(detail::str("numel: integer multiplication overflow (sizes=", sizes, ")"));
   }
   return n;
+}
+
+size_t compute_storage_nbytes(IntArrayRef sizes, size_t itemsize) {
+  int64_t n = 1, bytes = 0;
+  bool ok = checked_numel(sizes, &n) && !__builtin_mul_overflow(n, static_cast<int64_t>(itemsize), &bytes);
+  EMBER_CHECK(ok, "Storage size calculation overflowed with sizes=", sizes);
+  return static_cast<size_t>(bytes);
 }
 
 TensorImpl::TensorImpl(Storage storage, ScalarType dtype, DimVector sizes, DimVector strides, int64_t offset)
@@ -55,8 +81,11 @@ void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, i
 void TensorImpl::set_autograd_meta(std::unique_ptr<autograd::AutogradMetaBase> m) { autograd_ = std::move(m); }
 
 void TensorImpl::refresh() {
-  numel_ = 1;
-  for (int64_t s : sizes_) numel_ *= s;
+  // Note [size overflow]: views (expand, as_strided, from_blob) come here without an allocation.
+  if (!checked_numel(sizes_, &numel_)) {
+    for (int64_t s : sizes_) EMBER_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes_);
+    throw Error(detail::str("numel: integer multiplication overflow (sizes=", sizes_, ")"));
+  }
   // Contiguous: row-major strides, ignoring dims of size 1 (as PyTorch does).
   contiguous_ = true;
   int64_t expected = 1;

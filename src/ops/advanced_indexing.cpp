@@ -20,10 +20,12 @@ int64_t size_at(const Tensor& t, int64_t d) { return t.dim() == 0 ? 1 : t.sizes(
 /// A 0-d tensor as 1-d (gather and scatter treat 0-d like a single element along dim 0).
 Tensor as_1d(const Tensor& t) { return t.dim() == 0 ? t.reshape({1}) : t; }
 
-/// Checks that every entry of the int64 tensor `index` lies in [0, size) (or [-size, size) when
-/// allow_negative); returns it contiguous, negative entries wrapped.
-Tensor checked_index(const Tensor& index, int64_t size, int64_t dim, bool allow_negative, const char* oob = nullptr) {
-  Tensor ix = index.contiguous();
+/// Checks that every entry of the int64 or int32 tensor `index` lies in [0, size) (or [-size, size)
+/// when allow_negative); returns it int64 and contiguous, negative entries wrapped. Out of range is
+/// an IndexError for indexing and index_select, a RuntimeError for gather/scatter (as in PyTorch).
+Tensor checked_index(const Tensor& index, int64_t size, int64_t dim, bool allow_negative, const char* oob = nullptr,
+                     bool index_error = true) {
+  Tensor ix = index.to(std::nullopt, kInt64).contiguous();
   if (ix.is_meta()) return ix;  // no values to check (meta tensors: shapes only)
   const int64_t* p = static_cast<const int64_t*>(ix.data_ptr());
   bool neg = false;
@@ -31,8 +33,10 @@ Tensor checked_index(const Tensor& index, int64_t size, int64_t dim, bool allow_
     int64_t v = p[i];
     bool ok = allow_negative ? (v >= -size && v < size) : (v >= 0 && v < size);
     if (!ok) {
-      if (oob) throw IndexError(oob);
-      throw IndexError(detail::str("index ", v, " is out of bounds for dimension ", dim, " with size ", size));
+      std::string msg = oob ? std::string(oob)
+                            : detail::str("index ", v, " is out of bounds for dimension ", dim, " with size ", size);
+      if (index_error) throw IndexError(msg);
+      throw Error(msg);
     }
     neg |= v < 0;
   }
@@ -50,7 +54,7 @@ void check_same_device(const char* op, const Tensor& a, const Tensor& b) {
 
 /// gather / scatter shape rules: same rank, index no larger than self (except along dim) and src.
 void check_gather_scatter(const char* op, const Tensor& self, int64_t dim, const Tensor& index, const Tensor* src) {
-  EMBER_CHECK(index.dtype() == kInt64, op, "(): Expected dtype int64 for index");
+  EMBER_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32, op, "(): Expected dtype int32/int64 for index");
   check_same_device(op, self, index);
   int64_t nd = std::max<int64_t>(self.dim(), 1);
   EMBER_CHECK(std::max<int64_t>(index.dim(), 1) == nd,
@@ -90,7 +94,7 @@ Tensor scatter_impl(const Tensor& self, int64_t dim, const Tensor& index, const 
     EMBER_CHECK(src.dtype() == self.dtype(), op, "(): Expected self.dtype to be equal to src.dtype");
   if (index.numel() == 0) return self;
   if (!(src.dim() == 0 && src.is_cpu())) check_same_device(op, self, src);  // a CPU scalar joins any device
-  Tensor ix = checked_index(as_1d(index), size_at(self, dim), dim, false);
+  Tensor ix = checked_index(as_1d(index), size_at(self, dim), dim, false, nullptr, false);
   Tensor s = as_1d(src.to(std::nullopt, self.dtype()));
   if (value || src.dim() == 0) s = s.reshape({}).expand(ix.sizes());
   Tensor target = as_1d(self);
@@ -110,6 +114,7 @@ Tensor masked_fill_value(const char* op, const Tensor& self, const Tensor& value
   value.check_defined(op);
   EMBER_CHECK(value.dim() == 0, op, " only supports a 0-dimensional value tensor, but got tensor with ",
               value.dim(), " dimension(s).");
+  if (value.is_cpu()) check_scalar_in_range(value.item(), self.dtype());  // Note [scalar range]; no host read elsewhere
   return value.to(std::nullopt, self.dtype());
 }
 
@@ -187,7 +192,7 @@ Tensor gather(const Tensor& self, int64_t dim, const Tensor& index) {
   check_gather_scatter("gather", self, dim, index, nullptr);
   Tensor out = ember::empty(index.sizes(), self.options().requires_grad(false));
   if (index.numel() == 0) return out;
-  Tensor ix = checked_index(as_1d(index), size_at(self, dim), dim, false);
+  Tensor ix = checked_index(as_1d(index), size_at(self, dim), dim, false, nullptr, false);
   dispatch::kernel<OpId::gather>(self.device().type(), self.dtype())(as_1d(out), as_1d(self), dim, ix);
   return out;
 }
@@ -215,7 +220,7 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   DimVector shape(self.sizes());
   EMBER_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32,
               "index_select(): Expected dtype int32 or int64 for index");
-  EMBER_CHECK(index.dim() <= 1, "index_select(): Index is supposed to be a vector");
+  EMBER_CHECK_INDEX(index.dim() <= 1, "index_select(): Index is supposed to be a vector");
   int64_t n = index.numel();
   checked_index(index.to(std::nullopt, kInt64), size_at(self, dim), dim, false, "index out of range in self");
   if (shape.empty()) return self.reshape({1}).expand({n}).reshape(index.sizes()).clone();
@@ -307,17 +312,21 @@ Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<i
   self.check_defined("take_along_dim");
   indices.check_defined("take_along_dim");
   EMBER_CHECK(indices.dtype() == kInt64, "torch.take_along_dim(): dtype of indices should be Long but got ",
-              dtype_name(indices.dtype()));
-  if (!dim) return ember::gather(self.reshape({-1}), 0, indices.reshape({-1}));
+              scalar_type_name(indices.dtype()));
+  // Negative indices count from the end, as in PyTorch (gather itself refuses them).
+  auto wrapped = [](const Tensor& ix, int64_t size) {
+    return ember::where(ember::lt(ix, 0), ember::add(ix, size), ix);
+  };
+  if (!dim) return ember::gather(self.reshape({-1}), 0, wrapped(indices.reshape({-1}), self.numel()));
   int64_t d = wrap_dim(*dim, self.dim());
   EMBER_CHECK(self.dim() == indices.dim(), "torch.take_along_dim(): input and indices should have the same number "
               "of dimensions, but got ", self.dim(), " dimensions for input, and ", indices.dim(),
               " dimensions for indices");
-  if (self.dim() == 0) return ember::gather(self, 0, indices);
+  if (self.dim() == 0) return ember::gather(self, 0, wrapped(indices, 1));
   DimVector ss(self.sizes());
   ss[d] = indices.sizes()[d];
   DimVector shape = structured::broadcast_shapes("take_along_dim", ss, indices.sizes());
-  Tensor ix = indices.expand(shape);
+  Tensor ix = wrapped(indices, self.sizes()[d]).expand(shape);
   shape[d] = self.sizes()[d];
   return ember::gather(self.expand(shape), d, ix);
 }

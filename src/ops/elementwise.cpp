@@ -80,7 +80,7 @@ Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
   return out;
 }
 
-// As PyTorch's isclose: bool inputs compare in the default float dtype; integer differences stay integral.
+// As PyTorch's isclose: bool inputs compare in the default float dtype; integer differences in float64.
 Tensor isclose(const Tensor& self, const Tensor& other, double rtol, double atol, bool equal_nan) {
   EMBER_CHECK(self.defined() && other.defined(), "isclose(): expected defined tensors");
   EMBER_CHECK(self.dtype() == other.dtype(), "isclose(): self (", self.dtype(), ") and other (", other.dtype(),
@@ -93,6 +93,10 @@ Tensor isclose(const Tensor& self, const Tensor& other, double rtol, double atol
   if (rtol == 0 && atol == 0) return close;
   Tensor a = self.dtype() == kBool ? self.to(std::nullopt, get_default_dtype()) : self;
   Tensor b = other.dtype() == kBool ? other.to(std::nullopt, get_default_dtype()) : other;
+  if (!a.is_floating_point()) {  // |a - b| must not wrap around (int16: 32767 - (-1)): in float64
+    a = a.to(std::nullopt, kFloat64);
+    b = b.to(std::nullopt, kFloat64);
+  }
   Tensor allowed = atol + ember::abs(rtol * b);
   Tensor actual = ember::abs(a - b);
   return ember::logical_or(close, ember::logical_and(ember::isfinite(actual), ember::le(actual, allowed)));

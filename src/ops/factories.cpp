@@ -2,6 +2,7 @@
 #include <cmath>
 #include "ember/util/pool.h"
 
+#include "ember/autograd/grad_mode.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
 #include "ops/structured.h"
@@ -12,9 +13,9 @@ Tensor empty(IntArrayRef size, const TensorOptions& options) {
   for (int64_t s : size)
     EMBER_CHECK(s >= 0, "empty: trying to create tensor with negative dimension ", s, ": ", size);
   ScalarType dt = options.dtype();
-  int64_t n = compute_numel(size);
   Device dev = options.device();
-  auto storage = StorageImpl::allocate(static_cast<size_t>(n) * element_size(dt), dev);
+  auto storage = StorageImpl::allocate(compute_storage_nbytes(size, element_size(dt)), dev);
+  if (autograd::InferenceMode::is_enabled()) storage->set_inference(true);  // Note [inference tensors]
   return Tensor(internal::make_pooled<TensorImpl>(std::move(storage), dt, DimVector(size), contiguous_strides(size), 0));
 }
 
@@ -49,10 +50,17 @@ Tensor arange(const Scalar& start_, const std::optional<Scalar>& end_, const Sca
               "arange: upper bound and larger bound inconsistent with step sign");
   int64_t n;
   if (!is_floating_point(dt) && start.is_integral() && end.is_integral() && step.is_integral()) {
-    int64_t a = start.to_long(), b = end.to_long(), c = step.to_long();
-    n = c > 0 ? (b - a + c - 1) / c : (a - b + (-c) - 1) / (-c);
+    // In 128 bits: end - start may not fit int64 (Note [size overflow]).
+    __int128 a = start.to_long(), b = end.to_long(), c = step.to_long();
+    __int128 m = c > 0 ? (b - a + c - 1) / c : (a - b + (-c) - 1) / (-c);
+    EMBER_CHECK(m <= INT64_MAX, "arange: invalid size, possible overflow? (start ", start, ", end ", end, ", step ",
+                step, ")");
+    n = static_cast<int64_t>(m);
   } else {
-    n = static_cast<int64_t>(std::ceil((e - s) / st));
+    double m = std::ceil((e - s) / st);
+    EMBER_CHECK(m < 9.2233720368547758e18, "arange: invalid size, possible overflow? (start ", start, ", end ",
+                end, ", step ", step, ")");
+    n = static_cast<int64_t>(m);
   }
   Tensor out = ember::empty({n}, options.dtype(dt));
   dispatch::kernel<OpId::arange>(out.device().type(), dt)(out, start, end, step, options);
@@ -71,6 +79,7 @@ Tensor fill__Tensor(const Tensor& self, const Tensor& value) {
 
 Tensor fill_(const Tensor& self, const Scalar& value) {
   self.check_defined("fill_");
+  check_scalar_in_range(value, self.dtype());  // Note [scalar range]
   dispatch::kernel<OpId::fill_>(self.device().type(), self.dtype())(self, value);
   self.unsafeGetTensorImpl()->bump_version();
   return self;

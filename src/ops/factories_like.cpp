@@ -40,6 +40,8 @@ Tensor type_as(const Tensor& self, const Tensor& other) {
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const TensorOptions& options) {
   EMBER_CHECK(steps >= 0, "linspace(): number of steps must be non-negative");
   ScalarType dt = options.dtype();
+  check_scalar_in_range(start, dt);  // PyTorch: "value cannot be converted to type int8_t without overflow"
+  check_scalar_in_range(end, dt);
   Tensor out = ember::empty({steps}, TensorOptions(kFloat64));
   double a = start.to_double(), b = end.to_double();
   double* p = out.data_ptr<double>();
@@ -79,9 +81,8 @@ static Tensor triangle(const char* op, const Tensor& self, int64_t diagonal, boo
   bool* m = mask.data_ptr<bool>();
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j) m[i * cols + j] = lower ? (j - i <= diagonal) : (j - i >= diagonal);
-  Tensor out = self.clone();
-  Tensor f = mask.to(self.device(), self.dtype());
-  return out.mul_(f);
+  // A select, not a product with the mask: inf and NaN in the dropped half must become 0 too.
+  return ember::where(mask.to(self.device()), self, ember::zeros({}, self.options()));
 }
 
 Tensor tril(const Tensor& self, int64_t diagonal) { return triangle("tril", self, diagonal, true); }

@@ -157,6 +157,8 @@ void set(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor& value)
   write(self, indices, &value, nullptr);
 }
 void set(const Tensor& self, ArrayRef<TensorIndex> indices, const Scalar& value) {
+  self.check_defined("index_put_");
+  check_scalar_in_range(value, self.dtype());  // Note [scalar range]
   if (has_tensor_index(indices)) return set_advanced(self, indices, nullptr, &value);
   write(self, indices, nullptr, &value);
 }

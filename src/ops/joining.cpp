@@ -62,7 +62,7 @@ std::vector<Tensor> atleast(TensorList tensors, int64_t n) {
 }  // namespace
 
 Tensor cat(TensorList tensors, int64_t dim) {
-  EMBER_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  EMBER_CHECK_VALUE(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
   const Tensor* ref = nullptr;
   ScalarType dtype = tensors[0].dtype();
   for (size_t i = 0; i < tensors.size(); ++i) {

@@ -52,8 +52,19 @@ Tensor outer(const Tensor& self, const Tensor& vec2) {
   return self.reshape({self.numel(), 1}) * vec2;
 }
 
-static Tensor scaled_sum(const Tensor& self, const Tensor& prod, const Scalar& beta, const Scalar& alpha) {
-  Tensor p = alpha.to_double() == 1.0 ? prod : prod * alpha;
+static Tensor scaled_sum(const Tensor& self, const Tensor& prod, Scalar beta, Scalar alpha) {
+  if (!is_floating_point(prod.dtype())) {  // integer products keep their dtype: the factors are truncated, as PyTorch
+    alpha = Scalar(alpha.to_long());
+    beta = Scalar(beta.to_long());
+  }
+  Tensor p;
+  if (alpha.to_double() == 0.0) {
+    // The product is not used at all (inf/NaN in it must not leak through 0 * inf), as in PyTorch; a
+    // select of zeros keeps the mats in the graph, with zero gradients.
+    p = ember::where(ember::zeros({}, TensorOptions(kBool)), prod, ember::zeros({}, prod.options()));
+  } else {
+    p = alpha.to_double() == 1.0 ? prod : prod * alpha;
+  }
   if (beta.to_double() == 0.0) return p;  // self is ignored (even nan/inf), as in PyTorch
   Tensor s = beta.to_double() == 1.0 ? self : self * beta;
   return s + p;

@@ -1,4 +1,6 @@
 // Shape and dtype rules of structured ops (Note [wrapped numbers] below).
+#include <cstring>
+
 #include "ember/dispatch/dispatch.h"
 #include "ops/structured.h"
 
@@ -65,8 +67,6 @@ static void check_defined(const char* op, const Tensor& t) {
   EMBER_CHECK(t.defined(), op, ": expected a defined tensor but got an undefined one");
 }
 
-static void check_scalar_fits(const Tensor& t, ScalarType dt);
-
 MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b) {
   check_defined(op, a);
   check_defined(op, b);
@@ -114,9 +114,9 @@ MetaResult meta_clamp(const char* op, const Tensor& self, const std::optional<Sc
   if (min) rt = structured::result_type(self, scalar_to_tensor(*min));
   if (max) rt = promote_types(rt, structured::result_type(self, scalar_to_tensor(*max)));
   MetaResult m{DimVector(self.sizes()), rt, rt, self.device()};
-  // A bound must fit the integer dtype (PyTorch: "value cannot be converted to type uint8_t without overflow").
-  if (min) check_scalar_fits(scalar_to_tensor(*min), rt);
-  if (max) check_scalar_fits(scalar_to_tensor(*max), rt);
+  // A bound must fit the dtype (PyTorch: "value cannot be converted to type uint8_t without overflow").
+  if (min) check_scalar_in_range(*min, rt);
+  if (max) check_scalar_in_range(*max, rt);
   return m;
 }
 
@@ -141,6 +141,9 @@ MetaResult meta_binary_same_dtype(const char* op, const Tensor& a, const Tensor&
 
 MetaResult meta_unary_nobool(const char* op, const Tensor& a) {
   check_defined(op, a);
+  if (std::strcmp(op, "neg") == 0 || std::strcmp(op, "neg_") == 0)
+    EMBER_CHECK(a.dtype() != kBool, "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   EMBER_CHECK(a.dtype() != kBool, op, ": not supported for bool tensors (got a tensor of dtype Bool"
                    " and shape ", a.sizes(), ")");
   return meta_unary(op, a);
@@ -175,24 +178,9 @@ Device common_device(const char* op, std::initializer_list<const Tensor*> tensor
 
 Tensor alloc(const MetaResult& m) { return empty(m.shape, TensorOptions(m.out_dtype).device(m.device)); }
 
-static void check_scalar_fits(const Tensor& t, ScalarType dt) {
-  // A Python int must fit the integer dtype it joins (PyTorch: "... without overflow").
-  if (!t.unsafeGetTensorImpl()->is_wrapped_number() || t.dtype() != kInt64 || !is_integral(dt, false)) return;
-  int64_t v = *static_cast<const int64_t*>(t.data_ptr());
-  bool ok = true;
-  const char* name = "int64_t";
-  switch (dt) {
-    case kUInt8: ok = v >= 0 && v <= 255; name = "uint8_t"; break;
-    case kInt8: ok = v >= -128 && v <= 127; name = "int8_t"; break;
-    case kInt16: ok = v >= -32768 && v <= 32767; name = "int16_t"; break;
-    case kInt32: ok = v >= INT32_MIN && v <= INT32_MAX; name = "int"; break;
-    default: break;
-  }
-  EMBER_CHECK(ok, "value cannot be converted to type ", name, " without overflow (", v, ")");
-}
-
 Tensor cast(const Tensor& t, const MetaResult& m) {
-  check_scalar_fits(t, m.compute_dtype);
+  // A Python number out of the dtype's range wraps around (uint8 + (-1), int8 == 1000), as in
+  // PyTorch (Note [scalar range]).
   if (t.dtype() == m.compute_dtype) return t;
   if (t.unsafeGetTensorImpl()->is_wrapped_number()) {
     // Python numbers on every op: convert the value directly, not through to()/copy_.
@@ -233,15 +221,33 @@ void check_overlap(const char* op, const Tensor& out, std::initializer_list<cons
   }
 }
 
+/// Ops whose out= must have exactly the result's dtype, as in PyTorch (which computes them in the
+/// output's dtype rather than casting): the sign/rounding family, neg, abs, clamp, nan_to_num, bitwise_not.
+static bool needs_exact_out_dtype(const char* op) {
+  static const char* const kExact[] = {"neg", "abs", "floor", "ceil", "round", "trunc", "sign",
+                                       "clamp", "nan_to_num", "bitwise_not"};
+  for (const char* e : kExact)
+    if (std::strcmp(op, e) == 0) return true;
+  return false;
+}
+
 void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,
                 const std::function<void(const Tensor&)>& run) {
   check_defined(op, out);
+  if (out.unsafeGetTensorImpl()->is_inference()) out.unsafeGetTensorImpl()->check_inference_write();  // before writing
   if (!out.sizes().equals(m.shape)) {
     if (inplace)
       throw Error(detail::str(op, ": output with shape ", out.sizes(),
                               " doesn't match the broadcast shape ", m.shape));
     throw Error(detail::str(op, ": out= tensor has shape ", out.sizes(), " but the result has shape ",
                             m.shape, " (ember does not resize out= tensors)"));
+  }
+  if (!inplace && out.dtype() != m.out_dtype && needs_exact_out_dtype(op)) {
+    if (std::strcmp(op, "nan_to_num") == 0)
+      throw Error(detail::str("nan_to_num: dtype of out: ", scalar_type_name(out.dtype()), " should be same as input: ",
+                              scalar_type_name(m.out_dtype)));
+    throw Error(detail::str(op, ": Found dtype ", scalar_type_name(out.dtype()), " but expected ",
+                            scalar_type_name(m.out_dtype)));
   }
   EMBER_CHECK(can_cast(m.out_dtype, out.dtype()), op, ": result type ", m.out_dtype,
               " can't be cast to the desired output type ", out.dtype());

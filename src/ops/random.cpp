@@ -14,7 +14,7 @@ namespace ember::native {
 static Generator pick(const std::optional<Generator>& g) { return g ? *g : default_generator(); }
 
 Tensor rand(IntArrayRef size, const std::optional<Generator>& generator, const TensorOptions& options) {
-  EMBER_CHECK(is_floating_point(options.dtype()), "\"check_uniform_bounds\" not implemented for '",
+  EMBER_CHECK_AS(NotImplementedError, is_floating_point(options.dtype()), "\"check_uniform_bounds\" not implemented for '",
               options.dtype(), "' (rand needs a floating dtype)");
   Tensor t = ember::empty(size, options);
   t.uniform_(0, 1, generator);
@@ -22,7 +22,7 @@ Tensor rand(IntArrayRef size, const std::optional<Generator>& generator, const T
 }
 
 Tensor randn(IntArrayRef size, const std::optional<Generator>& generator, const TensorOptions& options) {
-  EMBER_CHECK(is_floating_point(options.dtype()), "\"normal_kernel_cpu\" not implemented for '", options.dtype(),
+  EMBER_CHECK_AS(NotImplementedError, is_floating_point(options.dtype()), "\"normal_kernel_cpu\" not implemented for '", options.dtype(),
               "' (randn needs a floating dtype)");
   Tensor t = ember::empty(size, options);
   t.normal_(0, 1, generator);
@@ -59,6 +59,11 @@ Tensor randperm(int64_t n, const std::optional<Generator>& generator, const Tens
   TensorOptions o = options.dtype_opt() ? options : options.dtype(kInt64);
   if (o.device().is_meta()) return ember::empty({n}, o);  // meta: the shape is the result
   EMBER_CHECK(o.device().is_cpu(), "randperm: only CPU is supported so far");
+  // Every value 0 .. n-1 must be representable (Note [scalar range]).
+  if (o.dtype() == kFloat16) EMBER_CHECK(n <= 2049, "n cannot be greater than 2049 for Half type.");
+  if (o.dtype() == kBFloat16) EMBER_CHECK(n <= 257, "n cannot be greater than 257 for BFloat16 type.");
+  if (n > 0 && is_integral(o.dtype(), false)) check_scalar_in_range(Scalar(n - 1), o.dtype());
+  Tensor idx = ember::empty({n}, TensorOptions(kInt64));  // before the keys: a huge n fails here, cleanly
   Generator g = pick(generator);
   uint64_t seed = g->seed(), off = g->reserve(static_cast<uint64_t>(n));
   // Sort indices by a random 64-bit key per index: a uniform permutation, independent of threads.
@@ -68,7 +73,6 @@ Tensor randperm(int64_t n, const std::optional<Generator>& generator, const Tens
     keys[i] = {(static_cast<uint64_t>(r.v[0]) << 32) | r.v[1], i};
   }
   std::sort(keys.begin(), keys.end());
-  Tensor idx = ember::empty({n}, TensorOptions(kInt64));
   int64_t* p = idx.data_ptr<int64_t>();
   for (int64_t i = 0; i < n; ++i) p[i] = keys[i].second;
   return o.dtype() == kInt64 ? idx : idx.to(std::nullopt, o.dtype());
@@ -91,10 +95,25 @@ Tensor normal_(const Tensor& self, double mean, double std, const std::optional<
   return self;
 }
 
+/// random_'s bounds must lie in the dtype's range (PyTorch: "from is out of bounds for unsigned char").
+static void check_random_bounds(ScalarType dt, int64_t from, int64_t to_inc) {
+  static const char* const names[kNumScalarTypes] = {"bool", "unsigned char", "signed char", "short", "int",
+                                                     "long", "c10::Half", "c10::BFloat16", "float", "double"};
+  const char* name = names[static_cast<int>(dt)];
+  if (dt == kBool) {
+    EMBER_CHECK(from >= 0 && from <= 1, "from is out of bounds for ", name);
+    EMBER_CHECK(to_inc >= 0 && to_inc <= 1, "to - 1 is out of bounds for ", name);
+    return;
+  }
+  EMBER_CHECK(scalar_fits(Scalar(from), dt) && (dt != kUInt8 || from >= 0), "from is out of bounds for ", name);
+  EMBER_CHECK(scalar_fits(Scalar(to_inc), dt) && (dt != kUInt8 || to_inc >= 0), "to - 1 is out of bounds for ", name);
+}
+
 Tensor random_(const Tensor& self, int64_t from, std::optional<int64_t> to, const std::optional<Generator>& generator) {
   self.check_defined("random_");
   int64_t lo = to ? from : 0, hi = to ? *to : from;
   EMBER_CHECK(lo < hi, "random_ expects 'from' to be less than 'to', but got from=", lo, " >= to=", hi);
+  check_random_bounds(self.dtype(), lo, hi - 1);
   dispatch::kernel<OpId::random_>(self.device().type(), self.dtype())(self, lo, hi, generator);
   self.unsafeGetTensorImpl()->bump_version();
   return self;
@@ -125,8 +144,8 @@ Tensor random__default(const Tensor& self, const std::optional<Generator>& gener
 
 Tensor bernoulli(const Tensor& self, const std::optional<Generator>& generator) {
   self.check_defined("bernoulli");
-  EMBER_CHECK(is_floating_point(self.dtype()), "bernoulli: expected a floating-point tensor of probabilities, got ",
-              self.dtype());
+  EMBER_CHECK_AS(NotImplementedError, is_floating_point(self.dtype()), "\"bernoulli_tensor_cpu_p_\" not implemented for '",
+                 self.dtype(), "' (bernoulli: expected a floating-point tensor of probabilities)");
   Tensor p = self.to(std::nullopt, kFloat64).contiguous();
   const double* pp = self.is_meta() ? nullptr : p.data_ptr<double>();  // meta: no values to check
   for (int64_t i = 0; pp && i < p.numel(); ++i)

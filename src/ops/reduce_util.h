@@ -3,9 +3,17 @@
 #include <algorithm>
 #include <vector>
 
+#include "ember/autograd/grad_mode.h"
 #include "ember/gen/functions.h"
 
 namespace ember::native {
+
+/// A reduction recorded for autograd must produce a floating result: sum(dtype=int) of a tensor that
+/// requires grad raises, as in PyTorch (outside no_grad; GradMode::outer_enabled is the call's mode).
+inline void check_grad_dtype(const Tensor& self, std::optional<ScalarType> dtype) {
+  if (dtype && !is_floating_point(*dtype) && self.requires_grad() && autograd::GradMode::outer_enabled())
+    throw Error(detail::str("Autograd not support dtype: ", scalar_type_name(*dtype)));
+}
 
 /// Normalized, sorted, de-duplicated reduction dims (all dims when none are given).
 inline DimVector reduce_dims(const char* op, const Tensor& self, const std::optional<IntArrayRef>& dim) {

@@ -10,6 +10,7 @@ namespace ember::native {
 
 Tensor sum(const Tensor& self, const OptionalIntArrayRef& dim, bool keepdim, std::optional<ScalarType> dtype) {
   self.check_defined("sum");
+  check_grad_dtype(self, dtype);
   ScalarType out_dt = dtype.value_or(is_integral(self.dtype(), true) ? kInt64 : self.dtype());
   DimVector dims = reduce_dims("sum", self, dim);
   Tensor in = self.dtype() == out_dt ? self : self.to(std::nullopt, out_dt);
@@ -34,7 +35,8 @@ static Tensor softmax_common(const char* op, OpId id, const Tensor& self, int64_
                              std::optional<ScalarType> dtype) {
   self.check_defined(op);
   ScalarType dt = dtype.value_or(self.dtype());
-  EMBER_CHECK(is_floating_point(dt), op, ": expected a floating-point input or dtype= argument, got ", dt);
+  EMBER_CHECK_AS(NotImplementedError, is_floating_point(dt), "\"", op, "_lastdim_kernel_impl\" not implemented for '",
+                 dt, "' (", op, ": expected a floating-point input or dtype= argument)");
   int64_t n = std::max<int64_t>(self.dim(), 1);
   EMBER_CHECK_INDEX(dim >= -n && dim < n, op, ": dimension out of range (expected to be in range of [", -n, ", ",
                     n - 1, "], but got ", dim, ")");

@@ -25,6 +25,7 @@ void check_nonempty(const char* op, const Tensor& self, const DimVector& dims, b
 
 Tensor prod(const Tensor& self, std::optional<int64_t> dim, bool keepdim, std::optional<ScalarType> dtype) {
   self.check_defined("prod");
+  check_grad_dtype(self, dtype);
   ScalarType out_dt = dtype.value_or(is_integral(self.dtype(), true) ? kInt64 : self.dtype());
   DimVector dims = dim ? DimVector{wrap_dim("prod", self, *dim)} : reduce_dims("prod", self, std::nullopt);
   if (self.dim() == 0) dims.clear();
@@ -38,6 +39,7 @@ Tensor prod(const Tensor& self, std::optional<int64_t> dim, bool keepdim, std::o
 
 Tensor nansum(const Tensor& self, const OptionalIntArrayRef& dim, bool keepdim, std::optional<ScalarType> dtype) {
   self.check_defined("nansum");
+  check_grad_dtype(self, dtype);
   ScalarType out_dt = dtype.value_or(is_integral(self.dtype(), true) ? kInt64 : self.dtype());
   DimVector dims = reduce_dims("nansum", self, dim);
   Tensor in = self.dtype() == out_dt ? self : self.to(std::nullopt, out_dt);

@@ -18,6 +18,7 @@ TensorOptions opts(ScalarType dt, const Tensor& self) { return TensorOptions(dt)
 
 Tensor cumsum(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
   self.check_defined("cumsum");
+  check_grad_dtype(self, dtype);
   int64_t d = wrap_dim("cumsum", self, dim);
   ScalarType out_dt = dtype.value_or(is_integral(self.dtype(), true) ? kInt64 : self.dtype());
   Tensor in = self.dtype() == out_dt ? self : self.to(std::nullopt, out_dt);
@@ -28,6 +29,7 @@ Tensor cumsum(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) 
 
 Tensor cumprod(const Tensor& self, int64_t dim, std::optional<ScalarType> dtype) {
   self.check_defined("cumprod");
+  check_grad_dtype(self, dtype);
   int64_t d = wrap_dim("cumprod", self, dim);
   ScalarType out_dt = dtype.value_or(is_integral(self.dtype(), true) ? kInt64 : self.dtype());
   Tensor in = self.dtype() == out_dt ? self : self.to(std::nullopt, out_dt);

@@ -36,6 +36,14 @@ Tensor var_impl(const char* op, const Tensor& self, const OptionalIntArrayRef& d
   if (mean_out) *mean_out = keepdim ? mu : mu.reshape(reduced_shape(self, dims, false));
   return ss / std::max(static_cast<double>(n) - c, 0.0);
 }
+
+/// sqrt(var) for std: where the variance is 0 (a constant input) the gradient is 0, as in PyTorch,
+/// not 0 * inf (the sqrt is taken of 1 there, and the select passes no gradient through it).
+Tensor std_from_var(const Tensor& v) {
+  if (!autograd::GradMode::is_enabled() || !v.requires_grad()) return v.sqrt();
+  Tensor zero = v.eq(0);
+  return ember::where(zero, v * 0.0, ember::where(zero, ember::ones_like(v), v).sqrt());
+}
 }  // namespace
 
 Tensor var(const Tensor& self, const OptionalIntArrayRef& dim, const std::optional<Scalar>& correction, bool keepdim) {
@@ -43,7 +51,7 @@ Tensor var(const Tensor& self, const OptionalIntArrayRef& dim, const std::option
 }
 
 Tensor std(const Tensor& self, const OptionalIntArrayRef& dim, const std::optional<Scalar>& correction, bool keepdim) {
-  return var_impl("std", self, dim, correction, keepdim, nullptr).sqrt();
+  return std_from_var(var_impl("std", self, dim, correction, keepdim, nullptr));
 }
 
 std::tuple<Tensor, Tensor> var_mean(const Tensor& self, const OptionalIntArrayRef& dim,
@@ -57,7 +65,7 @@ std::tuple<Tensor, Tensor> std_mean(const Tensor& self, const OptionalIntArrayRe
                                     const std::optional<Scalar>& correction, bool keepdim) {
   Tensor m;
   Tensor v = var_impl("std_mean", self, dim, correction, keepdim, &m);
-  return {v.sqrt(), m};
+  return {std_from_var(v), m};
 }
 
 // PyTorch's legacy unbiased= overloads: unbiased means correction 1, otherwise 0.

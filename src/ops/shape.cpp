@@ -132,6 +132,8 @@ Tensor expand(const Tensor& self, IntArrayRef size) {
     if (d >= 0) {
       int64_t have = self.sizes()[d];
       if (want == -1) want = have;
+      EMBER_CHECK(want >= 0, "expand: the expanded size of the tensor (", want, ") must be non-negative at "
+                  "dimension ", i, ".  Target sizes: ", size, ".  Tensor sizes: ", self.sizes());
       EMBER_CHECK(have == want || have == 1, "expand: the expanded size of the tensor (", want,
                   ") must match the existing size (", have, ") at non-singleton dimension ", i,
                   ".  Target sizes: ", size, ".  Tensor sizes: ", self.sizes());

@@ -186,8 +186,9 @@ Tensor bincount(const Tensor& self, const std::optional<Tensor>& weights, int64_
   self.check_defined("bincount");
   structured::check_not_meta("bincount", self);
   EMBER_CHECK(minlength >= 0, "minlength should be >= 0");
-  EMBER_CHECK(self.dim() == 1 && !is_floating_point(self.dtype()) && self.dtype() != kBool,
-              "bincount only supports 1-d non-negative integral inputs.");
+  EMBER_CHECK_AS(NotImplementedError, !is_floating_point(self.dtype()), "\"bincount_cpu\" not implemented for '",
+                 self.dtype(), "' (bincount only supports 1-d non-negative integral inputs)");
+  EMBER_CHECK(self.dim() == 1 && self.dtype() != kBool, "bincount only supports 1-d non-negative integral inputs.");
   bool has_w = weights && weights->defined();
   if (has_w)
     EMBER_CHECK(weights->dim() == 1 && weights->sizes()[0] == self.sizes()[0],

@@ -226,15 +226,17 @@ Tensor as_strided(const Tensor& self, IntArrayRef size, IntArrayRef stride, std:
   int64_t off = storage_offset.value_or(self.storage_offset());
   EMBER_CHECK(off >= 0, "Tensor: invalid storage offset ", off);
   int64_t lo = off, hi = off;  // ember allows negative strides: check both ends of the storage
-  bool empty = false;
+  bool empty = false, overflow = false;
   for (size_t i = 0; i < size.size(); ++i) {
     EMBER_CHECK(size[i] >= 0, "Trying to create tensor with negative dimension ", size[i], ": ", size);
     if (size[i] == 0) empty = true;
-    int64_t ext = (size[i] - 1) * stride[i];
-    (ext < 0 ? lo : hi) += ext;
+    int64_t ext = 0;  // Note [size overflow]: extents far beyond any storage must not wrap into it
+    overflow |= __builtin_mul_overflow(size[i] - 1, stride[i], &ext);
+    overflow |= __builtin_add_overflow(ext < 0 ? lo : hi, ext, ext < 0 ? &lo : &hi);
   }
+  compute_numel(size);  // the element count itself must fit int64 (even for a view that reads little)
   int64_t storage_elems = static_cast<int64_t>(self.impl()->storage()->nbytes() / self.element_size());
-  EMBER_CHECK(empty || (lo >= 0 && hi < storage_elems), "setStorage: sizes ", size, ", strides ", stride,
+  EMBER_CHECK(empty || (!overflow && lo >= 0 && hi < storage_elems), "setStorage: sizes ", size, ", strides ", stride,
               ", storage offset ", off, ", and itemsize ", self.element_size(), " requiring a storage size of ",
               (hi + 1) * static_cast<int64_t>(self.element_size()), " are out of bounds for storage of size ",
               self.impl()->storage()->nbytes());

@@ -1,6 +1,7 @@
 // Reverse-mode automatic differentiation: per-tensor autograd state, graph recording helpers used by
 // generated op bodies, and the engine entry points (ember::autograd::backward / grad).
 #pragma once
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,10 @@ namespace ember::autograd {
 /// Per-tensor autograd state beyond grad_fn/output_nr/requires_grad (which TensorImpl holds inline):
 /// allocated only for tensors that get a .grad, hooks, or a grad accumulator.
 struct EMBER_API AutogradMeta : AutogradMetaBase {
+  /// Note [concurrent accumulation]: backward() may run into the same leaf from several threads at
+  /// once (each graph task runs on its caller's thread); this serializes AccumulateGrad's update of
+  /// grad_ and the creation of the grad accumulator, per leaf.
+  std::mutex mutex_;
   Tensor grad_;
   std::weak_ptr<Node> grad_accumulator_;
   std::vector<PostAccumulateHook> post_acc_hooks_;

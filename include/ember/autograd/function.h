@@ -80,6 +80,9 @@ class CppNode final : public Node {
       for (size_t i = 0; i < grads.size(); ++i)
         if (!grads[i].defined() && i < out_meta_.size()) grads[i] = ember::zeros(out_meta_[i].first, out_meta_[i].second);
     variable_list r = T::backward(&ctx_, std::move(grads));
+    // As libtorch: extra trailing gradients are accepted when undefined (e.g. one per declared
+    // parameter of a forward whose last parameters were left at their defaults).
+    while (r.size() > num_args_ && !r.back().defined()) r.pop_back();
     EMBER_CHECK(r.size() == num_args_, "function ", name(), " returned an incorrect number of gradients (expected ",
                 num_args_, ", got ", r.size(), ")");
     return r;

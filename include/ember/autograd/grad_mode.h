@@ -8,6 +8,10 @@ namespace ember::autograd {
 struct EMBER_API GradMode {
   static bool is_enabled();
   static void set_enabled(bool enabled);
+  /// The grad mode in force where the innermost AutoGradMode guard was entered. Inside a native op
+  /// body (which generated code runs under NoGradGuard) it says whether the op call is recorded.
+  static bool outer_enabled();
+  static void set_outer_enabled(bool enabled);
 };
 
 /// Thread-local inference mode: like no-grad, and tensors made under it are never recorded.
@@ -19,13 +23,20 @@ struct EMBER_API InferenceMode {
 /// Sets grad mode for a scope, restoring the previous mode on exit.
 class AutoGradMode {
  public:
-  explicit AutoGradMode(bool enabled) : prev_(GradMode::is_enabled()) { GradMode::set_enabled(enabled); }
-  ~AutoGradMode() { GradMode::set_enabled(prev_); }
+  explicit AutoGradMode(bool enabled) : prev_(GradMode::is_enabled()), prev_outer_(GradMode::outer_enabled()) {
+    GradMode::set_outer_enabled(prev_);
+    GradMode::set_enabled(enabled);
+  }
+  ~AutoGradMode() {
+    GradMode::set_enabled(prev_);
+    GradMode::set_outer_enabled(prev_outer_);
+  }
   AutoGradMode(const AutoGradMode&) = delete;
   AutoGradMode& operator=(const AutoGradMode&) = delete;
 
  private:
   bool prev_;
+  bool prev_outer_;
 };
 
 /// Disables recording for a scope (optimizer updates, evaluation): libtorch's `torch::NoGradGuard`.

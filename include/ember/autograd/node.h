@@ -14,6 +14,8 @@ namespace ember::autograd {
 
 class Node;
 using variable_list = std::vector<Tensor>;
+/// libtorch's other name for a list of tensors (torch::autograd::tensor_list).
+using tensor_list = std::vector<Tensor>;
 
 /// A gradient's destination: input `input_nr` of `function` (null: nowhere).
 struct Edge {

@@ -62,6 +62,20 @@ EMBER_API CPUMemoryStats cpu_memory_stats();
 /// Returns every cached block to the OS.
 EMBER_API void empty_cpu_cache();
 
+/// What the CPU caching allocator keeps (Note [CPU caching allocator]). Defaults: 1 GiB cached at
+/// most; blocks of 32 MiB and more go back to the OS once idle for 1 s (checked at every allocation
+/// and free: a loop that reuses its big blocks keeps them, memory left after a peak is returned by
+/// the next allocator call past the idle time). Environment: EMBER_CPU_CACHE_MAX_BYTES,
+/// EMBER_CPU_CACHE_LARGE_BLOCK_BYTES, EMBER_CPU_CACHE_LARGE_IDLE_MS, read once at start-up.
+struct CPUCachePolicy {
+  size_t max_cached_bytes = size_t(1) << 30;    // 0: cache nothing (every block back to the OS)
+  size_t large_block_bytes = size_t(32) << 20;  // blocks this big or bigger are released when idle
+  double large_idle_seconds = 1.0;              // how long a large block may stay idle; < 0: forever
+};
+EMBER_API CPUCachePolicy cpu_cache_policy();
+/// Sets the policy (and applies it to what is cached now).
+EMBER_API void set_cpu_cache_policy(const CPUCachePolicy& policy);
+
 /// The allocator registered for a device type; throws if ember was built without that backend.
 EMBER_API Allocator* get_allocator(DeviceType t);
 /// Installs the allocator for a device type (the CUDA backend calls this when it loads).

@@ -59,6 +59,18 @@ class Scalar {
   } v_;
 };
 
+/// Note [scalar range]: whether v converts to dtype without overflow, by PyTorch's rules: an integer
+/// must lie in the dtype's range, except that an unsigned dtype also takes negatives down to -max
+/// (they wrap, so `a - b` may be written `a + (-b)`); a float must be finite and in range for an
+/// integer dtype, in the finite range (or inf/NaN) for a floating one; bool takes anything.
+/// Factories and fills check (full, fill_, masked_fill, setitem, tensor(), linspace); arithmetic
+/// with a Python number does not: the number is converted with wrap-around, as in PyTorch.
+EMBER_API bool scalar_fits(const Scalar& v, ScalarType dtype);
+/// Throws RuntimeError "value cannot be converted to type uint8_t without overflow" unless it fits.
+EMBER_API void check_scalar_in_range(const Scalar& v, ScalarType dtype);
+/// The C type name PyTorch's messages use for a dtype ("uint8_t", "int", "c10::Half", ...).
+EMBER_API const char* scalar_c_type_name(ScalarType dtype);
+
 inline std::ostream& operator<<(std::ostream& os, const Scalar& s) {
   if (s.is_bool()) return os << (s.to_bool() ? "True" : "False");
   if (s.is_integral()) return os << s.to_long();

@@ -33,11 +33,17 @@ class EMBER_API StorageImpl {
   Device device() const { return data_.device(); }
   const DataPtr& data_ptr() const { return data_; }
   VersionCounter& version_counter() { return version_; }
+  /// Note [inference tensors]: memory allocated under inference mode. Tensors on it (the tensor
+  /// made there and its views) are inference tensors: outside inference mode they cannot be updated
+  /// in place, saved for backward or made to require grad, as in PyTorch.
+  bool is_inference() const { return inference_; }
+  void set_inference(bool v) { inference_ = v; }
 
  private:
   DataPtr data_;
   size_t nbytes_;
   VersionCounter version_;
+  bool inference_ = false;
 };
 
 using Storage = std::shared_ptr<StorageImpl>;

@@ -105,6 +105,8 @@ class EMBER_API Tensor {
   const std::shared_ptr<autograd::Node>& grad_fn() const;
   /// True for tensors that were not produced by a recorded op.
   bool is_leaf() const;
+  /// True for tensors allocated in inference mode (Note [inference tensors]).
+  bool is_inference() const { return impl_ && impl_->is_inference(); }
   /// Which output of grad_fn this tensor is.
   uint32_t output_nr() const;
   /// Computes the gradient of this tensor w.r.t. graph leaves (see ember::autograd::backward).

@@ -19,8 +19,14 @@ struct AutogradMetaBase {
 
 /// Contiguous (row-major) strides for sizes.
 EMBER_API DimVector contiguous_strides(IntArrayRef sizes);
-/// Product of sizes; throws for a negative size.
+/// Note [size overflow]: every product of sizes and every byte count is checked once, here, in 64
+/// bits: a shape whose element count overflows raises "numel: integer multiplication overflow" (views:
+/// TensorImpl), one whose byte count overflows "Storage size calculation overflowed" (allocation),
+/// as PyTorch does, instead of wrapping around to a small buffer that kernels then overrun.
+/// Product of sizes; throws for a negative size or when the product overflows int64.
 EMBER_API int64_t compute_numel(IntArrayRef sizes);
+/// Bytes of a contiguous tensor of these sizes (RuntimeError "Storage size calculation overflowed").
+EMBER_API size_t compute_storage_nbytes(IntArrayRef sizes, size_t itemsize);
 
 class EMBER_API TensorImpl {
  public:
@@ -54,7 +60,14 @@ class EMBER_API TensorImpl {
   void set_version_counter(std::shared_ptr<VersionCounter> v);
   /// Shares other's counter (views, detach): no refcount traffic when it is the storage's own.
   void share_version_counter(const TensorImpl& other);
-  void bump_version() { version_->bump(); }
+  void bump_version() {
+    if (__builtin_expect(storage_->is_inference(), 0)) check_inference_write();
+    version_->bump();
+  }
+  /// Whether this is an inference tensor (Note [inference tensors]).
+  bool is_inference() const { return storage_->is_inference(); }
+  /// Throws unless inference mode is on: an inference tensor is written in place.
+  void check_inference_write() const;
 
   /// A tensor made from a Python number: promotes by category only (Note [wrapped numbers]).
   bool is_wrapped_number() const { return wrapped_number_; }

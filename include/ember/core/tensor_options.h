@@ -34,7 +34,8 @@ class TensorOptions {
     o.device_ = d;
     return o;
   }
-  TensorOptions device(DeviceType t) const { return device(Device(t)); }  // .device(kMeta), as libtorch
+  /// `.device(kCPU)`, `.device(kCUDA, 1)` as in libtorch.
+  TensorOptions device(DeviceType t, int index = -1) const { return device(Device(t, index)); }
   TensorOptions requires_grad(bool r) const {
     auto o = *this;
     o.requires_grad_ = r;
@@ -54,6 +55,7 @@ class TensorOptions {
 
 inline TensorOptions dtype(ScalarType t) { return TensorOptions(t); }
 inline TensorOptions device(Device d) { return TensorOptions(d); }
+inline TensorOptions device(DeviceType t, int index = -1) { return TensorOptions(Device(t, index)); }
 inline TensorOptions requires_grad(bool r = true) { return TensorOptions().requires_grad(r); }
 
 }  // namespace ember

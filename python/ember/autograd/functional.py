@@ -79,7 +79,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False):
                     else (None,) * len(xs)
                 for k, gk in enumerate(grads):
                     if gk is not None:
-                        row[k].reshape(o.numel(), -1)[r] = gk.to(ember.float64).numpy().reshape(-1)
+                        row[k].reshape(o.numel(), -1)[r] = gk.detach().to(ember.float64).numpy().reshape(-1)
             result.append(tuple(ember.from_numpy(a).to(x.dtype) for a, x in zip(row, xs)))
     if not out_tuple and not in_tuple:
         return result[0][0]

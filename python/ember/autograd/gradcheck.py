@@ -28,9 +28,9 @@ def _numerical_jacobian(func, inputs, x, eps):
         for i, idx in enumerate(np.ndindex(*flat.shape) if flat.ndim else [()]):
             orig = flat[idx]
             flat[idx] = orig + eps
-            plus = [o.to(ember.float64).numpy().copy().ravel() for o in _outputs(func, inputs)]
+            plus = [o.detach().to(ember.float64).numpy().copy().ravel() for o in _outputs(func, inputs)]
             flat[idx] = orig - eps
-            minus = [o.to(ember.float64).numpy().copy().ravel() for o in _outputs(func, inputs)]
+            minus = [o.detach().to(ember.float64).numpy().copy().ravel() for o in _outputs(func, inputs)]
             flat[idx] = orig
             for k in range(len(outs)):
                 jac[k][:, i] = (plus[k] - minus[k]) / (2 * eps)
@@ -49,7 +49,7 @@ def _analytical_jacobian(outs, x):
                 g.numpy().reshape(-1)[r] = 1.0
                 (gx,) = ember.autograd.grad(o, x, g, retain_graph=True, allow_unused=True)
                 if gx is not None:
-                    j[r, :] = gx.to(ember.float64).numpy().ravel()
+                    j[r, :] = gx.detach().to(ember.float64).numpy().ravel()
         jac.append(j)
     return jac
 

@@ -35,7 +35,8 @@ void atan2_k(const Tensor& out, const Tensor& a, const Tensor& b) {
 
 /// Integer division by zero is an error in PyTorch ("ZeroDivisionError"): checked before looping.
 template <class T>
-void check_no_zero_divisor(const char* op, const Tensor& b) {
+void check_no_zero_divisor(const char* op, const Tensor& out, const Tensor& b) {
+  if (out.numel() == 0) return;  // nothing is divided: an empty int tensor by 0 is fine, as in PyTorch
   if constexpr (std::is_integral<T>::value) {
     bool zero = false;
     const Tensor* ops[1] = {&b};
@@ -75,7 +76,7 @@ M float_floor_div(M a, M b) {  // PyTorch's div_floor_floating
 template <class T>
 void floor_divide_k(const Tensor& out, const Tensor& a, const Tensor& b) {
   using M = opmath_t<T>;
-  check_no_zero_divisor<T>("floor_divide", b);
+  check_no_zero_divisor<T>("floor_divide", out, b);
   if constexpr (kIsFloat<T>) binary_loop<T>(out, a, b, [](M x, M y) { return float_floor_div(x, y); });
   else binary_loop<T>(out, a, b, [](M x, M y) { return int_floor_div(x, y); });
 }
@@ -83,7 +84,7 @@ void floor_divide_k(const Tensor& out, const Tensor& a, const Tensor& b) {
 template <class T>
 void remainder_k(const Tensor& out, const Tensor& a, const Tensor& b) {
   using M = opmath_t<T>;
-  check_no_zero_divisor<T>("remainder", b);
+  check_no_zero_divisor<T>("remainder", out, b);
   if constexpr (kIsFloat<T>) {
     binary_loop<T>(out, a, b, [](M x, M y) {
       M r = std::fmod(x, y);
@@ -107,7 +108,7 @@ void remainder_k(const Tensor& out, const Tensor& a, const Tensor& b) {
 template <class T>
 void fmod_k(const Tensor& out, const Tensor& a, const Tensor& b) {
   using M = opmath_t<T>;
-  check_no_zero_divisor<T>("fmod", b);
+  check_no_zero_divisor<T>("fmod", out, b);
   if constexpr (kIsFloat<T>) binary_loop<T>(out, a, b, [](M x, M y) { return std::fmod(x, y); });
   else binary_loop<T>(out, a, b, [](M x, M y) -> M {
     if constexpr (std::is_signed<M>::value) { if (y == M(-1)) return M(0); }
@@ -128,7 +129,10 @@ void clamp_k(const Tensor& out, const Tensor& a, const std::optional<Scalar>& mi
   using M = opmath_t<T>;
   const M lo = min ? min->to<M>() : M(0), hi = max ? max->to<M>() : M(0);
   const bool has_lo = min.has_value(), has_hi = max.has_value();
+  // A NaN bound makes every result NaN, as in PyTorch (min(max(x, NaN), hi) propagates it).
+  const bool nan_bound = (has_lo && lo != lo) || (has_hi && hi != hi);
   unary_loop<T>(out, a, [=](M x) {
+    if (nan_bound) return has_lo && lo != lo ? lo : hi;
     if (x != x) return x;  // NaN stays NaN
     if (has_lo && x < lo) x = lo;
     if (has_hi && x > hi) x = hi;

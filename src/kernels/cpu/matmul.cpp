@@ -64,6 +64,11 @@ void sgemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const float* a, in
 template <class T>
 void gemm_blas(const Tensor& out, Tensor a, Tensor b) {
   int64_t nb = a.sizes()[0], n = a.sizes()[1], k = a.sizes()[2], m = b.sizes()[2];
+  if (out.numel() == 0) return;
+  if (k == 0) {  // an empty contraction: zeros, whatever the (meaningless) strides of the empty operands
+    out.fill_(0);
+    return;
+  }
   bool ta, tb;
   int64_t lda, ldb;
   if (!blas_layout(n, k, a.strides()[1], a.strides()[2], &ta, &lda)) {
