@@ -15,10 +15,11 @@ namespace ember::math::vpoly {
 /// is exact), exp(r) = 1 + r + r^2 P(r) (degree 5, Cephes' expf coefficients), times 2^n: one
 /// factor while 2^n is normal, else two (results near overflow, and denormal results). x is clamped
 /// to [-104, 89] first (exp rounds to 0 / inf beyond); NaN passes (it is the clamp's second operand).
-template <class W>
+/// kBounded: the caller guarantees |x| <= 87 or NaN (no clamp, no range check).
+template <class W, bool kBounded = false>
 EMBER_ALWAYS_INLINE typename W::V exp_f32(typename W::V x) {
   using V = typename W::V;
-  const V xc = W::min(W::set(89.f), W::max(W::set(-104.f), x));
+  const V xc = kBounded ? x : W::min(W::set(89.f), W::max(W::set(-104.f), x));
   const V n = W::round(W::mul(xc, W::set(1.44269504088896341f)));
   V r = W::fnma(n, W::set(0.693359375f), xc);
   r = W::fnma(n, W::set(-2.12194440e-4f), r);
@@ -29,7 +30,7 @@ EMBER_ALWAYS_INLINE typename W::V exp_f32(typename W::V x) {
   p = W::fma(p, r, W::set(1.6666665459e-1f));
   p = W::fma(p, r, W::set(5.0000001201e-1f));
   p = W::add(W::fma(p, W::mul(r, r), r), W::set(1.f));
-  if (!W::any(W::gt(W::abs(xc), W::set(87.f)))) return W::mul(p, W::pow2i(n));
+  if (kBounded || !W::any(W::gt(W::abs(xc), W::set(87.f)))) return W::mul(p, W::pow2i(n));
   const V n1 = W::round(W::mul(n, W::set(0.5f)));
   return W::mul(W::mul(p, W::pow2i(n1)), W::pow2i(W::sub(n, n1)));
 }
@@ -74,26 +75,22 @@ EMBER_ALWAYS_INLINE typename W::V log_f32(typename W::V x) {
   return r;
 }
 
-/// tanh(x): for |x| < 0.5493 (tanh < 0.5) the Taylor series x + x^3 P(x^2) to x^19 (truncation
-/// < 2^-27 relative), else sign(x) (1 - 2 / (exp(2|x|) + 1)); |x| is clamped at 10, where tanh
+/// tanh(x): for |x| < 0.5493 (tanh < 0.5) x + x^3 P(x^2), P of degree 4 fitted for this file
+/// (relative error below 2^-29), else 1 - 2 / (exp(2|x|) + 1); |x| is clamped at 10, where tanh
 /// rounds to 1 (NaN passes); computed on |x|, then x's sign (so -0 stays -0).
 template <class W>
 EMBER_ALWAYS_INLINE typename W::V tanh_f32(typename W::V x) {
   using V = typename W::V;
   const V one = W::set(1.f), two = W::set(2.f);
   const V ax = W::abs(x);
-  const V e = exp_f32<W>(W::mul(two, W::min(W::set(10.f), ax)));
+  const V e = exp_f32<W, true>(W::mul(two, W::min(W::set(10.f), ax)));
   const V big = W::sub(one, W::div(two, W::add(e, one)));
   const V z = W::mul(ax, ax);
-  V p = W::set(float(-443861162.0 / 1856156927625.0));
-  p = W::fma(p, z, W::set(float(6404582.0 / 10854718875.0)));
-  p = W::fma(p, z, W::set(float(-929569.0 / 638512875.0)));
-  p = W::fma(p, z, W::set(float(21844.0 / 6081075.0)));
-  p = W::fma(p, z, W::set(float(-1382.0 / 155925.0)));
-  p = W::fma(p, z, W::set(float(62.0 / 2835.0)));
-  p = W::fma(p, z, W::set(float(-17.0 / 315.0)));
-  p = W::fma(p, z, W::set(float(2.0 / 15.0)));
-  p = W::fma(p, z, W::set(float(-1.0 / 3.0)));
+  V p = W::set(-0x1.9921a0p-8f);
+  p = W::fma(p, z, W::set(0x1.58e518p-6f));
+  p = W::fma(p, z, W::set(-0x1.b91e7ep-5f));
+  p = W::fma(p, z, W::set(0x1.110ceep-3f));
+  p = W::fma(p, z, W::set(-0x1.55554ap-2f));
   const V small = W::fma(W::mul(p, z), ax, ax);
   return W::or_(W::select(W::lt(ax, W::set(0.5493f)), small, big), W::sign(x));
 }
