@@ -47,11 +47,8 @@ EMBER_ALWAYS_INLINE typename W::V log_f32(typename W::V x) {
   const bool any_special = W::any(special);
   V xs = x, e;
   if (any_special) xs = W::select(tiny, W::mul(x, W::set(8388608.f)), x);
-  V m = W::frexp1(xs, &e);
+  const V m = W::frexp_sqrt2(xs, &e);
   if (any_special) e = W::select(tiny, W::sub(e, W::set(23.f)), e);
-  const M big = W::gt(m, W::set(1.41421356f));
-  m = W::select(big, W::mul(m, W::set(0.5f)), m);
-  e = W::select(big, W::add(e, W::set(1.f)), e);
   const V f = W::sub(m, W::set(1.f));
   V p = W::set(7.0376836292e-2f);
   p = W::fma(p, f, W::set(-1.1514610310e-1f));

@@ -13,8 +13,8 @@
 //   (b when either is NaN, as x86); abs; sign (the sign bit alone); or_ (bitwise); trunc, round
 //   (nearest even); lt gt eq (ordered: false with a NaN), unord (either NaN); m_or; select(m, a, b)
 //   = m ? a : b; any(m); m_bits(m) (lane i as bit i); first(m) (lowest set lane, -1 if none).
-//   Float only: pow2i(n) = 2^n for integral n in [-126, 127]; frexp1(x, &e) = the significand of a
-//   positive normal x in [1, 2) with its exponent in e; index(v) the integral v in [0, 8) as a table
+//   Float only: pow2i(n) = 2^n for integral n in [-126, 127]; frexp_sqrt2(x, &e) = m in
+//   [sqrt(1/2), sqrt(2)) (float(sqrt(1/2)) included) with x = m 2^e, for a positive normal x; index(v) the integral v in [0, 8) as a table
 //   index (NaN: any index in [0, 8)); lookup8(table, i) = table[i]; widen(v, &lo, &hi) and
 //   narrow(lo, hi) to and from two double vectors.
 //   Library functions (the CPU traits call SLEEF's 1-ulp ones): exp exp2 expm1 log log2 log10 log1p
@@ -84,12 +84,14 @@ struct Vec {
   static int first(M m) { for (int i = 0; i < N; ++i) if (m.b[i]) return i; return -1; }
 
   static V pow2i(V n) { return map([](T x) { return x == x ? std::ldexp(T(1), static_cast<int>(x)) : T(1); }, n); }
-  static V frexp1(V x, V* e) {
+  static V frexp_sqrt2(V x, V* e) {
     V m;
     for (int i = 0; i < N; ++i) {
       int k;
-      m.v[i] = std::frexp(x.v[i], &k) * T(2);
-      e->v[i] = static_cast<T>(k - 1);
+      const T f = std::frexp(x.v[i], &k);  // [1/2, 1)
+      const bool up = f < T(0x1.6a09e6p-1);  // float(sqrt(1/2))
+      m.v[i] = up ? f * T(2) : f;
+      e->v[i] = static_cast<T>(up ? k - 1 : k);
     }
     return m;
   }

@@ -60,11 +60,11 @@ struct VF {
   static EMBER_ALWAYS_INLINE V pow2i(V n) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
   }
-  static EMBER_ALWAYS_INLINE V frexp1(V x, V* e) {
-    const __m256i b = _mm256_castps_si256(x);
+  static EMBER_ALWAYS_INLINE V frexp_sqrt2(V x, V* e) {  // the offset moves [sqrt(1/2), 1) up a binade
+    const __m256i b = _mm256_add_epi32(_mm256_castps_si256(x), _mm256_set1_epi32(0x3f800000 - 0x3f3504f3));
     *e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(b, 23), _mm256_set1_epi32(127)));
-    return _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi32(0x007fffff)),
-                                               _mm256_set1_epi32(0x3f800000)));
+    return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_and_si256(b, _mm256_set1_epi32(0x007fffff)),
+                                                _mm256_set1_epi32(0x3f3504f3)));
   }
   static EMBER_ALWAYS_INLINE I index(V i) { return _mm256_cvttps_epi32(i); }
   static EMBER_ALWAYS_INLINE V lookup8(const T* table, I i) { return _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), i); }

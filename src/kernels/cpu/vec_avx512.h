@@ -59,11 +59,11 @@ struct VF {
   static EMBER_ALWAYS_INLINE V pow2i(V n) {
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23));
   }
-  static EMBER_ALWAYS_INLINE V frexp1(V x, V* e) {
-    const __m512i b = _mm512_castps_si512(x);
+  static EMBER_ALWAYS_INLINE V frexp_sqrt2(V x, V* e) {  // the offset moves [sqrt(1/2), 1) up a binade
+    const __m512i b = _mm512_add_epi32(_mm512_castps_si512(x), _mm512_set1_epi32(0x3f800000 - 0x3f3504f3));
     *e = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_srli_epi32(b, 23), _mm512_set1_epi32(127)));
-    return _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(b, _mm512_set1_epi32(0x007fffff)),
-                                               _mm512_set1_epi32(0x3f800000)));
+    return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_and_si512(b, _mm512_set1_epi32(0x007fffff)),
+                                                _mm512_set1_epi32(0x3f3504f3)));
   }
   static EMBER_ALWAYS_INLINE I index(V i) { return _mm512_cvttps_epi32(i); }
   // Indexes are in [0, 8), or 0x80000000 for a NaN (low four bits 0, so lane 0).
