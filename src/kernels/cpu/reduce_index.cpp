@@ -81,7 +81,8 @@ inline vec::RowSelect<T> vec_select(int64_t* min_n) {
 
 template <class T, bool kMax>
 inline opmath_t<T> extreme(const T* row, int64_t n) {
-  if (auto f = vec_extreme<T, kMax>()) return f(row, n);
+  if (n >= 64)  // short rows: the plain loop, without the call and the vector setup
+    if (auto f = vec_extreme<T, kMax>()) return f(row, n);
   return row_extreme<T, kMax>(row, n);
 }
 
