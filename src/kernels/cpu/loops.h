@@ -198,6 +198,14 @@ void unary_loop_vec(const Tensor& out, const Tensor& a, vec::Fn fn, const F& f) 
   });
 }
 
+/// out[i] = F(a[i]) for a functor F of kernels/common/unary_ops.h: its vector loop where the CPU has one
+/// (unary_loop_vec), its scalar form elsewhere.
+template <class T, class F>
+void unary_functor_loop(const Tensor& out, const Tensor& a) {
+  using M = opmath_t<T>;
+  unary_loop_vec<T>(out, a, vec::fn_of<F>(), [](M x) { return F::scalar(x); });
+}
+
 /// out[i] = f(a[i], b[i]) with broadcasting; f works on opmath_t<T>; Out may differ from T.
 template <class T, class Out = T, class F>
 void binary_loop(const Tensor& out, const Tensor& a, const Tensor& b, const F& f) {

@@ -106,30 +106,15 @@ void relu_k(const Tensor& out, const Tensor& a) {
   unary_loop<T>(out, a, [](M x) { return x > M(0) ? x : (x != x ? x : M(0)); });
 }
 
+// The functors of kernels/common/unary_ops.h (vector loops where the CPU has them).
 template <class T>
-void exp_k(const Tensor& out, const Tensor& a) {
-  unary_loop_vec<T>(out, a, vec::Fn::exp, [](opmath_t<T> x) { return std::exp(x); });
-}
+void exp_k(const Tensor& out, const Tensor& a) { unary_functor_loop<T, math::Exp>(out, a); }
 template <class T>
-void log_k(const Tensor& out, const Tensor& a) {
-  unary_loop_vec<T>(out, a, vec::Fn::log, [](opmath_t<T> x) { return std::log(x); });
-}
+void log_k(const Tensor& out, const Tensor& a) { unary_functor_loop<T, math::Log>(out, a); }
 template <class T>
-void tanh_k(const Tensor& out, const Tensor& a) {
-  unary_loop_vec<T>(out, a, vec::Fn::tanh, [](opmath_t<T> x) { return std::tanh(x); });
-}
-// Without overflow for large |x|: exp(x) / (1 + exp(x)) below 0 (vec_math_avx2.cpp does the same).
-template <class M>
-inline M sigmoid_scalar(M x) {
-  const M e = std::exp(-std::fabs(x));
-  return (x < M(0) ? e : M(1)) / (M(1) + e);
-}
-
+void tanh_k(const Tensor& out, const Tensor& a) { unary_functor_loop<T, math::Tanh>(out, a); }
 template <class T>
-void sigmoid_k(const Tensor& out, const Tensor& a) {
-  using M = opmath_t<T>;
-  unary_loop_vec<T>(out, a, vec::Fn::sigmoid, [](M x) { return sigmoid_scalar(x); });
-}
+void sigmoid_k(const Tensor& out, const Tensor& a) { unary_functor_loop<T, math::Sigmoid>(out, a); }
 
 template <class T>
 void threshold_backward_k(const Tensor& out, const Tensor& grad, const Tensor& self, const Scalar& threshold) {

@@ -6,12 +6,10 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
-#if defined(__SSE2__)
-#include <immintrin.h>
-#endif
 
 #include "kernels/cpu/reduce_util.h"
 #include "kernels/cpu/register_util.h"
+#include "kernels/cpu/vec_math.h"
 
 namespace ember::cpu {
 namespace {
@@ -56,200 +54,43 @@ inline opmath_t<T> row_extreme(const T* row, int64_t n) {
   return best;
 }
 
-#if defined(__SSE2__)
-/// float rows: four SSE lanes of max/min plus an unordered (NaN) mask; GCC does not vectorize the
-/// generic loop's compare-select reduction.
-#if defined(__x86_64__) && defined(__GNUC__)
-/// float rows with AVX2 (runtime check): four lanes of eight and one unordered compare per two vectors.
-template <bool kMax>
-__attribute__((target("avx2"))) float row_extreme_avx2(const float* row, int64_t n) {
-  __m256 a0 = _mm256_set1_ps(row[0]), a1 = a0, a2 = a0, a3 = a0, nanm = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    __m256 v0 = _mm256_loadu_ps(row + i), v1 = _mm256_loadu_ps(row + i + 8);
-    __m256 v2 = _mm256_loadu_ps(row + i + 16), v3 = _mm256_loadu_ps(row + i + 24);
-    a0 = kMax ? _mm256_max_ps(a0, v0) : _mm256_min_ps(a0, v0);
-    a1 = kMax ? _mm256_max_ps(a1, v1) : _mm256_min_ps(a1, v1);
-    a2 = kMax ? _mm256_max_ps(a2, v2) : _mm256_min_ps(a2, v2);
-    a3 = kMax ? _mm256_max_ps(a3, v3) : _mm256_min_ps(a3, v3);
-    nanm = _mm256_or_ps(nanm, _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q), _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q)));
-  }
-  a0 = kMax ? _mm256_max_ps(_mm256_max_ps(a0, a1), _mm256_max_ps(a2, a3))
-            : _mm256_min_ps(_mm256_min_ps(a0, a1), _mm256_min_ps(a2, a3));
-  alignas(32) float lanes[8];
-  _mm256_store_ps(lanes, a0);
-  bool any_nan = _mm256_movemask_ps(nanm) != 0;
-  float best = lanes[0];
-  for (int j = 1; j < 8; ++j) best = (kMax ? lanes[j] > best : lanes[j] < best) ? lanes[j] : best;
-  for (; i < n; ++i) {
-    float v = row[i];
-    best = (kMax ? v > best : v < best) ? v : best;
-    any_nan |= v != v;
-  }
-  return any_nan ? std::numeric_limits<float>::quiet_NaN() : best;
+/// The vector max/min loops (vec_reduce.h, through the runtime-selected table of vec_math.h) for
+/// float and double rows; nullptr for other types or without a table.
+template <class T, bool kMax>
+inline vec::RowExtreme<T> vec_extreme() {
+  const vec::Table* t = vec::table();
+  if (!t) return nullptr;
+  if constexpr (std::is_same_v<T, float>) return kMax ? t->max_f32 : t->min_f32;
+  else if constexpr (std::is_same_v<T, double>) return kMax ? t->max_f64 : t->min_f64;
+  else return nullptr;
 }
-/// The extreme of a float row and the index of its first occurrence in one pass (max(dim) and
-/// argmax over the last dim): per block of 256 elements only a max/min reduction (what amax does),
-/// then one scalar compare keeps the first block that reached the row's extreme; only that block
-/// (1 KiB, still in L1) is searched again. False when the row holds a NaN (the caller's exact path
-/// then finds the first NaN). For rows of at least one block.
-template <bool kMax>
-__attribute__((target("avx2"))) bool row_select_avx2(const float* row, int64_t n, float* val, int64_t* idx) {
-  constexpr int64_t kB = 256;
-  float best = 0;
-  int64_t best_at = -1;  // the block holding the first occurrence of best
-  __m256 nanm = _mm256_setzero_ps();
-  int64_t b = 0;
-  for (; b + kB <= n; b += kB) {
-    const float* p = row + b;
-    __m256 a0 = _mm256_loadu_ps(p), a1 = _mm256_loadu_ps(p + 8), a2 = _mm256_loadu_ps(p + 16),
-           a3 = _mm256_loadu_ps(p + 24);
-    nanm = _mm256_or_ps(nanm, _mm256_or_ps(_mm256_cmp_ps(a0, a1, _CMP_UNORD_Q), _mm256_cmp_ps(a2, a3, _CMP_UNORD_Q)));
-    for (int64_t j = 32; j < kB; j += 32) {
-      __m256 v0 = _mm256_loadu_ps(p + j), v1 = _mm256_loadu_ps(p + j + 8);
-      __m256 v2 = _mm256_loadu_ps(p + j + 16), v3 = _mm256_loadu_ps(p + j + 24);
-      a0 = kMax ? _mm256_max_ps(v0, a0) : _mm256_min_ps(v0, a0);
-      a1 = kMax ? _mm256_max_ps(v1, a1) : _mm256_min_ps(v1, a1);
-      a2 = kMax ? _mm256_max_ps(v2, a2) : _mm256_min_ps(v2, a2);
-      a3 = kMax ? _mm256_max_ps(v3, a3) : _mm256_min_ps(v3, a3);
-      nanm = _mm256_or_ps(nanm, _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q), _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q)));
-    }
-    a0 = kMax ? _mm256_max_ps(_mm256_max_ps(a0, a1), _mm256_max_ps(a2, a3))
-              : _mm256_min_ps(_mm256_min_ps(a0, a1), _mm256_min_ps(a2, a3));
-    __m128 h = _mm256_castps256_ps128(a0), hi = _mm256_extractf128_ps(a0, 1);
-    h = kMax ? _mm_max_ps(h, hi) : _mm_min_ps(h, hi);
-    h = kMax ? _mm_max_ps(h, _mm_movehl_ps(h, h)) : _mm_min_ps(h, _mm_movehl_ps(h, h));
-    h = kMax ? _mm_max_ss(h, _mm_shuffle_ps(h, h, 1)) : _mm_min_ss(h, _mm_shuffle_ps(h, h, 1));
-    float m = _mm_cvtss_f32(h);
-    if (best_at < 0 || (kMax ? m > best : m < best)) {  // strict: the first block reaching the extreme
-      best = m;
-      best_at = b;
-    }
+template <class T, bool kMax>
+inline vec::RowSelect<T> vec_select(int64_t* min_n) {
+  const vec::Table* t = vec::table();
+  if (!t) return nullptr;
+  if constexpr (std::is_same_v<T, float>) {
+    *min_n = t->select_min_f32_n;
+    return kMax ? t->select_max_f32 : t->select_min_f32;
+  } else if constexpr (std::is_same_v<T, double>) {
+    *min_n = t->select_min_f64_n;
+    return kMax ? t->select_max_f64 : t->select_min_f64;
+  } else {
+    return nullptr;
   }
-  if (_mm256_movemask_ps(nanm) != 0) return false;
-  int64_t at = -1;
-  if (best_at >= 0) {
-    const float* p = row + best_at;
-    const __m256 vb = _mm256_set1_ps(best);
-    for (int64_t j = 0; j < kB; j += 8) {  // the block holds best: eight at a time to its first copy
-      int m = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + j), vb, _CMP_EQ_OQ));
-      if (m) {
-        at = best_at + j + __builtin_ctz(static_cast<unsigned>(m));
-        break;
-      }
-    }
-  }
-  for (int64_t i = b; i < n; ++i) {  // the tail, after every block
-    float v = row[i];
-    if (v != v) return false;
-    if (at < 0 || (kMax ? v > best : v < best)) {
-      best = v;
-      at = i;
-    }
-  }
-  if (val) *val = row[at];  // the element itself (a zero's sign)
-  *idx = at;
-  return true;
-}
-inline bool has_avx2() {
-  static const bool v = __builtin_cpu_supports("avx2");
-  return v;
-}
-#define EMBER_REDUCE_AVX2 1
-#endif
-
-template <bool kMax>
-inline float row_extreme_sse(const float* row, int64_t n) {
-#ifdef EMBER_REDUCE_AVX2
-  if (n >= 64 && has_avx2()) return row_extreme_avx2<kMax>(row, n);
-#endif
-  __m128 a0 = _mm_set1_ps(row[0]), a1 = a0, a2 = a0, a3 = a0, nanm = _mm_setzero_ps();
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {  // four lanes of four; one unordered compare per two vectors
-    __m128 v0 = _mm_loadu_ps(row + i), v1 = _mm_loadu_ps(row + i + 4);
-    __m128 v2 = _mm_loadu_ps(row + i + 8), v3 = _mm_loadu_ps(row + i + 12);
-    a0 = kMax ? _mm_max_ps(a0, v0) : _mm_min_ps(a0, v0);
-    a1 = kMax ? _mm_max_ps(a1, v1) : _mm_min_ps(a1, v1);
-    a2 = kMax ? _mm_max_ps(a2, v2) : _mm_min_ps(a2, v2);
-    a3 = kMax ? _mm_max_ps(a3, v3) : _mm_min_ps(a3, v3);
-    nanm = _mm_or_ps(nanm, _mm_or_ps(_mm_cmpunord_ps(v0, v1), _mm_cmpunord_ps(v2, v3)));
-  }
-  for (; i + 8 <= n; i += 8) {
-    __m128 v0 = _mm_loadu_ps(row + i), v1 = _mm_loadu_ps(row + i + 4);
-    a0 = kMax ? _mm_max_ps(a0, v0) : _mm_min_ps(a0, v0);
-    a1 = kMax ? _mm_max_ps(a1, v1) : _mm_min_ps(a1, v1);
-    nanm = _mm_or_ps(nanm, _mm_cmpunord_ps(v0, v1));
-  }
-  a0 = kMax ? _mm_max_ps(_mm_max_ps(a0, a1), _mm_max_ps(a2, a3)) : _mm_min_ps(_mm_min_ps(a0, a1), _mm_min_ps(a2, a3));
-  alignas(16) float lanes[4];
-  _mm_store_ps(lanes, a0);
-  bool any_nan = _mm_movemask_ps(nanm) != 0;
-  float best = lanes[0];
-  for (int j = 1; j < 4; ++j) best = (kMax ? lanes[j] > best : lanes[j] < best) ? lanes[j] : best;
-  for (; i < n; ++i) {
-    float v = row[i];
-    best = (kMax ? v > best : v < best) ? v : best;
-    any_nan |= v != v;
-  }
-  return any_nan ? std::numeric_limits<float>::quiet_NaN() : best;
 }
 
-template <bool kMax>
-inline double row_extreme_sse(const double* row, int64_t n) {
-  __m128d a0 = _mm_set1_pd(row[0]), a1 = a0, nanm = _mm_setzero_pd();
-  int64_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    __m128d v0 = _mm_loadu_pd(row + i), v1 = _mm_loadu_pd(row + i + 2);
-    a0 = kMax ? _mm_max_pd(a0, v0) : _mm_min_pd(a0, v0);
-    a1 = kMax ? _mm_max_pd(a1, v1) : _mm_min_pd(a1, v1);
-    nanm = _mm_or_pd(nanm, _mm_or_pd(_mm_cmpunord_pd(v0, v0), _mm_cmpunord_pd(v1, v1)));
-  }
-  a0 = kMax ? _mm_max_pd(a0, a1) : _mm_min_pd(a0, a1);
-  alignas(16) double lanes[2];
-  _mm_store_pd(lanes, a0);
-  bool any_nan = _mm_movemask_pd(nanm) != 0;
-  double best = (kMax ? lanes[1] > lanes[0] : lanes[1] < lanes[0]) ? lanes[1] : lanes[0];
-  for (; i < n; ++i) {
-    double v = row[i];
-    best = (kMax ? v > best : v < best) ? v : best;
-    any_nan |= v != v;
-  }
-  return any_nan ? std::numeric_limits<double>::quiet_NaN() : best;
-}
-
-/// The first i with row[i] == x (x not NaN), four at a time.
-inline int64_t find_first_sse(const float* row, int64_t n, float x) {
-  __m128 vx = _mm_set1_ps(x);
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {  // sixteen at a time until the block that holds it
-    __m128 m01 = _mm_or_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i), vx), _mm_cmpeq_ps(_mm_loadu_ps(row + i + 4), vx));
-    __m128 m23 = _mm_or_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i + 8), vx), _mm_cmpeq_ps(_mm_loadu_ps(row + i + 12), vx));
-    if (_mm_movemask_ps(_mm_or_ps(m01, m23))) break;
-  }
-  for (; i + 4 <= n; i += 4) {
-    int m = _mm_movemask_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + i), vx));
-    if (m) return i + __builtin_ctz(static_cast<unsigned>(m));
-  }
-  while (i < n && row[i] != x) ++i;
-  return i;
-}
-
-inline int64_t find_first_sse(const double* row, int64_t n, double x) {
-  __m128d vx = _mm_set1_pd(x);
-  int64_t i = 0;
-  for (; i + 2 <= n; i += 2) {
-    int m = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(row + i), vx));
-    if (m) return i + ((m & 1) ? 0 : 1);
-  }
-  while (i < n && row[i] != x) ++i;
-  return i;
+template <class T, bool kMax>
+inline opmath_t<T> extreme(const T* row, int64_t n) {
+  if (n >= 64)  // short rows: the plain loop, without the call and the vector setup
+    if (auto f = vec_extreme<T, kMax>()) return f(row, n);
+  return row_extreme<T, kMax>(row, n);
 }
 
 /// float16 / bfloat16: one pass over float blocks; only the block holding the answer is searched again.
 template <class T, bool kMax>
 inline void select_row_blocked(const T* row, int64_t n, T* val, int64_t* idx) {
   constexpr int64_t kB = 512;
-  alignas(16) float buf[kB];
+  float buf[kB];
   float best = 0;
   int64_t best_block = -1, nan_block = -1;
   auto load = [&](int64_t b) {
@@ -258,7 +99,7 @@ inline void select_row_blocked(const T* row, int64_t n, T* val, int64_t* idx) {
     return m;
   };
   for (int64_t b = 0; b < n; b += kB) {
-    float e = row_extreme_sse<kMax>(buf, load(b));
+    float e = extreme<float, kMax>(buf, load(b));
     if (e != e) {  // the first NaN wins
       nan_block = b;
       break;
@@ -278,68 +119,26 @@ inline void select_row_blocked(const T* row, int64_t n, T* val, int64_t* idx) {
     return;
   }
   if (val) *val = static_cast<T>(best);
-  if (idx) *idx = best_block + find_first_sse(buf, load(best_block), best);
-}
-/// float / double rows with an index: one pass over L1-sized blocks keeping the first block that
-/// reaches the extreme; only that block is searched again (instead of the whole row).
-template <class T, bool kMax>
-inline void select_row_sse(const T* row, int64_t n, T* val, int64_t* idx) {
-  constexpr int64_t kB = 8192 / sizeof(T);
-  T best = 0;
-  int64_t best_block = -1;
-  for (int64_t b = 0; b < n; b += kB) {
-    int64_t m = std::min(kB, n - b);
-    T e = row_extreme_sse<kMax>(row + b, m);
-    if (e != e) {  // the first NaN wins
-      if (val) *val = e;
-      int64_t j = 0;
-      while (j < m && row[b + j] == row[b + j]) ++j;
-      *idx = b + j;
-      return;
-    }
-    if (best_block < 0 || (kMax ? e > best : e < best)) {  // strict: the first block reaching the best
-      best = e;
-      best_block = b;
-    }
+  if (idx) {
+    int64_t m = load(best_block), j = 0;
+    while (j < m && buf[j] != best) ++j;
+    *idx = best_block + j;
   }
-  if (val) *val = best;
-  *idx = best_block + find_first_sse(row + best_block, std::min(kB, n - best_block), best);
-}
-#endif
-
-template <class T, bool kMax>
-inline opmath_t<T> extreme(const T* row, int64_t n) {
-#if defined(__SSE2__)
-  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) return row_extreme_sse<kMax>(row, n);
-#endif
-  return row_extreme<T, kMax>(row, n);
 }
 
 /// The extreme of a row and the index of its first occurrence (of the first NaN when there is one).
 template <class T, bool kMax>
 inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
   using M = opmath_t<T>;
-#if defined(__SSE2__)
   if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
     select_row_blocked<T, kMax>(row, n, val, idx);
     return;
   }
-#endif
-#ifdef EMBER_REDUCE_AVX2
-  if constexpr (std::is_same_v<T, float>) {
-    if (idx && n >= 256 && has_avx2() &&
-        row_select_avx2<kMax>(row, n, val, idx))
-      return;
+  if (idx) {
+    int64_t min_n = 0;
+    auto sel = vec_select<T, kMax>(&min_n);
+    if (sel && n >= min_n && sel(row, n, val, idx)) return;  // false: a NaN, found below
   }
-#endif
-#if defined(__SSE2__)
-  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-    if (idx && n > 16384 / static_cast<int64_t>(sizeof(T))) {
-      select_row_sse<T, kMax>(row, n, val, idx);
-      return;
-    }
-  }
-#endif
   M best = extreme<T, kMax>(row, n);
   if (val) *val = static_cast<T>(best);
   if (!idx) return;
@@ -347,12 +146,6 @@ inline void select_row(const T* row, int64_t n, T* val, int64_t* idx) {
   if (is_nan(best)) {
     while (i < n && !is_nan(static_cast<M>(row[i]))) ++i;
   } else {
-#if defined(__SSE2__)
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      *idx = find_first_sse(row, n, best);
-      return;
-    }
-#endif
     while (i < n && static_cast<M>(row[i]) != best) ++i;
   }
   *idx = i;

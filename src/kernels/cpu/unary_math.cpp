@@ -18,33 +18,33 @@ namespace {
     using M = opmath_t<T>;                                       \
     unary_loop<T>(out, a, [](M x) -> M { return expr; });        \
   }
-// The same, with a SLEEF vector loop for contiguous float32/float64 (vec_math.h).
-#define EMBER_VEC_UNARY(name, expr)                                                   \
-  template <class T>                                                                  \
-  void name##_k(const Tensor& out, const Tensor& a) {                                 \
-    using M = opmath_t<T>;                                                            \
-    unary_loop_vec<T>(out, a, vec::Fn::name, [](M x) -> M { return expr; });          \
+// The functors of kernels/common/unary_ops.h: their vector loop for contiguous float types where the
+// CPU has one (vec_math.h), their scalar form elsewhere.
+#define EMBER_FUNCTOR_UNARY(name, Functor)                 \
+  template <class T>                                       \
+  void name##_k(const Tensor& out, const Tensor& a) {      \
+    unary_functor_loop<T, math::Functor>(out, a);          \
   }
 EMBER_FLOAT_UNARY(reciprocal, M(1) / x)
 EMBER_FLOAT_UNARY(sqrt, std::sqrt(x))
 EMBER_FLOAT_UNARY(rsqrt, M(1) / std::sqrt(x))
-EMBER_VEC_UNARY(exp2, std::exp2(x))
-EMBER_VEC_UNARY(expm1, std::expm1(x))
-EMBER_VEC_UNARY(log2, std::log2(x))
-EMBER_VEC_UNARY(log10, std::log10(x))
-EMBER_VEC_UNARY(log1p, std::log1p(x))
-EMBER_VEC_UNARY(sin, std::sin(x))
-EMBER_VEC_UNARY(cos, std::cos(x))
-EMBER_VEC_UNARY(tan, std::tan(x))
-EMBER_VEC_UNARY(asin, std::asin(x))
-EMBER_VEC_UNARY(acos, std::acos(x))
-EMBER_VEC_UNARY(atan, std::atan(x))
-EMBER_VEC_UNARY(sinh, std::sinh(x))
-EMBER_VEC_UNARY(cosh, std::cosh(x))
-EMBER_VEC_UNARY(erf, std::erf(x))
-EMBER_VEC_UNARY(silu, x * ((x < M(0) ? std::exp(x) : M(1)) / (M(1) + std::exp(-std::fabs(x)))))  // x * sigmoid(x)
+EMBER_FUNCTOR_UNARY(exp2, Exp2)
+EMBER_FUNCTOR_UNARY(expm1, Expm1)
+EMBER_FUNCTOR_UNARY(log2, Log2)
+EMBER_FUNCTOR_UNARY(log10, Log10)
+EMBER_FUNCTOR_UNARY(log1p, Log1p)
+EMBER_FUNCTOR_UNARY(sin, Sin)
+EMBER_FUNCTOR_UNARY(cos, Cos)
+EMBER_FUNCTOR_UNARY(tan, Tan)
+EMBER_FUNCTOR_UNARY(asin, Asin)
+EMBER_FUNCTOR_UNARY(acos, Acos)
+EMBER_FUNCTOR_UNARY(atan, Atan)
+EMBER_FUNCTOR_UNARY(sinh, Sinh)
+EMBER_FUNCTOR_UNARY(cosh, Cosh)
+EMBER_FUNCTOR_UNARY(erf, Erf)
+EMBER_FUNCTOR_UNARY(silu, Silu)
 #undef EMBER_FLOAT_UNARY
-#undef EMBER_VEC_UNARY
+#undef EMBER_FUNCTOR_UNARY
 
 template <class T>
 void abs_k(const Tensor& out, const Tensor& a) {
@@ -99,18 +99,11 @@ void round_k(const Tensor& out, const Tensor& a, int64_t decimals) {
 
 template <class T>
 void gelu_k(const Tensor& out, const Tensor& a, const std::string& approximate) {
-  using M = opmath_t<T>;
   // Checked before the loop: nothing may throw inside a parallel region.
   EMBER_CHECK(approximate == "none" || approximate == "tanh",
               "approximate argument must be either none or tanh. (gelu got '", approximate, "')");
-  if (approximate == "none") {
-    unary_loop_vec<T>(out, a, vec::Fn::gelu_erf,
-                      [](M x) { return x * M(0.5) * (M(1) + std::erf(x * M(M_SQRT1_2))); });
-  } else {
-    const M k = M(M_SQRT2 * M_2_SQRTPI * 0.5), c = M(0.044715);
-    unary_loop_vec<T>(out, a, vec::Fn::gelu_tanh,
-                      [k, c](M x) { return M(0.5) * x * (M(1) + std::tanh(k * (x + c * x * x * x))); });
-  }
+  if (approximate == "none") unary_functor_loop<T, math::GeluErf>(out, a);
+  else unary_functor_loop<T, math::GeluTanh>(out, a);
 }
 
 }  // namespace
