@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 _SIG = re.compile(r"^([\w.]+)\((.*)\)\s*->\s*(.+)$")
-_ARG = re.compile(r"^(\w+)(\((\w!?)\))?(\[\])?(\?)?\s+(\w+)(=(.+))?$")
+_ARG = re.compile(r"^(Tensor|Scalar|int|float|bool|str|ScalarType|Device|Generator)(\((\w!?)\))?(\[\d*\])?(\?)?\s+(\w+)(=(.+))?$")
 
 
 @dataclass
@@ -75,7 +75,7 @@ def _parse_args(params: str):
         if not m:
             raise ValueError(f"cannot parse argument {p!r}")
         base, _, alias, lst, opt, name, _, default = m.groups()
-        out.append(Arg(name, base + (lst or "") + (opt or ""), default, kwonly, alias))
+        out.append(Arg(name, base + ("[]" if lst else "") + (opt or ""), default, kwonly, alias))
     return out
 
 
