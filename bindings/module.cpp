@@ -18,6 +18,18 @@ void init_function(pybind11::module_& m);
 namespace pyb = pybind11;
 using namespace ember;
 
+namespace {
+// Python positional and keyword arguments as boxed values, for calls through the op registry.
+std::pair<Stack, std::vector<std::pair<std::string, IValue>>> boxed_args(const pyb::args& args,
+                                                                         const pyb::kwargs& kwargs) {
+  Stack stack;
+  for (pyb::handle a : args) stack.push_back(py::ivalue_from_py(a.ptr()));
+  std::vector<std::pair<std::string, IValue>> kw;
+  for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), py::ivalue_from_py(item.second.ptr()));
+  return {std::move(stack), std::move(kw)};
+}
+}  // namespace
+
 PYBIND11_MODULE(_C, m) {
   m.doc() = "ember's C++ core";
   static py::Registrations reg;
@@ -143,10 +155,7 @@ PYBIND11_MODULE(_C, m) {
   }, "The qualified name of the overload fn's argument parser picks for (*args, **kwargs), without calling it.");
   m.def("_resolve_overload", [](const std::string& name, pyb::args args, pyb::kwargs kwargs) -> pyb::object {
     // The C++ resolver's choice (resolve_overload) for the same arguments, as boxed values.
-    std::vector<IValue> stack;
-    for (pyb::handle a : args) stack.push_back(py::ivalue_from_py(a.ptr()));
-    std::vector<std::pair<std::string, IValue>> kw;
-    for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), py::ivalue_from_py(item.second.ptr()));
+    auto [stack, kw] = boxed_args(args, kwargs);
     const OpInfo* op = try_resolve_overload(name, stack, kw);
     if (!op) return pyb::none();
     return pyb::str(op->qualified);
@@ -154,10 +163,7 @@ PYBIND11_MODULE(_C, m) {
   m.def("_call_boxed", [](const std::string& name, pyb::args args, pyb::kwargs kwargs) -> pyb::object {
     // Calls an op through the registry (boxed values): a qualified name takes the complete argument list,
     // a bare name is resolved with kwargs (resolve_overload). Returns the result, a tuple for several.
-    Stack stack;
-    for (pyb::handle a : args) stack.push_back(py::ivalue_from_py(a.ptr()));
-    std::vector<std::pair<std::string, IValue>> kw;
-    for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), py::ivalue_from_py(item.second.ptr()));
+    auto [stack, kw] = boxed_args(args, kwargs);
     if (name.find('.') == std::string::npos) {
       const OpInfo& op = resolve_overload(name, stack, kw);
       op.boxed(stack);

@@ -154,3 +154,35 @@ TEST_CASE("Tensor(a!)[] in-place list ops and registry-only ops with non-tensor 
   call_boxed("aten::_foreach_add_.Scalar", s4);
   REQUIRE(s4.empty());  // no results
 }
+
+TEST_CASE("div rounding modes, lerp with a tensor weight, where(cond), index_add alpha, random_, fill_, out=",
+          "[overloads]") {
+  auto a = tensor({int64_t(7), int64_t(-7), int64_t(6)}), b = tensor({int64_t(2), int64_t(2), int64_t(-4)});
+  auto tr = div(a, b, std::string("trunc"));
+  REQUIRE(tr.dtype() == kInt64);
+  REQUIRE(tr.select(0, 1).item<int64_t>() == -3);
+  REQUIRE(tr.select(0, 2).item<int64_t>() == -1);
+  REQUIRE(a.div(b, std::string("floor")).select(0, 1).item<int64_t>() == -4);
+  REQUIRE_THROWS_WITH(div(a, b, std::string("round")), Catch::Contains("'trunc', or 'floor'"));
+  auto x = zeros({3}, kFloat64), y = full({3}, 4.0, kFloat64), w = tensor({0.0, 0.25, 1.0}).to(kFloat64);
+  auto l = lerp(x, y, w);
+  REQUIRE(l.select(0, 1).item<double>() == 1.0);
+  REQUIRE(l.select(0, 2).item<double>() == 4.0);
+  auto nz = where(tensor({false, true, true}));
+  REQUIRE(nz.size() == 1);
+  REQUIRE(nz[0].select(0, 0).item<int64_t>() == 1);
+  auto ia = zeros({3}, kFloat64).index_add(0, tensor({int64_t(2)}), ones({1}, kFloat64), 2.5);
+  REQUIRE(ia.select(0, 2).item<double>() == 2.5);
+  auto r = empty({500}, kUInt8);
+  r.random_();
+  REQUIRE(r.max().item<int64_t>() > 200);
+  auto f = zeros({2, 2});
+  f.fill_(full({}, 3.0));
+  REQUIRE(f.sum().item<double>() == 12.0);
+  REQUIRE_THROWS_WITH(f.fill_(ones({2})), Catch::Contains("fill_ only supports 0-dimension value tensor"));
+  auto out = empty({2, 2});
+  mm_out(out, ones({2, 3}), ones({3, 2}));
+  REQUIRE(out.sum().item<double>() == 12.0);
+  auto wrong = empty({5});
+  REQUIRE_THROWS_WITH(mm_out(wrong, ones({2, 3}), ones({3, 2})), Catch::Contains("out= tensor has shape"));
+}
