@@ -38,3 +38,22 @@ TEST_CASE("sort / topk return std::tuple; only values are differentiable") {
   REQUIRE(vals(u) == std::vector<double>{1, 2});
   REQUIRE(vals(cnt) == std::vector<double>{1, 2});
 }
+
+TEST_CASE("unique: one C++ op for torch.unique's flat and dim forms", "[joining][unique]") {
+  Tensor x = tensor({int64_t{3}, int64_t{1}, int64_t{3}, int64_t{2}});
+  auto [u, inv, cnt] = unique(x, /*sorted=*/true, /*return_inverse=*/true, /*return_counts=*/true);
+  REQUIRE(vals(u) == std::vector<double>{1, 2, 3});
+  REQUIRE(vals(inv) == std::vector<double>{2, 0, 2, 1});
+  REQUIRE(vals(cnt) == std::vector<double>{1, 1, 2});
+  Tensor rows = tensor({1.0, 2.0, 0.0, 1.0, 1.0, 2.0}).view({3, 2});
+  auto [ur, invr, cntr] = x.unique(true, true, true, 0);  // method form; dim=0 on a 1-D tensor
+  REQUIRE(vals(ur) == std::vector<double>{1, 2, 3});
+  auto [u2, inv2, cnt2] = unique(rows, true, true, true, 0);
+  REQUIRE(u2.sizes() == std::vector<int64_t>{2, 2});
+  REQUIRE(vals(u2) == std::vector<double>{0, 1, 1, 2});
+  REQUIRE(vals(inv2) == std::vector<double>{1, 0, 1});
+  REQUIRE(vals(cnt2) == std::vector<double>{1, 2});
+  const OpInfo* entry = find_op("aten::unique");
+  REQUIRE((entry != nullptr && std::string(entry->overload) == "default"));
+  REQUIRE_THROWS_AS(unique(rows, true, false, false, 2), IndexError);
+}

@@ -265,3 +265,14 @@ TEST_CASE("Note [concurrent accumulation]: backward from several threads into on
   for (auto& t : pool) t.join();
   REQUIRE(vals(x.grad()) == std::vector<double>(4, 2.0 * threads * iters));
 }
+
+TEST_CASE("libtorch parity: sizes() compares with vectors and other IntArrayRefs") {
+  ember::Tensor t = ember::zeros({2, 3});
+  REQUIRE(t.sizes() == std::vector<int64_t>{2, 3});
+  REQUIRE(std::vector<int64_t>{2, 3} == t.sizes());
+  REQUIRE(t.sizes() != std::vector<int64_t>{3, 2});
+  REQUIRE(t.sizes() != std::vector<int64_t>{2, 3, 1});
+  REQUIRE(t.sizes() == ember::ones({2, 3}).sizes());
+  REQUIRE(t.t().sizes() != t.sizes());
+  REQUIRE(t.strides() == std::vector<int64_t>{3, 1});
+}

@@ -284,6 +284,8 @@ DATA_DEPENDENT = {
     "nonzero_numpy": [(NotImplementedError, lambda d: d.t(3, 4).nonzero_numpy())],
     "_unique2": [(NotImplementedError, lambda d: ember.unique(d.t(5, dtype=ember.int64)))],
     "unique_dim": [(NotImplementedError, lambda d: ember.unique(d.t(3, 2, dtype=ember.int64), dim=0))],
+    "unique": [(NotImplementedError, lambda d: d.t(5, dtype=ember.int64).unique(return_counts=True)),
+               (NotImplementedError, lambda d: ember._C._unique(d.t(3, 2), True, False, False, 1))],
     "bincount": [(NotImplementedError, lambda d: d.i([1, 3, 3]).bincount())],
     "allclose": [(RuntimeError, lambda d: ember.allclose(d.t(3), d.t(3)))],
     "equal": [(RuntimeError, lambda d: ember.equal(d.t(3), d.t(3)))],

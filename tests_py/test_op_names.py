@@ -15,6 +15,7 @@ DATA = Path(__file__).parent / "data" / "pytorch_schemas.txt"
 EMBER_ONLY = {
     "aten::norm.str": "PyTorch's torch.norm(p='fro') is Python code calling frobenius_norm",
     "aten::tensordot.int": "PyTorch's torch.tensordot(a, b, dims=2) is Python code",
+    "aten::unique.default": "PyTorch's torch.unique is Python code over _unique2 / unique_dim; C++ users get one op",
 }
 
 

@@ -207,10 +207,7 @@ Tensor.nonzero.__doc__ = nonzero.__doc__
 def _unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     """unique(sorted=True, return_inverse=False, return_counts=False, dim=None): the distinct elements
     (or slices along dim), sorted; with the inverse indices and/or counts as a tuple when asked for."""
-    if dim is None:
-        values, inverse, counts = _C._unique2(self, sorted, return_inverse, return_counts)
-    else:
-        values, inverse, counts = _C.unique_dim(self, dim, sorted, return_inverse, return_counts)
+    values, inverse, counts = _C._unique(self, sorted, return_inverse, return_counts, dim)
     out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
     return out[0] if len(out) == 1 else out
 

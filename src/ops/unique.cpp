@@ -223,3 +223,13 @@ Tensor bincount(const Tensor& self, const std::optional<Tensor>& weights, int64_
 }
 
 }  // namespace ember::native
+
+namespace ember::native {
+
+std::tuple<Tensor, Tensor, Tensor> unique(const Tensor& self, bool sorted, bool return_inverse, bool return_counts,
+                                          std::optional<int64_t> dim) {
+  return dim ? native::unique_dim(self, *dim, sorted, return_inverse, return_counts)
+             : native::_unique2(self, sorted, return_inverse, return_counts);
+}
+
+}  // namespace ember::native

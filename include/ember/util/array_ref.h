@@ -49,6 +49,20 @@ class ArrayRef {
 
 using IntArrayRef = ArrayRef<int64_t>;
 
+// Element-wise comparison, as libtorch's (`t.sizes() == std::vector<int64_t>{2, 3}`).
+template <class T>
+bool operator==(ArrayRef<T> a, ArrayRef<T> b) { return a.equals(b); }
+template <class T>
+bool operator!=(ArrayRef<T> a, ArrayRef<T> b) { return !a.equals(b); }
+template <class T>
+bool operator==(ArrayRef<T> a, const std::vector<T>& b) { return a.equals(b); }
+template <class T>
+bool operator!=(ArrayRef<T> a, const std::vector<T>& b) { return !a.equals(b); }
+template <class T>
+bool operator==(const std::vector<T>& a, ArrayRef<T> b) { return b.equals(a); }
+template <class T>
+bool operator!=(const std::vector<T>& a, ArrayRef<T> b) { return !b.equals(a); }
+
 inline std::ostream& operator<<(std::ostream& os, IntArrayRef a) {
   os << '[';
   for (size_t i = 0; i < a.size(); ++i) os << (i ? ", " : "") << a[i];
