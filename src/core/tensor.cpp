@@ -1,6 +1,7 @@
 #include "ember/core/tensor.h"
 
 #include "ember/gen/functions.h"
+#include "ember/gen/native.h"
 
 namespace ember {
 
@@ -46,7 +47,7 @@ Scalar Tensor::item() const {
 
 Tensor scalar_to_tensor(const Scalar& s) {
   ScalarType dt = s.is_bool() ? kBool : s.is_integral() ? kInt64 : kFloat64;
-  Tensor t = empty({}, TensorOptions(dt));
+  Tensor t = native::empty({}, TensorOptions(dt));  // not the public op: an op observer must not see it
   visit_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     *static_cast<T*>(t.data_ptr()) = s.to<T>();

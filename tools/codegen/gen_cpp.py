@@ -218,11 +218,22 @@ def _structured_body(op: Op) -> list[str]:
     ], tensors
 
 
+def _observe(qname: str, ret: str, call: str, boxed: list[str]) -> list[str]:
+    """The first line of every op body: with an observer installed (docs/registry.md), run the op inside
+    dispatch::detail::observe, which reports the call; otherwise one thread-local load."""
+    extra = "".join(f", {b}" for b in boxed)
+    if ret == "void":
+        return [f'  if (dispatch::detail::observing()) return dispatch::detail::observe("{qname}", '
+                f"[&]() -> void {{ {call}; }}{extra});"]
+    return [f'  if (dispatch::detail::observing()) return dispatch::detail::observe("{qname}", '
+            f"[&]() -> {ret} {{ return {call}; }}{extra});"]
+
+
 def ops_cpp(ops: list[Op]) -> str:
     ga = _ga()
     L = [HEADER, '#include "ember/autograd/autograd.h"', '#include "ember/dispatch/dispatch.h"',
          '#include "ember/gen/functions.h"', '#include "ember/gen/native.h"', '#include "ops/structured.h"',
-         '#include "autograd_nodes.h"', "", "namespace ember {", ""]
+         '#include "autograd_nodes.h"', '#include "dispatch/observe.h"', "", "namespace ember {", ""]
     for op in ops:
         if op.registry_only:
             continue
@@ -236,6 +247,8 @@ def ops_cpp(ops: list[Op]) -> str:
             meta_call = f'structured::meta_{op.meta}("{op.name}", {", ".join(meta_args)})'
             all_names = ", ".join(a.name for a in op.args)
             L += [f"{fn_ret_type(op)} {op.name}({P}) {{"]
+            L += _observe(f"{NAMESPACE}::{op.name}.{op.overload}", fn_ret_type(op), f"{op.name}({names})",
+                          call_args(op))
             if diff:
                 L += ga.record_prologue(op)
             L += [f"  auto m = {meta_call};",
@@ -246,8 +259,10 @@ def ops_cpp(ops: list[Op]) -> str:
             L += ["  return out;", "}"]
             if op.out:
                 ptrs = ", ".join(f"&{t}" for t in tensors)
-                L += [f"Tensor& {op.name}_out(Tensor& out, {P}) {{",
-                      f'  autograd::check_out_no_grad("{op.name}", {{{ptrs}}});',
+                L += [f"Tensor& {op.name}_out(Tensor& out, {P}) {{"]
+                L += _observe(f"{NAMESPACE}::{op.name}.{op.out_overload}", "Tensor&", f"{op.name}_out(out, {names})",
+                              call_args(op) + ["out"])
+                L += [f'  autograd::check_out_no_grad("{op.name}", {{{ptrs}}});',
                       f"  auto m = {meta_call};",
                       f'  structured::check_overlap("{op.name}", out, {{{ptrs}}});',
                       f'  structured::write_into("{op.name}", out, m, false, [&](const Tensor& o) '
@@ -258,8 +273,10 @@ def ops_cpp(ops: list[Op]) -> str:
                 tensors = [a.name for a in op.args if a.type == "Tensor"]
                 ptrs = ", ".join(f"&{t}" for t in tensors)
                 lists = [a.name for a in op.args if a.type == "Tensor[]"]
-                L += [f"Tensor& {op.name}_out(Tensor& out, {P}) {{",
-                      f'  autograd::check_out_no_grad("{op.name}", {{{ptrs}}});']
+                L += [f"Tensor& {op.name}_out(Tensor& out, {P}) {{"]
+                L += _observe(f"{NAMESPACE}::{op.name}.{op.out_overload}", "Tensor&", f"{op.name}_out(out, {names})",
+                              call_args(op) + ["out"])
+                L += [f'  autograd::check_out_no_grad("{op.name}", {{{ptrs}}});']
                 L += [f'  for (const Tensor& t : {x}) autograd::check_out_no_grad("{op.name}", {{&t}});' for x in lists]
                 L += ["  Tensor r;", "  {", "    autograd::NoGradGuard no_grad;",
                       f"    r = native::{op.id}({names});", "  }",
@@ -270,6 +287,8 @@ def ops_cpp(ops: list[Op]) -> str:
                       "[&](const Tensor& o) { o.copy_(r); });",
                       "  return out;", "}"]
             L += [f"{fn_ret_type(op)} {op.name}({P}) {{"]
+            L += _observe(f"{NAMESPACE}::{op.name}.{op.overload}", fn_ret_type(op), f"{op.name}({names})",
+                          call_args(op))
             if diff and op.returns_self:
                 L.append(f'  autograd::check_inplace(self, "{op.name}");')
                 L += ga.record_prologue(op, inplace=True)
@@ -327,6 +346,9 @@ def ops_cpp(ops: list[Op]) -> str:
                 meta_call = f'structured::meta_{op.meta}("{op.name}_", *this' + "".join(
                     f", {t}" for t in meta_rest) + ")"
                 L += [f"const Tensor& Tensor::{op.name}_({MP}) const {{"]
+                rest_names = [a.name for a in op.args[1:]]
+                L += _observe(f"{NAMESPACE}::{op.name}_.{op.inplace_overload()}", "const Tensor&",
+                              f"{op.name}_({', '.join(rest_names)})", ["*this"] + rest_names)
                 if diff:
                     L.append(f'  autograd::check_inplace(*this, "{op.name}_");')
                     L += ga.record_prologue(op, self_expr="(*this)", inplace=True)
