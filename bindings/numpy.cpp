@@ -2,6 +2,7 @@
 // numpy's C API is imported lazily, on first use, so `import ember` does not import numpy.
 #define PY_ARRAY_UNIQUE_SYMBOL ember_ARRAY_API
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include "ember/dispatch/observer.h"
 #include "arg_parser.h"
 #include "ember/util/pool.h"
 #include <numpy/arrayobject.h>
@@ -196,6 +197,7 @@ static PyObject* py_tensor(PyObject*, PyObject* const* args, Py_ssize_t nargs, P
   parser.parse(args, nargs, kwnames, p);
   TensorOptions opt = factory_options(p[1], p[2], p[3]);
   PyObject* data = p[0];
+  dispatch::ObserverGuard constant(nullptr);  // tensor(data) is a constant to an op observer, not the ops inside
   Tensor t;
   bool plain = PyList_Check(data) || PyTuple_Check(data) || PyFloat_Check(data) || PyLong_Check(data);
   if (is_tensor(data)) {
