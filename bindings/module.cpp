@@ -168,7 +168,7 @@ PYBIND11_MODULE(_C, m) {
     auto [stack, kw] = boxed_args(args, kwargs);
     if (name.find('.') == std::string::npos) {
       const OpInfo& op = resolve_overload(name, stack, kw);
-      op.boxed(stack);
+      call_boxed(op, stack);
     } else {
       if (!kw.empty()) throw pyb::type_error("_call_boxed: keyword arguments need a bare op name");
       call_boxed(name, stack);

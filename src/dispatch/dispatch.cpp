@@ -1,5 +1,6 @@
 #include "ember/dispatch/dispatch.h"
 
+#include "ember/dispatch/library.h"
 #include "ember/dispatch/registry.h"
 
 namespace ember {
@@ -28,7 +29,14 @@ RawKernel lookup_raw(OpId op, DeviceType device, ScalarType dtype) {
   return g_table[static_cast<int>(op)][static_cast<int>(device)][static_cast<int>(dtype)];
 }
 
-const char* op_name(OpId op) { return all_ops()[static_cast<size_t>(op)].name; }
+const char* op_name(OpId op) {
+  auto i = static_cast<size_t>(op);
+  if (i >= static_cast<size_t>(kNumOps)) {
+    auto reg = registered_ops();
+    return i - kNumOps < reg.size() ? reg[i - kNumOps]->name : "?";
+  }
+  return all_ops()[i].name;
+}
 
 void no_kernel(OpId op, DeviceType device, ScalarType dtype) {
   if (device == DeviceType::CUDA)

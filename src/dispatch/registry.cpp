@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <string>
+#include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
+#include "ember/dispatch/library.h"
 #include "ember/gen/functions.h"
 
 namespace ember {
@@ -13,10 +16,11 @@ namespace {
 struct Index {
   std::unordered_map<std::string, const OpInfo*> by_qualified;          // "aten::add.Tensor"
   std::unordered_map<std::string, std::vector<const OpInfo*>> by_name;  // "aten::add"
+  std::shared_mutex mu;  // ops registered at run time are added while others look up
 };
 
-const Index& index() {
-  static const Index* idx = [] {
+Index& index() {
+  static Index* idx = [] {
     auto* ix = new Index();
     for (const OpInfo& op : all_ops()) {
       ix->by_qualified.emplace(op.qualified, &op);
@@ -102,8 +106,9 @@ std::string signature_text(const OpInfo& op) {
 }  // namespace
 
 const OpInfo* find_op(std::string_view name) {
-  const Index& ix = index();
+  Index& ix = index();
   std::string q = with_namespace(name);
+  std::shared_lock lock(ix.mu);
   if (q.find('.') != std::string::npos) {
     auto it = ix.by_qualified.find(q);
     return it == ix.by_qualified.end() ? nullptr : it->second;
@@ -113,10 +118,25 @@ const OpInfo* find_op(std::string_view name) {
 }
 
 std::vector<const OpInfo*> find_overloads(std::string_view name) {
-  const Index& ix = index();
+  Index& ix = index();
+  std::shared_lock lock(ix.mu);
   auto it = ix.by_name.find(with_namespace(name));
   return it == ix.by_name.end() ? std::vector<const OpInfo*>{} : it->second;
 }
+
+namespace dispatch::detail {
+// Adds a registered entry to the name index (library.cpp); throws when the qualified name is taken.
+void index_add(const OpInfo* op) {
+  Index& ix = index();
+  std::unique_lock lock(ix.mu);
+  EMBER_CHECK(!ix.by_qualified.count(op->qualified), "op '", op->qualified,
+              "' is already registered (each name.overload is defined once)");
+  ix.by_qualified.emplace(op->qualified, op);
+  auto& v = ix.by_name[op->qualified.substr(0, op->qualified.rfind('.'))];
+  v.push_back(op);
+  std::stable_sort(v.begin(), v.end(), [](const OpInfo* a, const OpInfo* b) { return a->order < b->order; });
+}
+}  // namespace dispatch::detail
 
 const OpInfo* try_resolve_overload(std::string_view name, std::vector<IValue>& args,
                                    const std::vector<std::pair<std::string, IValue>>& kwargs) {
@@ -147,19 +167,36 @@ const OpInfo& resolve_overload(std::string_view name, std::vector<IValue>& args,
   throw TypeError(msg);
 }
 
-void call_boxed(OpId op, Stack& stack) { all_ops()[static_cast<size_t>(op)].boxed(stack); }
+void call_boxed(OpId op, Stack& stack) {
+  auto i = static_cast<size_t>(op);
+  if (i >= static_cast<size_t>(kNumOps)) {  // a registered op: ids continue after the built-in ones
+    auto reg = dispatch::registered_ops();
+    EMBER_CHECK(i - kNumOps < reg.size(), "call_boxed: no op with id ", i);
+    call_boxed(*reg[i - kNumOps], stack);
+    return;
+  }
+  all_ops()[i].boxed(stack);
+}
+
+void call_boxed(const OpInfo& op, Stack& stack) {
+  if (op.entry) {
+    dispatch::call_registered(op, stack);
+  } else {
+    op.boxed(stack);
+  }
+}
 
 void call_boxed(std::string_view name, Stack& stack) {
   std::string q = with_namespace(name);
   if (q.find('.') != std::string::npos) {
     const OpInfo* op = find_op(q);
     EMBER_CHECK_VALUE(op != nullptr, "call_boxed: no op named '", std::string(name), "'");
-    op->boxed(stack);
+    call_boxed(*op, stack);
     return;
   }
   EMBER_CHECK_VALUE(!find_overloads(q).empty(), "call_boxed: no op named '", std::string(name), "'");
   const OpInfo& op = resolve_overload(q, stack);
-  op.boxed(stack);
+  call_boxed(op, stack);
 }
 
 void check_stack(const Stack& stack, size_t n, const char* op) {

@@ -30,6 +30,10 @@ enum class OpKind : uint8_t { Functional, Inplace, Out, Scalar, ScalarInplace };
 /// Pops the op's arguments from the end of the stack and pushes its results.
 using BoxedFn = void (*)(Stack&);
 
+namespace dispatch {
+struct OperatorEntry;  // a run-time registered op (library.h)
+}
+
 struct OpInfo {
   OpId id;               // the schema op whose body and kernels run (forms share their op's id)
   const char* name;      // "add", "add_"
@@ -41,9 +45,11 @@ struct OpInfo {
   OpKind kind = OpKind::Functional;
   std::string qualified;  // "aten::add.Tensor"
   int order = 0;          // resolution order among the overloads of a name: schema order of the op, then form
+  const dispatch::OperatorEntry* entry = nullptr;  // set for ops registered at run time (boxed is null)
 };
 
-/// All entries: the schema ops first, indexed by OpId, then their in-place / out / Scalar forms.
+/// The built-in entries: the schema ops first, indexed by OpId, then their in-place / out / Scalar forms
+/// (ops registered at run time: dispatch::registered_ops(); find_op and the resolver see both).
 EMBER_API const std::vector<OpInfo>& all_ops();
 /// The entry with this name: qualified ("aten::add.Tensor"), without namespace ("add.Tensor", meaning
 /// aten) or bare ("add": its first overload); nullptr when there is none.
@@ -63,6 +69,8 @@ EMBER_API const OpInfo* try_resolve_overload(std::string_view name, std::vector<
                                              const std::vector<std::pair<std::string, IValue>>& kwargs = {});
 /// Calls op on the last args.size() stack values; missing trailing defaults must already be pushed.
 EMBER_API void call_boxed(OpId op, Stack& stack);
+/// Calls an entry (built-in or registered) on its complete argument list at the end of the stack.
+EMBER_API void call_boxed(const OpInfo& op, Stack& stack);
 /// Calls an entry by name. With an overload ("aten::add.Tensor", "add.Tensor") the last arguments of the
 /// stack are its complete argument list; with a bare name ("add") the whole stack is the positional
 /// argument list, resolved by resolve_overload (defaults filled in). Throws ValueError for an unknown name.
