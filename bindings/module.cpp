@@ -14,6 +14,7 @@ PyObject* init_generator_type();
 void init_autograd(pybind11::module_& m);
 void init_function(pybind11::module_& m);
 void init_dispatch(pybind11::module_& m);
+void init_library(pybind11::module_& m);
 }  // namespace ember::py
 
 namespace pyb = pybind11;
@@ -62,6 +63,7 @@ PYBIND11_MODULE(_C, m) {
   py::init_autograd(m);
   py::init_function(m);
   py::init_dispatch(m);
+  py::init_library(m);
   m.def("_get_default_dtype", [] { return pyb::handle(py::dtype_object(get_default_dtype())).inc_ref(); });
   m.def("_set_default_dtype", [](pyb::handle d) {
     if (Py_TYPE(d.ptr()) != &py::g_dtype_type) throw pyb::type_error("set_default_dtype(): expected an ember.dtype");
@@ -184,6 +186,8 @@ PYBIND11_MODULE(_C, m) {
       if (p) std::rethrow_exception(p);
     } catch (const ember::Error&) {
       py::translate_exception();
+    } catch (const py::PythonError&) {
+      // the Python error is already set (an exception from a Python kernel or observer)
     }
   });
 }

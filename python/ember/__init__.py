@@ -25,7 +25,7 @@ from ember._C import (  # noqa: F401
 from ember import _tensor  # noqa: F401  (adds Python-level Tensor methods)
 from ember._tensor import nonzero, unique  # noqa: F401
 from ember import return_types  # noqa: F401
-from ember import autograd, cuda, dispatch, testing, utils  # noqa: F401
+from ember import autograd, cuda, dispatch, library, ops, testing, utils  # noqa: F401
 from ember._dtype_info import finfo, iinfo  # noqa: F401
 from ember._tensor_str import set_printoptions  # noqa: F401
 from ember.autograd import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401

@@ -259,7 +259,7 @@ void run(const OperatorEntry& e, Stack& stack) {
 }  // namespace
 
 const OpInfo& def_op(std::string_view ns, std::string_view schema_text, std::optional<Kernel> composite,
-                     std::string_view where) {
+                     std::string_view where, bool nondeterministic) {
   FunctionSchema schema = parse_schema(schema_text);
   EMBER_CHECK(!ns.empty(), "def: a library needs a namespace");
   EMBER_CHECK(ns != "aten", "def: namespace 'aten' is ember's built-in ops; register ops in a namespace of your own");
@@ -310,6 +310,7 @@ const OpInfo& def_op(std::string_view ns, std::string_view schema_text, std::opt
   info.qualified = q;
   info.order = static_cast<int>(g_registered.size());
   info.entry = &e;
+  e.nondeterministic = nondeterministic;
   for (const Argument& x : schema.arguments)
     if (x.base == "Generator") e.nondeterministic = true;
   detail::index_add(&info);

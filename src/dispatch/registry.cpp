@@ -138,6 +138,14 @@ void index_add(const OpInfo* op) {
 }
 }  // namespace dispatch::detail
 
+bool bind_arguments(const OpInfo& op, std::vector<IValue>& args,
+                    const std::vector<std::pair<std::string, IValue>>& kwargs) {
+  std::vector<IValue> bound;
+  if (!bind_args(op, args, kwargs, bound)) return false;
+  args = std::move(bound);
+  return true;
+}
+
 const OpInfo* try_resolve_overload(std::string_view name, std::vector<IValue>& args,
                                    const std::vector<std::pair<std::string, IValue>>& kwargs) {
   std::vector<IValue> bound;

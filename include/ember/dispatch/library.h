@@ -162,8 +162,9 @@ Kernel make_kernel(F f) {
 
 /// Defines an op (schema text with or without "ns::"; the namespace must be ns). Throws Error when the
 /// name is taken or the schema is malformed. A composite kernel is CompositeImplicitAutograd.
+/// nondeterministic marks a random op without a Generator argument (PyTorch's nondeterministic_seeded tag).
 EMBER_API const OpInfo& def_op(std::string_view ns, std::string_view schema, std::optional<Kernel> composite = {},
-                               std::string_view where = {});
+                               std::string_view where = {}, bool nondeterministic = false);
 /// Registers op's kernel for key (name with or without "ns::" and ".overload"); impl before def is
 /// allowed and checked when the def arrives. Throws on a duplicate kernel or a signature that does not
 /// match the schema.

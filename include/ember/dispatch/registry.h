@@ -64,6 +64,10 @@ EMBER_API std::vector<const OpInfo*> find_overloads(std::string_view name);
 /// listing the accepted signatures.
 EMBER_API const OpInfo& resolve_overload(std::string_view name, std::vector<IValue>& args,
                                          const std::vector<std::pair<std::string, IValue>>& kwargs = {});
+/// Binds args and kwargs to one entry's parameters (the resolver's rules); on success rewrites args into
+/// the complete positional argument list and returns true.
+EMBER_API bool bind_arguments(const OpInfo& op, std::vector<IValue>& args,
+                              const std::vector<std::pair<std::string, IValue>>& kwargs = {});
 /// Like resolve_overload, but returns nullptr instead of throwing.
 EMBER_API const OpInfo* try_resolve_overload(std::string_view name, std::vector<IValue>& args,
                                              const std::vector<std::pair<std::string, IValue>>& kwargs = {});
