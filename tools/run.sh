@@ -66,6 +66,7 @@ sanitize)
     echo "== pytest under ASan/UBSan (the ember._C of build-asan/)"
     export LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
     export SKBUILD_EDITABLE_SKIP="$ROOT/build" PYTHONPATH="$ASAN_TREE/pkg"  # the finder skips when it names build/
+    export EMBER_TEST_OPS_LIB="$ASAN_TREE/libember_test_ops.so"  # tests_cpp/libs: the op library of the tests
     "$PY" -c 'import ember, sys; sys.exit(0 if "build-asan" in ember._C.__file__ else "not the instrumented ember._C: " + ember._C.__file__)' || rc=1
     "$PY" -m pytest tests_py -q -p no:cacheprovider -k "not find_package_consumer" "$@" || rc=1
     unset LD_PRELOAD
