@@ -3,6 +3,7 @@
 // the cold helpers below.
 #include "pybind_tensor.h"
 #include "ops.h"
+#include "ember/python_capi.h"
 
 #include <pybind11/stl.h>
 
@@ -181,6 +182,25 @@ PYBIND11_MODULE(_C, m) {
     return std::move(out);
   }, "Calls an op by name through the boxed registry (for tests of the C++ resolver and boxed calls).");
 
+  {
+    // The C API of ember/python.h: separately built modules convert ember.Tensor through it.
+    static const ember::python::CApi capi = {
+        1, py::g_tensor_type,
+        [](PyObject* o) -> int { return py::is_tensor(o) ? 1 : 0; },
+        [](PyObject* o) -> const Tensor* { return &py::tensor_of(o); },
+        [](const Tensor* t) -> PyObject* {
+          try {
+            return py::wrap(*t);
+          } catch (const py::PythonError&) {
+            return nullptr;
+          } catch (...) {
+            py::translate_exception();
+            return nullptr;
+          }
+        },
+    };
+    m.attr("_C_API") = pyb::capsule(&capi, ember::python::kCapsuleName);
+  }
   pyb::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
