@@ -169,6 +169,42 @@ PyObject* ivalue_to_py(const IValue& v);
 /// Sets the Python exception matching the C++ one that is being handled (inside a catch block).
 void translate_exception();
 
+/// Note [GIL release]: the generated bindings run an op without the GIL when its work is large (the
+/// elements of its tensor arguments, or of a factory's size, reach kWork), so other Python threads run
+/// meanwhile; small ops (S1) pay a few loads and keep the GIL. Everything an op may call back into
+/// Python (Python kernels, observers, hooks) takes the GIL itself.
+class MaybeNoGil {
+ public:
+  static constexpr int64_t kWork = int64_t{1} << 15;
+  explicit MaybeNoGil(int64_t work) {
+    if (work >= kWork) save_ = PyEval_SaveThread();
+  }
+  ~MaybeNoGil() {
+    if (save_) PyEval_RestoreThread(save_);
+  }
+  MaybeNoGil(const MaybeNoGil&) = delete;
+  MaybeNoGil& operator=(const MaybeNoGil&) = delete;
+  static int64_t work(std::initializer_list<const Tensor*> ts) {
+    int64_t n = 0;
+    for (const Tensor* t : ts)
+      if (t->defined()) n += t->numel();
+    return n;
+  }
+  static int64_t work(IntArrayRef size) {
+    int64_t n = 1;
+    for (int64_t d : size) n = d > 0 && n < kWork ? n * d : (d <= 0 ? 0 : n);
+    return n;
+  }
+  static int64_t work(TensorList ts) {
+    int64_t n = 0;
+    for (const Tensor& t : ts) n += t.defined() ? t.numel() : 0;
+    return n;
+  }
+
+ private:
+  PyThreadState* save_ = nullptr;
+};
+
 }  // namespace ember::py
 
 #define EMBER_PY_TRY try {

@@ -112,26 +112,38 @@ def _case(op: Op, form: str, nparams: int) -> list[str]:
         L.append(f'  if (t_resolve_only) return report_overload("{qual_i if form == "inplace" else qual}");')
     L += _conv_lines(op, method)
     names = call_args(op)
+    work = _work(op)
     if form == "inplace":
-        return L + [f"  self.{op.name}_({', '.join(names[1:])});", "  Py_INCREF(self_);", "  return self_;"]
+        return L + [f"  {{ MaybeNoGil nogil({work}); self.{op.name}_({', '.join(names[1:])}); }}",
+                    "  Py_INCREF(self_);", "  return self_;"]
     if has_out:
         L += [f"  if (pa[{nparams - 1}] && pa[{nparams - 1}] != Py_None) {{",
               f"    Tensor out = tensor_of(pa[{nparams - 1}]);",
-              f"    ember::{op.name}_out(out, {', '.join(names)});",
+              f"    {{ MaybeNoGil nogil({work}); ember::{op.name}_out(out, {', '.join(names)}); }}",
               f"    Py_INCREF(pa[{nparams - 1}]);",
               f"    return pa[{nparams - 1}];",
               "  }"]
-    lhs = "auto r = " if op.returns else ""
-    if method:
-        L.append(f"  {lhs}self.{op.name}({', '.join(method_call_args(op))});")
+    call = (f"self.{op.name}({', '.join(method_call_args(op))})" if method
+            else f"ember::{op.name}({', '.join(names)})")
+    if op.returns:
+        L.append(f"  auto r = [&] {{ MaybeNoGil nogil({work}); return {call}; }}();")
     else:
-        L.append(f"  {lhs}ember::{op.name}({', '.join(names)});")
+        L.append(f"  {{ MaybeNoGil nogil({work}); {call}; }}")
     if op.returns_self:
         src = "self_" if method else "pa[0]"
         L.append(f"  (void)r;\n  Py_INCREF({src});\n  return {src};")
     else:
         L += _wrap_result(op)
     return L
+
+
+def _work(op: Op) -> str:
+    """The work estimate that decides whether a call runs without the GIL (Note [GIL release])."""
+    tensors = [f"&{a.name}" for a in op.args if a.type == "Tensor"]
+    parts = [f"MaybeNoGil::work({{{', '.join(tensors)}}})"] if tensors else []
+    parts += [f"MaybeNoGil::work({a.name})" for a in op.args if a.type == "Tensor[]"]
+    parts += [f"MaybeNoGil::work({a.name})" for a in op.args if a.type == "int[]" and a.name == "size"]
+    return " + ".join(parts) or "0"
 
 
 def _nparams(op: Op, form: str) -> int:
@@ -200,12 +212,18 @@ def _slot(op: Op, dunder: str) -> list[str]:
         L.append('  if (mod != Py_None) { PyErr_SetString(PyExc_TypeError, "pow() 3rd argument not supported for tensors"); return nullptr; }')
     if slot.startswith("nb_inplace"):
         L += [f"  if (!{ok}(b)) Py_RETURN_NOTIMPLEMENTED;",
-              f"  tensor_of(a).{op.name}_(tensor_or_scalar(b));", "  Py_INCREF(a);", "  return a;"]
+              "  const Tensor& self = tensor_of(a);",
+              "  Tensor other = tensor_or_scalar(b);",
+              f"  {{ MaybeNoGil nogil(MaybeNoGil::work({{&self, &other}})); self.{op.name}_(other); }}",
+              "  Py_INCREF(a);", "  return a;"]
     else:
-        L += [f"  if (is_tensor(a)) {{ if (!{ok}(b)) Py_RETURN_NOTIMPLEMENTED;",
-              f"    return wrap(ember::{op.name}(tensor_of(a), tensor_or_scalar(b))); }}",
+        run = (f"[](const Tensor& x, const Tensor& y) {{ MaybeNoGil nogil(MaybeNoGil::work({{&x, &y}})); "
+               f"return ember::{op.name}(x, y); }}")
+        L += [f"  auto run = {run};",
+              f"  if (is_tensor(a)) {{ if (!{ok}(b)) Py_RETURN_NOTIMPLEMENTED;",
+              "    return wrap(run(tensor_of(a), tensor_or_scalar(b))); }",
               f"  if (!{ok}(a)) Py_RETURN_NOTIMPLEMENTED;",
-              f"  return wrap(ember::{op.name}(tensor_or_scalar(a), tensor_of(b)));"]
+              "  return wrap(run(tensor_or_scalar(a), tensor_of(b)));"]
     L += ["  EMBER_PY_CATCH", "}"]
     return L
 
