@@ -118,6 +118,46 @@ struct HookHandle {
   }
 };
 
+// Node hooks (grad_fn.register_prehook / register_hook): the Python callable, released under the GIL.
+struct NodeHookHandle {
+  std::weak_ptr<Node> node;
+  uint64_t id;
+  void remove() {
+    if (auto n = node.lock()) n->remove_hook(id);
+  }
+};
+
+static std::shared_ptr<PyObject> py_callable(pyb::object fn) {
+  return std::shared_ptr<PyObject>(fn.release().ptr(), [](PyObject* o) {
+    pyb::gil_scoped_acquire gil;
+    Py_DECREF(o);
+  });
+}
+
+static pyb::tuple grads_tuple(const autograd::variable_list& v) {
+  pyb::tuple t(v.size());
+  for (size_t i = 0; i < v.size(); ++i)
+    t[i] = v[i].defined() ? pyb::reinterpret_steal<pyb::object>(wrap(v[i])) : pyb::none();
+  return t;
+}
+
+static autograd::variable_list hook_result(const pyb::object& r, size_t n, const char* what) {
+  if (r.is_none()) return {};
+  if (!pyb::isinstance<pyb::tuple>(r) && !pyb::isinstance<pyb::list>(r))
+    throw pyb::type_error(std::string("a node ") + what + " must return None or a tuple of gradients");
+  pyb::sequence seq = r;
+  if (seq.size() != n)
+    throw pyb::value_error(std::string("a node ") + what + " returned " + std::to_string(seq.size()) +
+                           " gradients; expected " + std::to_string(n));
+  autograd::variable_list out;
+  for (pyb::handle h : seq) {
+    if (h.is_none()) out.emplace_back();
+    else if (is_tensor(h.ptr())) out.push_back(tensor_of(h.ptr()));
+    else throw pyb::type_error(std::string("a node ") + what + " must return tensors or None");
+  }
+  return out;
+}
+
 static Tensor call_hook(PyHook& h, const Tensor& g) {
   pyb::gil_scoped_acquire gil;
   if (!h.active) return Tensor();
@@ -349,8 +389,42 @@ void init_autograd(pyb::module_& m) {
         if (!acc) throw pyb::attribute_error("only AccumulateGrad nodes have .variable");
         return pyb::cast(acc->variable());
       }, "The leaf tensor of an AccumulateGrad node.")
+      .def("register_prehook", [](const std::shared_ptr<Node>& n, pyb::object fn) {
+        auto f = py_callable(std::move(fn));
+        uint64_t id = n->register_prehook([f](const autograd::variable_list& grads) {
+          pyb::gil_scoped_acquire gil;
+          return hook_result(pyb::reinterpret_borrow<pyb::object>(f.get())(grads_tuple(grads)), grads.size(),
+                             "prehook");
+        });
+        return NodeHookHandle{n, id};
+      }, "Calls fn(grad_outputs) before the node runs; fn may return replacement gradients (a tuple) or None.")
+      .def("register_hook", [](const std::shared_ptr<Node>& n, pyb::object fn) {
+        auto f = py_callable(std::move(fn));
+        uint64_t id = n->register_hook([f](const autograd::variable_list& grad_inputs,
+                                           const autograd::variable_list& grad_outputs) {
+          pyb::gil_scoped_acquire gil;
+          return hook_result(pyb::reinterpret_borrow<pyb::object>(f.get())(grads_tuple(grad_inputs),
+                                                                           grads_tuple(grad_outputs)),
+                             grad_inputs.size(), "hook");
+        });
+        return NodeHookHandle{n, id};
+      }, "Calls fn(grad_inputs, grad_outputs) after the node ran; fn may return replacement grad_inputs or None.")
       .def("__repr__", [](Node& n) { return node_repr(n); });
 
+  pyb::class_<NodeHookHandle>(m, "_NodeHookHandle", "Removes the node hook it was returned for.")
+      .def("remove", &NodeHookHandle::remove, "Removes the hook (idempotent).");
+  m.def("_queue_callback", [](pyb::object cb) {
+    auto fn = std::shared_ptr<PyObject>(cb.release().ptr(), [](PyObject* o) {
+      pyb::gil_scoped_acquire gil;
+      Py_DECREF(o);
+    });
+    autograd::queue_callback([fn] {
+      pyb::gil_scoped_acquire gil;
+      PyObject* r = PyObject_CallNoArgs(fn.get());
+      if (!r) throw pyb::error_already_set();
+      Py_DECREF(r);
+    });
+  }, "Runs a callable when the current backward pass finishes (Variable._execution_engine.queue_callback).");
   pyb::class_<HookHandle>(m, "RemovableHandle", "Removes the hook it was returned for.")
       .def("remove", &HookHandle::remove, "Removes the hook (idempotent).");
 

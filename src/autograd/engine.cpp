@@ -1,6 +1,7 @@
 // The backward engine: dependency-counted execution of the graph reachable from the roots, on the
 // calling thread (independent graphs may run concurrently from several threads: the engine keeps no
 // global state).
+#include <functional>
 #include <algorithm>
 #include <cmath>
 #include <queue>
@@ -123,6 +124,24 @@ struct CurrentNodeGuard {
   ~CurrentNodeGuard() { t_current_node = prev; }
 };
 
+// Note [final callbacks]: queue_callback adds to the list of the backward pass running on this thread;
+// they run, in order, on this thread when its graph is done (callbacks may queue more).
+__attribute__((tls_model("initial-exec"))) thread_local std::vector<std::function<void()>>* t_final_callbacks = nullptr;
+
+struct FinalCallbacks {
+  std::vector<std::function<void()>> list;
+  std::vector<std::function<void()>>* prev;
+  FinalCallbacks() : prev(t_final_callbacks) { t_final_callbacks = &list; }
+  ~FinalCallbacks() { t_final_callbacks = prev; }
+  void run() {
+    for (size_t i = 0; i < list.size(); ++i) {  // by index: a callback may queue another
+      auto cb = std::move(list[i]);
+      cb();
+    }
+    list.clear();
+  }
+};
+
 void execute(GraphTask& task, const std::vector<std::shared_ptr<Node>>& roots) {
   auto cmp = [](const ReadyNode& a, const ReadyNode& b) { return a.fn->sequence_nr() < b.fn->sequence_nr(); };
   std::priority_queue<ReadyNode, std::vector<ReadyNode>, decltype(cmp)> ready(cmp);
@@ -151,6 +170,14 @@ void execute(GraphTask& task, const std::vector<std::shared_ptr<Node>>& roots) {
         }
       }
     }
+    for (const auto& [id, hook] : fn->prehooks()) {
+      variable_list r = hook(inputs);
+      if (!r.empty()) {
+        EMBER_CHECK(r.size() == inputs.size(), "a pre-hook of ", fn->name(), " returned ", r.size(),
+                    " gradients but the node receives ", inputs.size());
+        inputs = std::move(r);
+      }
+    }
     auto cap = task.captures.find(fn);
     if (cap != task.captures.end())
       for (auto& [nr, idx] : cap->second) task.captured[idx] = accumulate(task.captured[idx], inputs[nr]);
@@ -161,7 +188,20 @@ void execute(GraphTask& task, const std::vector<std::shared_ptr<Node>>& roots) {
       bool any = std::any_of(inputs.begin(), inputs.end(), [](const Tensor& t) { return t.defined(); });
       if (any) {
         CurrentNodeGuard current(holder);
-        outputs = fn->apply(std::move(inputs));
+        if (fn->posthooks().empty()) {
+          outputs = fn->apply(std::move(inputs));
+        } else {
+          variable_list received = inputs;
+          outputs = fn->apply(std::move(inputs));
+          for (const auto& [id, hook] : fn->posthooks()) {
+            variable_list r = hook(outputs, received);
+            if (!r.empty()) {
+              EMBER_CHECK(r.size() == outputs.size(), "a hook of ", fn->name(), " returned ", r.size(),
+                          " gradients but the node produces ", outputs.size());
+              outputs = std::move(r);
+            }
+          }
+        }
       }
       if (AnomalyMode::is_enabled())
         for (const Tensor& o : outputs)
@@ -232,7 +272,11 @@ variable_list run_backward(const variable_list& outputs, const variable_list& gr
   std::vector<Node*> root_ptrs;
   for (const auto& r : roots) root_ptrs.push_back(r.get());
   compute_dependencies(task, root_ptrs);
-  execute(task, roots);
+  {
+    FinalCallbacks callbacks;
+    execute(task, roots);
+    callbacks.run();
+  }
   if (!accumulate_grad) {
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!task.captured[i].defined())
@@ -256,6 +300,11 @@ variable_list run_backward(const variable_list& outputs, const variable_list& gr
 }  // namespace
 
 const std::shared_ptr<Node>* current_engine_node() { return t_current_node; }
+
+void queue_callback(std::function<void()> callback) {
+  EMBER_CHECK(t_final_callbacks != nullptr, "Final callbacks can only be installed during backward pass.");
+  t_final_callbacks->push_back(std::move(callback));
+}
 
 void backward(const variable_list& tensors, const variable_list& grad_tensors, std::optional<bool> retain_graph,
               bool create_graph, const variable_list& inputs) {

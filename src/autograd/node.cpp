@@ -1,5 +1,5 @@
-#include <atomic>
 #include "ember/util/pool.h"
+#include <atomic>
 #include <cstdlib>
 #include <new>
 #include <utility>
@@ -223,6 +223,35 @@ Tensor SavedVariable::unpack(const std::shared_ptr<Node>& owner) const {
   if (!fn) fn = owner;
   if (fn) set_history(t, std::move(fn), out_->output_nr);
   return t;
+}
+
+namespace {
+std::atomic<uint64_t> g_next_node_hook_id{1};
+}
+
+uint64_t Node::register_prehook(FunctionPreHook h) {
+  uint64_t id = g_next_node_hook_id++;
+  extras().node_pre_hooks.emplace_back(id, std::move(h));
+  return id;
+}
+
+uint64_t Node::register_hook(FunctionPostHook h) {
+  uint64_t id = g_next_node_hook_id++;
+  extras().node_post_hooks.emplace_back(id, std::move(h));
+  return id;
+}
+
+bool Node::remove_hook(uint64_t id) {
+  if (!extras_) return false;
+  auto drop = [id](auto& v) {
+    for (auto it = v.begin(); it != v.end(); ++it)
+      if (it->first == id) {
+        v.erase(it);
+        return true;
+      }
+    return false;
+  };
+  return drop(extras_->node_pre_hooks) || drop(extras_->node_post_hooks);
 }
 
 }  // namespace ember::autograd

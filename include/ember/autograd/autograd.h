@@ -1,6 +1,7 @@
 // Reverse-mode automatic differentiation: per-tensor autograd state, graph recording helpers used by
 // generated op bodies, and the engine entry points (ember::autograd::backward / grad).
 #pragma once
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -74,6 +75,10 @@ inline bool any_requires_grad(std::initializer_list<const Tensor*> ts) {
 
 /// Computes gradients of `tensors` w.r.t. the graph leaves and accumulates them into `.grad`.
 /// grad_tensors default to ones for one-element outputs. `inputs` restricts accumulation.
+/// Runs callback on this thread when the backward pass running now finishes (after every node), as
+/// PyTorch's Variable._execution_engine.queue_callback; throws outside a backward pass (call it from
+/// a hook). DDP uses it to wait for its gradient reductions. Note [final callbacks].
+EMBER_API void queue_callback(std::function<void()> callback);
 EMBER_API void backward(const variable_list& tensors, const variable_list& grad_tensors = {},
                         std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
                         const variable_list& inputs = {});

@@ -69,6 +69,12 @@ class EdgeList {
 using TensorHook = std::function<Tensor(const Tensor&)>;
 /// Called with a leaf after its .grad was accumulated.
 using PostAccumulateHook = std::function<void(const Tensor&)>;
+/// Node pre-hook: called with the gradients a node receives (w.r.t. its forward outputs) before it
+/// runs; may return replacements (an empty list: keep them).
+using FunctionPreHook = std::function<variable_list(const variable_list& grad_outputs)>;
+/// Node post-hook: called after a node ran with the gradients it produced (w.r.t. its forward inputs)
+/// and those it received; may return replacements for the produced ones (an empty list: keep them).
+using FunctionPostHook = std::function<variable_list(const variable_list& grad_inputs, const variable_list& grad_outputs)>;
 
 /// One backward function: maps gradients w.r.t. its forward outputs (its inputs here) to gradients
 /// w.r.t. its forward inputs, sent along next_edges().
@@ -105,6 +111,19 @@ class EMBER_API Node {
   }
   std::vector<std::pair<uint32_t, TensorHook>>& mutable_tensor_pre_hooks() { return extras().pre_hooks; }
 
+  /// Hooks on the whole node (PyTorch's grad_fn.register_prehook / register_hook); the returned id
+  /// removes it (remove_hook). Run by the engine in registration order.
+  uint64_t register_prehook(FunctionPreHook h);
+  uint64_t register_hook(FunctionPostHook h);
+  /// Removes a hook registered on this node; false when it is not there (already removed).
+  bool remove_hook(uint64_t id);
+  const std::vector<std::pair<uint64_t, FunctionPreHook>>& prehooks() const {
+    return extras_ ? extras_->node_pre_hooks : kNoExtras.node_pre_hooks;
+  }
+  const std::vector<std::pair<uint64_t, FunctionPostHook>>& posthooks() const {
+    return extras_ ? extras_->node_post_hooks : kNoExtras.node_post_hooks;
+  }
+
   /// Where the forward op was created (filled by the Python layer in anomaly mode).
   const std::string& creation_trace() const { return extras_ ? extras_->trace : kNoExtras.trace; }
   void set_creation_trace(std::string t) { extras().trace = std::move(t); }
@@ -113,6 +132,8 @@ class EMBER_API Node {
   // What few nodes have (hooks, anomaly traces) lives out of line: a recorded op's node stays small.
   struct Extras {
     std::vector<std::pair<uint32_t, TensorHook>> pre_hooks;
+    std::vector<std::pair<uint64_t, FunctionPreHook>> node_pre_hooks;
+    std::vector<std::pair<uint64_t, FunctionPostHook>> node_post_hooks;
     std::string trace;
   };
   static const Extras kNoExtras;

@@ -49,3 +49,23 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         import ember
         res = tuple(ember.zeros(i.shape, dtype=i.dtype) if r is None else r for r, i in zip(res, inputs))
     return res
+
+
+class _ExecutionEngine:
+    """The backward engine as PyTorch's ``Variable._execution_engine``."""
+
+    @staticmethod
+    def queue_callback(callback):
+        """Runs callback() on this thread when the backward pass running now finishes (after every node);
+        raises outside a backward pass (call it from a hook). Note [final callbacks]."""
+        _C._queue_callback(callback)
+
+
+class Variable:
+    """Legacy name of tensors (``Variable(t)`` returns t, with requires_grad set when asked), kept for
+    ``Variable._execution_engine.queue_callback`` that DDP-style code uses."""
+
+    _execution_engine = _ExecutionEngine()
+
+    def __new__(cls, data, requires_grad=False):
+        return data.detach().requires_grad_(requires_grad) if requires_grad else data
