@@ -432,7 +432,12 @@ TensorOptions factory_options(PyObject* dtype, PyObject* device, PyObject* requi
       requires_grad && requires_grad == Py_True);
 }
 
-IValue ivalue_from_py(PyObject* o) {
+namespace {
+// Note [IValues from Python]: two readings of a Python value. ivalue_from_py is faithful (a tuple
+// becomes a tuple, a list a generic list, a dict a dict: what the JIT and observers store);
+// ivalue_arg_from_py reads an op argument, where a sequence of ints, numbers or tensors is the
+// typed list the schema asks for (int[], float[], Tensor[]), as the generated parsers read them.
+IValue from_py(PyObject* o, bool as_arg) {
   if (o == Py_None) return IValue();
   if (is_tensor(o)) return IValue(tensor_of(o));
   if (PyBool_Check(o)) return IValue(o == Py_True);
@@ -445,21 +450,50 @@ IValue ivalue_from_py(PyObject* o) {
   if (PyTuple_Check(o) || PyList_Check(o)) {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
     PyObject** items = PySequence_Fast_ITEMS(o);
-    bool tensors = n > 0;
-    for (Py_ssize_t i = 0; i < n; ++i) tensors = tensors && is_tensor(items[i]);
-    if (tensors) return IValue(tensor_list(o));
-    if (is_intlist(o)) {
-      DimVector v = to_intlist(o);
-      return IValue(std::vector<int64_t>(v.begin(), v.end()));
+    if (as_arg) {
+      bool tensors = n > 0, numbers = true;
+      for (Py_ssize_t i = 0; i < n; ++i) {
+        tensors = tensors && is_tensor(items[i]);
+        numbers = numbers && is_num(items[i]) && !is_tensor(items[i]);
+      }
+      if (tensors) return IValue(tensor_list(o));
+      if (is_intlist(o)) {
+        DimVector v = to_intlist(o);
+        return IValue(std::vector<int64_t>(v.begin(), v.end()));
+      }
+      if (numbers) {
+        std::vector<double> d;
+        for (Py_ssize_t i = 0; i < n; ++i) d.push_back(to_double(items[i]));
+        return IValue(std::move(d));
+      }
     }
-    std::vector<double> d;
-    for (Py_ssize_t i = 0; i < n; ++i) d.push_back(to_double(items[i]));
+    std::vector<IValue> e;
+    e.reserve(static_cast<size_t>(n));
+    for (Py_ssize_t i = 0; i < n; ++i) e.push_back(from_py(items[i], as_arg));
+    if (PyTuple_Check(o)) return IValue(ivalue::Tuple::create(std::move(e)));
+    return IValue(GenericList(std::move(e)));
+  }
+  if (PyDict_Check(o)) {
+    GenericDict d;
+    PyObject *k, *v;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(o, &pos, &k, &v)) d.insert_or_assign(from_py(k, false), from_py(v, as_arg));
     return IValue(std::move(d));
   }
+  if (auto obj = object_from_py(o)) return IValue(std::move(obj));
   if (PyIndex_Check(o)) return IValue(as_int64(o));
   PyErr_Format(PyExc_TypeError, "cannot pass a %s through the op registry", Py_TYPE(o)->tp_name);
   throw PythonError();
 }
+
+PyObject* steal_checked(PyObject* r) {
+  if (!r) throw PythonError();
+  return r;
+}
+}  // namespace
+
+IValue ivalue_from_py(PyObject* o) { return from_py(o, false); }
+IValue ivalue_arg_from_py(PyObject* o) { return from_py(o, true); }
 
 PyObject* ivalue_to_py(const IValue& v) {
   if (v.isNone()) Py_RETURN_NONE;
@@ -477,6 +511,47 @@ PyObject* ivalue_to_py(const IValue& v) {
     return d;
   }
   if (v.isDevice()) return device_object(v.toDevice());
+  if (v.isTuple() || v.isList()) {
+    const std::vector<IValue>& e = v.isTuple() ? v.toTupleRef().elements() : v.toListRef();
+    auto n = static_cast<Py_ssize_t>(e.size());
+    PyObject* r = steal_checked(v.isTuple() ? PyTuple_New(n) : PyList_New(n));
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      PyObject* x;
+      try {
+        x = ivalue_to_py(e[static_cast<size_t>(i)]);
+      } catch (...) {
+        Py_DECREF(r);
+        throw;
+      }
+      if (v.isTuple()) PyTuple_SET_ITEM(r, i, x);
+      else PyList_SET_ITEM(r, i, x);
+    }
+    return r;
+  }
+  if (v.isGenericDict()) {
+    PyObject* r = steal_checked(PyDict_New());
+    try {
+      for (const auto& [k, x] : v.toGenericDict()) {
+        PyObject* pk = ivalue_to_py(k);
+        PyObject* px = ivalue_to_py(x);
+        int rc = PyDict_SetItem(r, pk, px);
+        Py_DECREF(pk);
+        Py_DECREF(px);
+        if (rc < 0) throw PythonError();
+      }
+    } catch (...) {
+      Py_DECREF(r);
+      throw;
+    }
+    return r;
+  }
+  if (v.isObject()) return object_to_py(v.toObject());
+  if (v.isGenerator()) {
+    auto* g = PyObject_New(PyGenerator, &g_generator_type);
+    if (!g) throw PythonError();
+    new (&g->gen) Generator(v.toGenerator());
+    return reinterpret_cast<PyObject*>(g);
+  }
   PyErr_Format(PyExc_TypeError, "cannot return a %s from the op registry", v.tagName());
   throw PythonError();
 }

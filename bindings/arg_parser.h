@@ -160,11 +160,18 @@ struct Registrations {
   std::vector<PyType_Slot> slots;
 };
 
-/// A boxed value for a Python argument (tensor, number, str, dtype, device, None, a list of ints or of
-/// tensors, Generator), for calls through the op registry.
+/// The boxed value of a Python value, faithfully: tuple -> tuple, list -> generic list, dict ->
+/// dict, ScriptObject -> Object (Note [IValues from Python]).
 IValue ivalue_from_py(PyObject* o);
-/// The Python object for a boxed result (new reference).
+/// The boxed value of an op argument: sequences of ints / numbers / tensors become int[] / float[] /
+/// Tensor[] as the schema's list types (calls through the op registry).
+IValue ivalue_arg_from_py(PyObject* o);
+/// The Python object for a boxed value (new reference): tuple, list, dict, ScriptObject ...
 PyObject* ivalue_to_py(const IValue& v);
+/// ember._C.ScriptObject, the Python face of an ivalue::Object (bindings/ivalue.cpp): a new
+/// reference; and the Object of a ScriptObject (null for anything else).
+PyObject* object_to_py(std::shared_ptr<ivalue::Object> o);
+std::shared_ptr<ivalue::Object> object_from_py(PyObject* o);
 
 /// Sets the Python exception matching the C++ one that is being handled (inside a catch block).
 void translate_exception();

@@ -3,9 +3,11 @@
 // engine entry points (run with the GIL released; Python hooks take it back).
 #include <algorithm>
 #include <cctype>
+#include <thread>
 #include <unordered_map>
 
 #include "pybind_tensor.h"
+#include "ember/autograd/thread_local_state.h"
 
 #include <pybind11/stl.h>
 
@@ -359,8 +361,16 @@ struct PySavedState final : autograd::SavedTensorHookState {
 
 void init_autograd(pyb::module_& m) {
   m.def("_push_saved_tensors_hooks", [](pyb::object pack, pyb::object unpack) {
-    auto p = std::make_shared<pyb::object>(pack);
-    auto u = std::make_shared<pyb::object>(unpack);
+    // The hook may be copied into other threads (Note [thread-local state]) and dropped there last:
+    // the holders take the GIL to release the Python callables.
+    auto hold = [](pyb::object o) {
+      return std::shared_ptr<pyb::object>(new pyb::object(std::move(o)), [](pyb::object* x) {
+        pyb::gil_scoped_acquire gil;
+        delete x;
+      });
+    };
+    auto p = hold(pack);
+    auto u = hold(unpack);
     autograd::push_saved_tensors_hook([p, u](const Tensor& t) -> std::shared_ptr<autograd::SavedTensorHookState> {
       pyb::gil_scoped_acquire gil;
       auto st = std::make_shared<PySavedState>();
@@ -461,6 +471,29 @@ void init_autograd(pyb::module_& m) {
   m.def("_set_grad_enabled", [](bool e) { autograd::GradMode::set_enabled(e); });
   m.def("is_grad_enabled", [] { return autograd::GradMode::is_enabled(); }, "Whether grad mode is on (this thread).");
   m.def("_set_inference_mode", [](bool e) { autograd::InferenceMode::set_enabled(e); });
+  m.def("_run_in_thread", [](pyb::function fn, bool propagate_state) {
+    // Calls fn() on a new C++ thread (ember's own hand-off: the caller's ThreadLocalState goes
+    // along when propagate_state) and returns its result; a test helper for Note [thread-local state].
+    ThreadLocalState state;
+    pyb::object result;
+    std::exception_ptr error;
+    {
+      pyb::gil_scoped_release release;
+      std::thread worker([&] {
+        std::optional<ThreadLocalStateGuard> guard;
+        if (propagate_state) guard.emplace(state);
+        pyb::gil_scoped_acquire gil;
+        try {
+          result = fn();
+        } catch (...) {
+          error = std::current_exception();
+        }
+      });
+      worker.join();
+    }
+    if (error) std::rethrow_exception(error);
+    return result;
+  }, pyb::arg("fn"), pyb::arg("propagate_state") = true);
   m.def("is_inference_mode_enabled", [] { return autograd::InferenceMode::is_enabled(); });
   m.def("_set_anomaly_enabled", [](bool e) { autograd::AnomalyMode::set_enabled(e); });
   m.def("is_anomaly_enabled", [] { return autograd::AnomalyMode::is_enabled(); });

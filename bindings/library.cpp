@@ -15,9 +15,9 @@ namespace {
 
 std::pair<Stack, std::vector<std::pair<std::string, IValue>>> to_boxed(const pyb::args& args, const pyb::kwargs& kwargs) {
   Stack stack;
-  for (pyb::handle a : args) stack.push_back(ivalue_from_py(a.ptr()));
+  for (pyb::handle a : args) stack.push_back(ivalue_arg_from_py(a.ptr()));
   std::vector<std::pair<std::string, IValue>> kw;
-  for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), ivalue_from_py(item.second.ptr()));
+  for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), ivalue_arg_from_py(item.second.ptr()));
   return {std::move(stack), std::move(kw)};
 }
 
@@ -65,11 +65,11 @@ dispatch::Kernel python_kernel(const OpInfo& op, pyb::object fn, bool below_auto
       if (!res.is_none())
         throw TypeError(detail::str("the kernel of '", info->qualified, "' must return None (its schema returns ())"));
     } else if (nret == 1) {
-      s.push_back(ivalue_from_py(res.ptr()));
+      s.push_back(ivalue_arg_from_py(res.ptr()));
     } else {
       if (!PyTuple_Check(res.ptr()) || static_cast<size_t>(PyTuple_GET_SIZE(res.ptr())) != nret)
         throw TypeError(detail::str("the kernel of '", info->qualified, "' must return a tuple of ", nret, " values"));
-      for (size_t i = 0; i < nret; ++i) s.push_back(ivalue_from_py(PyTuple_GET_ITEM(res.ptr(), i)));
+      for (size_t i = 0; i < nret; ++i) s.push_back(ivalue_arg_from_py(PyTuple_GET_ITEM(res.ptr(), i)));
     }
     // Python kernels receive and return Python values: check what came back against the schema.
     const dispatch::FunctionSchema& sch = dispatch::schema_of(*info);

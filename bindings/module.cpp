@@ -16,6 +16,7 @@ void init_autograd(pybind11::module_& m);
 void init_function(pybind11::module_& m);
 void init_dispatch(pybind11::module_& m);
 void init_library(pybind11::module_& m);
+void init_ivalue(pybind11::module_& m);
 }  // namespace ember::py
 
 namespace pyb = pybind11;
@@ -26,9 +27,9 @@ namespace {
 std::pair<Stack, std::vector<std::pair<std::string, IValue>>> boxed_args(const pyb::args& args,
                                                                          const pyb::kwargs& kwargs) {
   Stack stack;
-  for (pyb::handle a : args) stack.push_back(py::ivalue_from_py(a.ptr()));
+  for (pyb::handle a : args) stack.push_back(py::ivalue_arg_from_py(a.ptr()));
   std::vector<std::pair<std::string, IValue>> kw;
-  for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), py::ivalue_from_py(item.second.ptr()));
+  for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), py::ivalue_arg_from_py(item.second.ptr()));
   return {std::move(stack), std::move(kw)};
 }
 }  // namespace
@@ -65,6 +66,7 @@ PYBIND11_MODULE(_C, m) {
   py::init_function(m);
   py::init_dispatch(m);
   py::init_library(m);
+  py::init_ivalue(m);
   m.def("_get_default_dtype", [] { return pyb::handle(py::dtype_object(get_default_dtype())).inc_ref(); });
   m.def("_set_default_dtype", [](pyb::handle d) {
     if (Py_TYPE(d.ptr()) != &py::g_dtype_type) throw pyb::type_error("set_default_dtype(): expected an ember.dtype");

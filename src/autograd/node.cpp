@@ -108,6 +108,16 @@ void pop_saved_tensors_hook() {
   t_pack_hooks.pop_back();
   --t_pack_hook_count;
 }
+std::vector<SavedTensorPackHook> saved_tensors_hooks_stack() {
+  if (t_pack_hook_count == 0) return {};
+  return t_pack_hooks;
+}
+void set_saved_tensors_hooks_stack(const std::vector<SavedTensorPackHook>& hooks) {
+  if (hooks.empty() && t_pack_hook_count == 0) return;
+  t_pack_hooks = hooks;
+  t_pack_hook_count = static_cast<int>(hooks.size());
+}
+int num_saved_tensors_hooks() { return t_pack_hook_count; }
 
 void SavedVariable::save(const Tensor& t, bool is_output) {
   was_defined_ = t.defined();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+
+#include "ember/autograd/thread_local_state.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -22,8 +24,12 @@ void parallel_for(int64_t n, int64_t grain, const F& f) {
 #ifdef _OPENMP
   if (n > grain && !omp_in_parallel() && omp_get_max_threads() > 1 && !g_in_forked_child.load(std::memory_order_relaxed)) {
     int64_t nthreads = std::min<int64_t>(omp_get_max_threads(), (n + grain - 1) / grain);
+    // Note [thread-local state]: the workers run under the caller's state. The one header of the
+    // util layer that reaches up (to autograd's snapshot); the guard is a no-op when they match.
+    ThreadLocalState state;
 #pragma omp parallel num_threads(static_cast<int>(nthreads))
     {
+      ThreadLocalStateGuard guard(state);
       int64_t tid = omp_get_thread_num(), nt = omp_get_num_threads();
       int64_t chunk = (n + nt - 1) / nt;
       int64_t b = tid * chunk, e = std::min(n, b + chunk);

@@ -166,6 +166,10 @@ using SavedTensorPackHook = std::function<std::shared_ptr<SavedTensorHookState>(
 /// tensor saved for backward goes through the top hook instead of being held directly.
 EMBER_API void push_saved_tensors_hook(SavedTensorPackHook hook);
 EMBER_API void pop_saved_tensors_hook();
+/// The calling thread's pack hooks, bottom first, and setting them (ThreadLocalState carries them).
+EMBER_API std::vector<SavedTensorPackHook> saved_tensors_hooks_stack();
+EMBER_API void set_saved_tensors_hooks_stack(const std::vector<SavedTensorPackHook>& hooks);
+EMBER_API int num_saved_tensors_hooks();
 
 /// Note [saved variables]: a tensor saved for backward remembers its version counter's value; if
 /// anything writes the tensor (or any view of it) in place before backward, unpack() raises.

@@ -1,0 +1,67 @@
+// ThreadLocalState: one snapshot of the per-thread state that work carries when it moves to another
+// thread (libtorch's at::ThreadLocalState / ThreadLocalStateGuard).
+//
+// Note [thread-local state]
+//   What a snapshot holds: grad mode (and the outer grad mode of AutoGradMode), inference mode, the
+//   saved-tensor pack hooks (saved_tensors_hooks) and, soon, the op observer (Note [observer slot]).
+//   Anomaly mode is process-wide, as PyTorch's (set_detect_anomaly), so it needs no carrying.
+//   Where it travels: OpenMP workers of parallel_for (src/util/parallel.h) take the caller's state
+//   for the loop (a no-op when they already match, the usual case); the autograd engine runs
+//   backward on the calling thread, so it has nothing to carry; the data loader's and DDP's threads
+//   will capture on the launching thread and guard in the worker.
+//   A thread started from Python (threading.Thread) starts from the defaults (grad enabled, no
+//   hooks), as in PyTorch: only ember's own hand-offs carry the state.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "ember/util/export.h"
+
+namespace ember {
+
+class Tensor;
+namespace autograd {
+struct SavedTensorHookState;
+}  // namespace autograd
+
+/// The calling thread's state, captured on construction.
+class EMBER_API ThreadLocalState {
+ public:
+  ThreadLocalState();
+  /// Makes `state` the calling thread's state.
+  static void setThreadLocalState(const ThreadLocalState& state);
+  /// Whether the calling thread's state is already `*this` (then nothing needs setting). States
+  /// holding saved-tensor hooks never match: the hooks cannot be compared.
+  bool matches_current() const;
+
+  bool grad_enabled() const { return grad_enabled_; }
+  bool inference_mode() const { return inference_; }
+  size_t num_saved_tensors_hooks() const { return pack_hooks_.size(); }
+
+ private:
+  bool grad_enabled_;
+  bool outer_grad_enabled_;
+  bool inference_;
+  std::vector<std::function<std::shared_ptr<autograd::SavedTensorHookState>(const Tensor&)>> pack_hooks_;
+  // Note [observer slot]: the op observer joins the snapshot here. Add its member (e.g.
+  // `dispatch::OpObserver* observer_;`), read it in ThreadLocalState() and compare it in
+  // matches_current(), and set it in setThreadLocalState() (src/autograd/thread_local_state.cpp,
+  // marked there too). Nothing else needs to change: every hand-off goes through this class.
+};
+
+/// Sets a captured state on this thread for a scope and restores the thread's own on exit; does
+/// nothing when the two already match (parallel-loop workers), so it is cheap to use everywhere.
+class EMBER_API ThreadLocalStateGuard {
+ public:
+  explicit ThreadLocalStateGuard(const ThreadLocalState& state);
+  ~ThreadLocalStateGuard();
+  ThreadLocalStateGuard(const ThreadLocalStateGuard&) = delete;
+  ThreadLocalStateGuard& operator=(const ThreadLocalStateGuard&) = delete;
+
+ private:
+  std::optional<ThreadLocalState> prev_;  // empty when nothing was set
+};
+
+}  // namespace ember

@@ -1,0 +1,43 @@
+// Capturing and setting the per-thread state (Note [thread-local state]).
+#include "ember/autograd/thread_local_state.h"
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/node.h"
+
+namespace ember {
+
+ThreadLocalState::ThreadLocalState()
+    : grad_enabled_(autograd::GradMode::is_enabled()),
+      outer_grad_enabled_(autograd::GradMode::outer_enabled()),
+      inference_(autograd::InferenceMode::is_enabled()),
+      pack_hooks_(autograd::saved_tensors_hooks_stack()) {
+  // Note [observer slot]: capture the op observer here.
+}
+
+bool ThreadLocalState::matches_current() const {
+  // Note [observer slot]: compare the op observer here.
+  return grad_enabled_ == autograd::GradMode::is_enabled() && outer_grad_enabled_ == autograd::GradMode::outer_enabled() &&
+         inference_ == autograd::InferenceMode::is_enabled() && pack_hooks_.empty() &&
+         autograd::num_saved_tensors_hooks() == 0;
+}
+
+void ThreadLocalState::setThreadLocalState(const ThreadLocalState& state) {
+  // InferenceMode::set_enabled also clears grad mode when it turns inference on: set it first.
+  autograd::InferenceMode::set_enabled(state.inference_);
+  autograd::GradMode::set_enabled(state.grad_enabled_);
+  autograd::GradMode::set_outer_enabled(state.outer_grad_enabled_);
+  autograd::set_saved_tensors_hooks_stack(state.pack_hooks_);
+  // Note [observer slot]: set the op observer here.
+}
+
+ThreadLocalStateGuard::ThreadLocalStateGuard(const ThreadLocalState& state) {
+  if (state.matches_current()) return;
+  prev_.emplace();
+  ThreadLocalState::setThreadLocalState(state);
+}
+
+ThreadLocalStateGuard::~ThreadLocalStateGuard() {
+  if (prev_) ThreadLocalState::setThreadLocalState(*prev_);
+}
+
+}  // namespace ember
