@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <optional>
 #include <thread>
 
+#include <ember/autograd/thread_local_state.h>
 #include <ember/dispatch/observer.h>
 #include <ember/ember.h>
 
@@ -174,4 +176,38 @@ TEST_CASE("observer: per thread, nested guards, exceptions", "[observer]") {
     (void)ember::ones({1});
   }
   REQUIRE(outer.records.size() == 4);
+}
+
+TEST_CASE("observer: carried to another thread by ThreadLocalState", "[observer][thread_local_state]") {
+  Recorder rec;
+  {
+    dispatch::ObserverGuard guard(&rec);
+    ThreadLocalState state;  // captured at top level: the worker reports its ops
+    std::thread([&] {
+      REQUIRE(dispatch::current_observer() == nullptr);
+      ThreadLocalStateGuard g(state);
+      REQUIRE(dispatch::current_observer() == &rec);
+      (void)ember::ones({2});
+    }).join();
+  }
+  REQUIRE(rec.names() == std::vector<std::string>{"aten::ones.default"});
+  // A state captured inside an op (e.g. a parallel loop's caller) keeps the worker "inside": nothing is
+  // reported there.
+  struct Capturing : dispatch::OpObserver {
+    std::optional<ThreadLocalState> inside;
+    std::vector<std::string> names;
+    void on_op(const dispatch::OpCall& c) override {
+      names.emplace_back(c.name);
+      if (!inside) inside.emplace();  // on_op runs inside the op's depth
+    }
+  } cap;
+  {
+    dispatch::ObserverGuard guard(&cap);
+    (void)ember::zeros({1});
+  }
+  std::thread([&] {
+    ThreadLocalStateGuard g(*cap.inside);
+    (void)ember::ones({3});
+  }).join();
+  REQUIRE(cap.names == std::vector<std::string>{"aten::zeros.default"});
 }

@@ -63,13 +63,13 @@ def test_replay_through_the_boxed_registry():
 
     def replay(env):
         last = None
-        sub = lambda v: [env.get(id(t), t) for t in v] if isinstance(v, list) else env.get(id(v), v)  # noqa: E731
+        sub = lambda v: [env.get(id(t), t) for t in v] if isinstance(v, (list, tuple)) else env.get(id(v), v)  # noqa: E731
         for name, args, kwargs, outputs in r.calls:
             full = list(args) + [kwargs[k] for k in kwargs]  # keyword-only args follow in schema order
             out = _C._call_boxed(name, *[sub(a) for a in full])
-            out = out if isinstance(out, tuple) else (out,)
+            out = (out,) if len(outputs) == 1 else out  # one output may itself be a tuple (Tensor[])
             for old, new in zip(outputs, out):
-                if isinstance(old, list):
+                if isinstance(old, (list, tuple)):
                     env.update({id(o): n for o, n in zip(old, new)})
                 else:
                     env[id(old)] = new

@@ -3,6 +3,7 @@
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
+#include "dispatch/observe.h"
 
 namespace ember {
 
@@ -10,13 +11,11 @@ ThreadLocalState::ThreadLocalState()
     : grad_enabled_(autograd::GradMode::is_enabled()),
       outer_grad_enabled_(autograd::GradMode::outer_enabled()),
       inference_(autograd::InferenceMode::is_enabled()),
-      pack_hooks_(autograd::saved_tensors_hooks_stack()) {
-  // Note [observer slot]: capture the op observer here.
-}
+      pack_hooks_(autograd::saved_tensors_hooks_stack()),
+      observer_(dispatch::detail::observer_state()) {}
 
 bool ThreadLocalState::matches_current() const {
-  // Note [observer slot]: compare the op observer here.
-  return grad_enabled_ == autograd::GradMode::is_enabled() && outer_grad_enabled_ == autograd::GradMode::outer_enabled() &&
+  return observer_ == dispatch::detail::observer_state() && grad_enabled_ == autograd::GradMode::is_enabled() && outer_grad_enabled_ == autograd::GradMode::outer_enabled() &&
          inference_ == autograd::InferenceMode::is_enabled() && pack_hooks_.empty() &&
          autograd::num_saved_tensors_hooks() == 0;
 }
@@ -27,7 +26,7 @@ void ThreadLocalState::setThreadLocalState(const ThreadLocalState& state) {
   autograd::GradMode::set_enabled(state.grad_enabled_);
   autograd::GradMode::set_outer_enabled(state.outer_grad_enabled_);
   autograd::set_saved_tensors_hooks_stack(state.pack_hooks_);
-  // Note [observer slot]: set the op observer here.
+  dispatch::detail::set_observer_state(state.observer_);
 }
 
 ThreadLocalStateGuard::ThreadLocalStateGuard(const ThreadLocalState& state) {

@@ -18,6 +18,10 @@ extern __attribute__((tls_model("initial-exec"))) thread_local OpObserver* t_act
 
 inline bool observing() { return __builtin_expect(t_active_observer != nullptr, 0); }
 
+/// The installed observer and the op depth of this thread, and setting both (ThreadLocalState).
+std::pair<OpObserver*, int> observer_state();
+void set_observer_state(std::pair<OpObserver*, int> state);
+
 /// Marks the current thread as inside an op for its lifetime (nothing is reported) and reports on request.
 class ObservedScope {
  public:

@@ -14,6 +14,14 @@ __attribute__((tls_model("initial-exec"))) thread_local int t_depth = 0;
 void refresh() { t_active_observer = t_depth == 0 ? t_observer : nullptr; }
 }  // namespace
 
+std::pair<OpObserver*, int> observer_state() { return {t_observer, t_depth}; }
+
+void set_observer_state(std::pair<OpObserver*, int> state) {
+  t_observer = state.first;
+  t_depth = state.second;
+  refresh();
+}
+
 ObservedScope::ObservedScope() : observer_(t_active_observer) {
   ++t_depth;
   t_active_observer = nullptr;

@@ -3,7 +3,7 @@
 //
 // Note [thread-local state]
 //   What a snapshot holds: grad mode (and the outer grad mode of AutoGradMode), inference mode, the
-//   saved-tensor pack hooks (saved_tensors_hooks) and, soon, the op observer (Note [observer slot]).
+//   saved-tensor pack hooks (saved_tensors_hooks) and the op observer with its depth (docs/registry.md).
 //   Anomaly mode is process-wide, as PyTorch's (set_detect_anomaly), so it needs no carrying.
 //   Where it travels: OpenMP workers of parallel_for (src/util/parallel.h) take the caller's state
 //   for the loop (a no-op when they already match, the usual case); the autograd engine runs
@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "ember/util/export.h"
@@ -25,6 +26,9 @@ class Tensor;
 namespace autograd {
 struct SavedTensorHookState;
 }  // namespace autograd
+namespace dispatch {
+class OpObserver;
+}  // namespace dispatch
 
 /// The calling thread's state, captured on construction.
 class EMBER_API ThreadLocalState {
@@ -45,10 +49,9 @@ class EMBER_API ThreadLocalState {
   bool outer_grad_enabled_;
   bool inference_;
   std::vector<std::function<std::shared_ptr<autograd::SavedTensorHookState>(const Tensor&)>> pack_hooks_;
-  // Note [observer slot]: the op observer joins the snapshot here. Add its member (e.g.
-  // `dispatch::OpObserver* observer_;`), read it in ThreadLocalState() and compare it in
-  // matches_current(), and set it in setThreadLocalState() (src/autograd/thread_local_state.cpp,
-  // marked there too). Nothing else needs to change: every hand-off goes through this class.
+  // The op observer and whether the thread is inside an op (then nothing is reported): a worker of a
+  // loop inside an op stays "inside", a thread launched from top level reports its ops.
+  std::pair<dispatch::OpObserver*, int> observer_;
 };
 
 /// Sets a captured state on this thread for a scope and restores the thread's own on exit; does
