@@ -125,6 +125,8 @@ CASES = {
     "logical_not": [lambda d: ember.logical_not(d.t(3, 4))],
     "bitwise_and": [lambda d: d.t(3, dtype=ember.int32) & d.t(3, dtype=ember.int64)],
     "bitwise_or": [lambda d: d.mask(3) | True], "bitwise_xor": [lambda d: d.t(3, dtype=ember.uint8) ^ 7],
+    "bitwise_left_shift": [lambda d: d.t(3, dtype=ember.uint8) << 2, lambda d: 1 << d.t(2, 3, dtype=ember.int32)],
+    "bitwise_right_shift": [lambda d: d.t(3, 4, dtype=ember.int64) >> d.t(4, dtype=ember.int64)],
     "bitwise_not": [lambda d: ~d.t(2, 3, dtype=ember.int16)],
     "isclose": [lambda d: ember.isclose(d.t(3, 4), d.t(4))],
     # factories.yaml
@@ -142,7 +144,7 @@ CASES = {
     "new_empty": [lambda d: d.t(2).new_empty((3, 4))], "new_zeros": [lambda d: d.t(2).new_zeros(5)],
     "new_ones": [lambda d: d.t(2, dtype=ember.int32).new_ones((1, 2))],
     "new_full": [lambda d: d.t(2).new_full((2, 2), 3.5)],
-    "zero_": [lambda d: d.w(3, 4).zero_()], "type_as": [lambda d: d.t(3).type_as(d.t(2, dtype=ember.int32))],
+    "zero_": [lambda d: d.w(3, 4).zero_()], "resize_": [lambda d: d.w(3, 4).detach().resize_(2, 7)], "type_as": [lambda d: d.t(3).type_as(d.t(2, dtype=ember.int32))],
     "linspace": [lambda d: ember.linspace(0, 1, 5, device=d.dev)],
     "logspace": [lambda d: ember.logspace(0, 2, 3, device=d.dev, dtype=ember.float64)],
     "eye": [lambda d: ember.eye(3, device=d.dev), lambda d: ember.eye(2, 4, device=d.dev, dtype=ember.int64)],
@@ -210,7 +212,7 @@ CASES = {
     "quantile": [lambda d: d.t(3, 4).quantile(0.3, 1),
                  lambda d: ember.quantile(d.t(3, 4), d.i([0.2, 0.9], dtype=ember.float32), keepdim=True)],
     # shape.yaml
-    "view": [lambda d: d.t(3, 4).view(2, 6), lambda d: d.t(3, 4).view(-1)],
+    "view": [lambda d: d.t(3, 4).view(2, 6), lambda d: d.t(3, 4).view(-1), lambda d: d.t(3, 4).view(ember.float16)],
     "reshape": [lambda d: d.nc(3, 4).reshape(12), lambda d: ember.reshape(d.t(3, 4), (2, -1))],
     "transpose": [lambda d: d.t(2, 3, 4).transpose(0, 2)], "permute": [lambda d: d.t(2, 3, 4).permute(2, 0, 1)],
     "expand": [lambda d: d.t(3, 1).expand(2, 3, 4)], "contiguous": [lambda d: d.nc(3, 4).contiguous()],

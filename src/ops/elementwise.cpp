@@ -74,6 +74,11 @@ Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
   EMBER_CHECK(condition.device() == m.device || (condition.device().is_cpu() && condition.dim() == 0),
               "where: expected all tensors to be on the same device, but found at least two devices, ",
               condition.device(), " and ", m.device, "!");
+  // A Python number must fit an integer result (PyTorch: "value cannot be converted to type uint8_t
+  // without overflow"); floating results take any value.
+  if (!is_floating_point(m.out_dtype))
+    for (const Tensor* t : {&self, &other})
+      if (t->unsafeGetTensorImpl()->is_wrapped_number() && !t->is_meta()) check_scalar_in_range(t->item(), m.out_dtype);
   Tensor out = structured::alloc(m);
   Tensor a = structured::cast(self, m), b = structured::cast(other, m);
   dispatch::kernel<OpId::where>(m.device.type(), m.compute_dtype)(out, condition, a, b);
