@@ -256,3 +256,14 @@ def test_all_any_with_an_empty_dim_list_reduce_nothing():
     assert t.any(dim=()).shape == (2, 2)
     assert ember.tensor([[0, 3]], dtype=ember.uint8).all(dim=[]).tolist() == [[0, 1]]
     assert ember.tensor(2.0).any(dim=[]).item() is True
+
+
+def test_boolean_alpha_and_uint8_where_condition():
+    u = ember.ones(2, dtype=ember.uint8)
+    with pytest.raises(RuntimeError, match="Boolean alpha only supported for Boolean results."):
+        ember.add(u, u, alpha=True)
+    b = ember.tensor([True, False])
+    assert ember.add(b, b, alpha=2).tolist() == [True, False]
+    assert ember.pow(u, 0).tolist() == [1, 1]
+    with pytest.raises(RuntimeError, match="Integers to negative integer powers are not allowed."):
+        u.pow(-1)

@@ -67,8 +67,9 @@ Tensor clip__Tensor(const Tensor& self, const std::optional<Tensor>& min, const 
 Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
   for (const Tensor* t : {&condition, &self, &other})
     EMBER_CHECK(t->defined(), "where: expected a defined tensor but got an undefined one");
-  EMBER_CHECK(condition.dtype() == kBool, "where expected condition to be a boolean tensor, but got a tensor with "
-              "dtype ", condition.dtype());
+  EMBER_CHECK(condition.dtype() == kBool || condition.dtype() == kUInt8, "where expected condition to be a boolean "
+              "tensor, but got a tensor with dtype ", condition.dtype());
+  if (condition.dtype() == kUInt8) return ember::where(condition.ne(0), self, other);  // accepted (deprecated) there
   structured::MetaResult m = structured::meta_binary("where", self, other);
   m.shape = structured::broadcast_shapes("where", condition.sizes(), m.shape);
   EMBER_CHECK(condition.device() == m.device || (condition.device().is_cpu() && condition.dim() == 0),

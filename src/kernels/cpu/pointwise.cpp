@@ -11,9 +11,9 @@ template <class T>
 opmath_t<T> alpha_of(const char* op, const Tensor& out, const Scalar& alpha) {
   EMBER_CHECK(is_floating_point(out.dtype()) || !alpha.is_floating_point(), "For integral input tensors, argument "
               "alpha must not be a floating point number. (", op, " with dtype ", out.dtype(), ")");
-  EMBER_CHECK(out.dtype() != kBool || alpha.is_bool() || alpha.to_long() == 1 || alpha.to_long() == 0,
-              "Boolean alpha only supported for Boolean results. (", op, ")");
-  check_scalar_in_range(alpha, out.dtype());  // PyTorch converts alpha with a range check
+  EMBER_CHECK(out.dtype() == kBool || !alpha.is_bool(), "Boolean alpha only supported for Boolean results. (", op,
+              ")");
+  if (out.dtype() != kBool) check_scalar_in_range(alpha, out.dtype());  // PyTorch converts alpha with a range check
   return alpha.to<opmath_t<T>>();
 }
 
