@@ -267,3 +267,12 @@ def test_boolean_alpha_and_uint8_where_condition():
     assert ember.pow(u, 0).tolist() == [1, 1]
     with pytest.raises(RuntimeError, match="Integers to negative integer powers are not allowed."):
         u.pow(-1)
+
+
+def test_pow_with_a_bool_exponent_has_a_gradient():
+    x = ember.tensor([1.5, -2.0], dtype=ember.float64, requires_grad=True)
+    x.pow(True).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+    x.grad = None
+    x.pow(False).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
