@@ -77,3 +77,18 @@ TEST_CASE("Python-number conversions that PyTorch checks: alpha, pow exponent", 
   auto base = ember::tensor({int64_t(1), int64_t(-1), int64_t(2), int64_t(0)});
   REQUIRE(vals(ember::pow(base, ember::full({}, -1, ember::kInt64))) == std::vector<double>{1, -1, 0, 0});
 }
+
+TEST_CASE("in-place forms of native ops: tril_, cumsum_, addmm_, index_add_", "[parity]") {
+  auto t = ember::ones({2, 2});
+  t.tril_();
+  REQUIRE(vals(t) == std::vector<double>{1, 0, 1, 1});
+  t.cumsum_(0);
+  REQUIRE(vals(t) == std::vector<double>{1, 0, 2, 1});
+  auto m = ember::zeros({2, 2});
+  m.addmm_(ember::ones({2, 3}), ember::ones({3, 2}));
+  REQUIRE(vals(m) == std::vector<double>{3, 3, 3, 3});
+  auto x = ember::zeros({3});
+  x.index_add_(0, ember::tensor({int64_t(0), int64_t(2), int64_t(0)}), ember::ones({3}), 2);
+  REQUIRE(vals(x) == std::vector<double>{4, 0, 2});
+  REQUIRE(ember::find_op("aten::index_add_.default") != nullptr);
+}

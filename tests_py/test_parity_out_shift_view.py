@@ -276,3 +276,44 @@ def test_pow_with_a_bool_exponent_has_a_gradient():
     x.grad = None
     x.pow(False).sum().backward()
     assert x.grad.tolist() == [0.0, 0.0]
+
+
+# ---- in-place forms PyTorch has for native ops ----
+def test_inplace_forms_of_native_ops():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 4))
+    for name, ref in [("tril_", lambda x: np.tril(x, 1)), ("triu_", lambda x: np.triu(x, 1))]:
+        t = ember.tensor(a)
+        assert getattr(t, name)(1) is t
+        np.testing.assert_allclose(t.numpy(), ref(a))
+    t = ember.tensor(a)
+    t.cumsum_(1)
+    np.testing.assert_allclose(t.numpy(), np.cumsum(a, 1))
+    t = ember.tensor(a)
+    t.cumprod_(0)
+    np.testing.assert_allclose(t.numpy(), np.cumprod(a, 0))
+    m = ember.tensor(a[:, :3])
+    m.addmm_(ember.tensor(a), ember.tensor(a.T[:, :3]), beta=0.5, alpha=2)
+    np.testing.assert_allclose(m.numpy(), 0.5 * a[:, :3] + 2 * a @ a.T[:, :3])
+    b = ember.zeros(2, 2, 2, dtype=ember.float64)
+    b.baddbmm_(ember.ones(2, 2, 3, dtype=ember.float64), ember.ones(2, 3, 2, dtype=ember.float64))
+    assert b.sum().item() == 24
+    x = ember.zeros(3, 2)
+    assert x.index_add_(0, ember.tensor([0, 2, 0]), ember.ones(3, 2), alpha=2) is x
+    assert x.tolist() == [[4, 4], [0, 0], [2, 2]]
+    with pytest.raises(RuntimeError, match="must have the same scalar type"):
+        ember.zeros(3, dtype=ember.int64).index_add_(0, ember.tensor([0]), ember.ones(1))
+    assert ember.zeros(2, dtype=ember.int32).cumsum_(0).dtype == ember.int32
+
+
+def test_inplace_forms_record_autograd():
+    x = ember.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=ember.float64, requires_grad=True)
+    y = x.clone()
+    y.cumprod_(1)
+    y.sum().backward()
+    assert x.grad.tolist() == [[3.0, 1.0], [5.0, 3.0]]
+    x.grad = None
+    z = x.clone()
+    z.index_add_(0, ember.tensor([1]), x[:1], alpha=3)
+    z.sum().backward()
+    assert x.grad.tolist() == [[4.0, 4.0], [1.0, 1.0]]
