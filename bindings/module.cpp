@@ -7,6 +7,8 @@
 
 #include <pybind11/stl.h>
 
+#include "ember/util/warning.h"
+
 namespace ember::py {
 void init_types(Registrations& r);
 void add_numpy_functions(Registrations& r);
@@ -32,10 +34,19 @@ std::pair<Stack, std::vector<std::pair<std::string, IValue>>> boxed_args(const p
   for (auto item : kwargs) kw.emplace_back(pyb::cast<std::string>(item.first), py::ivalue_arg_from_py(item.second.ptr()));
   return {std::move(stack), std::move(kw)};
 }
+
+// ember::warn from C++ becomes a Python UserWarning (an exception where warnings are errors).
+void python_warning(const std::string& msg) {
+  PyGILState_STATE g = PyGILState_Ensure();
+  int rc = PyErr_WarnEx(PyExc_UserWarning, msg.c_str(), 1);
+  PyGILState_Release(g);
+  if (rc < 0) throw py::PythonError{};
+}
 }  // namespace
 
 PYBIND11_MODULE(_C, m) {
   m.doc() = "ember's C++ core";
+  set_warning_handler(&python_warning);
   static py::Registrations reg;
   py::register_all_ops(reg);
   py::add_dlpack(reg);

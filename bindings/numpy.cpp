@@ -106,15 +106,18 @@ void infer_shape(PyObject* o, DimVector& shape) {
   }
 }
 
-void collect(PyObject* o, const DimVector& shape, size_t dim, std::vector<Scalar>& out, bool& any_float,
-             bool& all_bool) {
+/// Gathers the leaves of nested sequences; dt accumulates PyTorch's inferred dtype: the promotion of
+/// each leaf's type (bool, int64, the default float dtype, or a numpy scalar's own dtype).
+void collect(PyObject* o, const DimVector& shape, size_t dim, std::vector<Scalar>& out,
+             std::optional<ScalarType>& dt) {
+  auto join = [&](ScalarType t) { dt = dt ? promote_types(*dt, t) : t; };
+  auto kind = [](const Scalar& s) { return s.is_floating_point() ? get_default_dtype() : s.is_bool() ? kBool : kInt64; };
   if (dim == shape.size()) {
     if (is_tensor(o)) {
       const Tensor& t = tensor_of(o);
       EMBER_CHECK_TYPE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
       Scalar s = t.item();
-      any_float |= s.is_floating_point();
-      all_bool &= s.is_bool();
+      join(kind(s));
       out.push_back(s);
       return;
     }
@@ -122,8 +125,18 @@ void collect(PyObject* o, const DimVector& shape, size_t dim, std::vector<Scalar
         !PyNumber_Check(o))
       throw TypeError(detail::str("tensor(): could not infer dtype of ", Py_TYPE(o)->tp_name));
     Scalar s = to_scalar(o);
-    any_float |= s.is_floating_point();
-    all_bool &= s.is_bool();
+    std::optional<ScalarType> np_dt;
+    if (!PyLong_CheckExact(o) && !PyFloat_CheckExact(o) && !PyBool_Check(o) && (ensure_numpy(), PyArray_IsScalar(o, Generic))) {
+      // a numpy scalar keeps its dtype: tensor([np.float16(1)]) is float16, as in PyTorch
+      PyArray_Descr* d = PyArray_DescrFromScalar(o);
+      if (d) {
+        np_dt = from_numpy_type(d);
+        Py_DECREF(d);
+      } else {
+        PyErr_Clear();
+      }
+    }
+    join(np_dt ? *np_dt : kind(s));
     out.push_back(s);
     return;
   }
@@ -135,7 +148,7 @@ void collect(PyObject* o, const DimVector& shape, size_t dim, std::vector<Scalar
     PyObject* item = PySequence_GetItem(o, i);
     if (!item) throw PythonError();
     try {
-      collect(item, shape, dim + 1, out, any_float, all_bool);
+      collect(item, shape, dim + 1, out, dt);
     } catch (...) {
       Py_DECREF(item);
       throw;
@@ -209,9 +222,9 @@ static PyObject* py_tensor(PyObject*, PyObject* const* args, Py_ssize_t nargs, P
     DimVector shape;
     infer_shape(data, shape);
     std::vector<Scalar> values;
-    bool any_float = false, all_bool = true;
-    collect(data, shape, 0, values, any_float, all_bool);
-    ScalarType dt = any_float || values.empty() ? get_default_dtype() : all_bool ? kBool : kInt64;
+    std::optional<ScalarType> inferred;
+    collect(data, shape, 0, values, inferred);
+    ScalarType dt = inferred.value_or(get_default_dtype());
     if (opt.dtype_opt()) dt = *opt.dtype_opt();  // build in the requested dtype: no detour through float32
     if (is_integral(dt, false))  // Note [scalar range]: tensor([300], dtype=uint8) raises, as in PyTorch
       for (const Scalar& v : values)

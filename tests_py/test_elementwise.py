@@ -485,6 +485,7 @@ def test_where():
     assert ember.where(c, 1.0, 0.0).dtype == ember.float32 and ember.where(c, 1, 0).dtype == ember.int64
     with pytest.raises(RuntimeError, match="where expected condition to be a boolean tensor"):
         ember.where(ember.ones(2), ember.ones(2), ember.ones(2))
+    assert ember.where(ember.tensor([0, 2], dtype=ember.uint8), 1, 0).tolist() == [0, 1]  # uint8: as PyTorch
     with pytest.raises(RuntimeError, match="size of tensor a"):
         ember.where(ember.ones(3, dtype=ember.bool), ember.ones(2), ember.ones(2))
 

@@ -2,6 +2,8 @@
 the shape, indexing and reduction ops. Only two outcomes are acceptable: the numpy-equal result, or a
 clean Python exception (RuntimeError / IndexError / TypeError / ValueError). A crash or hang fails
 the run."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -188,3 +190,54 @@ def test_out_of_range_scalars_in_arithmetic_wrap(dtype, v, op):
         want = fns[op](a, w)
     np.testing.assert_array_equal(got.numpy(), want)
     assert got.dtype == (ember.bool if op in ("eq", "lt") else t.dtype)
+
+
+VIEW_DTYPES = ["float32", "float64", "int64", "int32", "uint8", "bool", "float16", "int16"]
+
+
+@SETTINGS
+@given(shape=st.lists(st.integers(0, 4), min_size=1, max_size=3).map(tuple), src=st.sampled_from(VIEW_DTYPES),
+       dst=st.sampled_from(VIEW_DTYPES), start=st.integers(0, 3), step=st.integers(1, 2))
+def test_view_dtype_matches_numpy_or_raises(shape, src, dst, start, step):
+    """view(dtype) of sliced tensors: numpy's reinterpretation where the layout allows, else RuntimeError."""
+    a = np.zeros(shape, dtype=src)
+    t = ember.from_numpy(a)[..., start::step]
+    try:
+        v = t.view(getattr(ember, dst))
+    except RuntimeError:
+        return
+    try:
+        ref = a[..., start::step].view(dst)
+    except ValueError:  # numpy is stricter on some layouts (PyTorch's rules are ember's)
+        ref = None
+    if ref is not None:
+        assert tuple(v.shape) == ref.shape
+        np.testing.assert_array_equal(v.numpy(), ref)
+
+
+@SETTINGS
+@given(dtype=st.sampled_from(["uint8", "int8", "int16", "int32", "int64"]), s=st.integers(-70, 70),
+       x=st.integers(-300, 300))
+def test_shifts_of_any_amount(dtype, s, x):
+    """Shifts never crash; in range they match numpy, outside they give 0 / the sign, as PyTorch."""
+    a = np.array([x]).astype(dtype)
+    t = ember.from_numpy(a)
+    bits = a.itemsize * 8
+    left, right = (t << s).item(), (t >> s).item()
+    if 0 <= s < bits:
+        assert left == int(np.left_shift(a, a.dtype.type(s))[0])
+        assert right == int(np.right_shift(a, a.dtype.type(s))[0])
+    else:
+        assert left == 0 and right == (-1 if a[0] < 0 else 0)
+
+
+@SETTINGS
+@given(shape=shapes, start=st.integers(0, 6))
+def test_out_of_any_size_is_resized(shape, start):
+    a = ember.ones(shape)
+    out = ember.empty(start)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ember.mul(a, 2, out=out)
+    assert tuple(out.shape) == tuple(shape)
+    assert (out == 2).all().item()

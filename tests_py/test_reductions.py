@@ -199,7 +199,8 @@ def test_all_any(op, dim, keepdim):
     npf = np.all if op == "all" else np.any
     fn = getattr(ember, op)
     check_op(lambda a: fn(a, dim, keepdim) if dim is not None else getattr(a, op)(keepdim=keepdim),
-             lambda a: npf(a, axis=_axis(dim, a.ndim), keepdims=keepdim), T(-1, 1), dtypes=ALL_DTYPES,
+             # an empty dim list reduces nothing in all/any (PyTorch), unlike sum's "every dim"
+             lambda a: npf(a, axis=() if dim == () else _axis(dim, a.ndim), keepdims=keepdim), T(-1, 1), dtypes=ALL_DTYPES,
              shapes=_shapes(dim), result=_bool_result, name=f"{op}(dim={dim}, keepdim={keepdim})")
 
 

@@ -9,3 +9,4 @@
 #include "ember/indexing.h"
 #include "ember/util/error.h"
 #include "ember/util/threads.h"
+#include "ember/util/warning.h"

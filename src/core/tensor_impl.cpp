@@ -1,4 +1,5 @@
 #include "ember/core/tensor_impl.h"
+#include <cstdint>
 
 namespace ember {
 
@@ -76,6 +77,20 @@ void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, i
   strides_.assign(strides);
   offset_ = offset;
   refresh();
+}
+
+void TensorImpl::resize(IntArrayRef sizes) {
+  if (IntArrayRef(sizes_).equals(sizes)) return;
+  DimVector st = contiguous_strides(sizes);
+  size_t es = element_size(dtype_);
+  size_t need = compute_storage_nbytes(sizes, es);  // checks sizes and overflow
+  if (need > 0) {
+    size_t off = static_cast<size_t>(offset_) * es;
+    EMBER_CHECK(need <= SIZE_MAX - off, "Storage size calculation overflowed with sizes=", sizes);
+    need += off;
+    if (need > storage_->nbytes()) storage_->resize(need);
+  }
+  set_sizes_and_strides(sizes, st, offset_);
 }
 
 void TensorImpl::set_autograd_meta(std::unique_ptr<autograd::AutogradMetaBase> m) { autograd_ = std::move(m); }

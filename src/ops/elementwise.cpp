@@ -67,13 +67,19 @@ Tensor clip__Tensor(const Tensor& self, const std::optional<Tensor>& min, const 
 Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
   for (const Tensor* t : {&condition, &self, &other})
     EMBER_CHECK(t->defined(), "where: expected a defined tensor but got an undefined one");
-  EMBER_CHECK(condition.dtype() == kBool, "where expected condition to be a boolean tensor, but got a tensor with "
-              "dtype ", condition.dtype());
+  EMBER_CHECK(condition.dtype() == kBool || condition.dtype() == kUInt8, "where expected condition to be a boolean "
+              "tensor, but got a tensor with dtype ", condition.dtype());
+  if (condition.dtype() == kUInt8) return ember::where(condition.ne(0), self, other);  // accepted (deprecated) there
   structured::MetaResult m = structured::meta_binary("where", self, other);
   m.shape = structured::broadcast_shapes("where", condition.sizes(), m.shape);
   EMBER_CHECK(condition.device() == m.device || (condition.device().is_cpu() && condition.dim() == 0),
               "where: expected all tensors to be on the same device, but found at least two devices, ",
               condition.device(), " and ", m.device, "!");
+  // A Python number must fit an integer result (PyTorch: "value cannot be converted to type uint8_t
+  // without overflow"); floating results take any value.
+  if (!is_floating_point(m.out_dtype))
+    for (const Tensor* t : {&self, &other})
+      if (t->unsafeGetTensorImpl()->is_wrapped_number() && !t->is_meta()) check_scalar_in_range(t->item(), m.out_dtype);
   Tensor out = structured::alloc(m);
   Tensor a = structured::cast(self, m), b = structured::cast(other, m);
   dispatch::kernel<OpId::where>(m.device.type(), m.compute_dtype)(out, condition, a, b);

@@ -96,6 +96,11 @@ Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
                  "(copy_ from a meta tensor of shape ", src.sizes(), " to a tensor on ", self.device(), ")");
   EMBER_CHECK(self.device() == src.device() || self.is_meta(), "copy_: copies between devices (", src.device(),
               " to ", self.device(), ") need the CUDA backend, which this build does not have");
+  // A source that partly overlaps the destination, both dense (x[1:4].copy_(x[0:3])): PyTorch's error
+  // (interleaved strided views are too hard to tell apart, and allowed there too).
+  if (src.impl()->storage() == self.impl()->storage() && src.is_contiguous() && self.is_contiguous() &&
+      !(src.data_ptr() == self.data_ptr() && src.sizes().equals(self.sizes())))
+    structured::check_overlap("copy_", self, {&src});
   for (int64_t d = 0; d < self.dim(); ++d)  // an expand()ed destination: several sources per element
     EMBER_CHECK(self.strides()[d] != 0 || self.sizes()[d] <= 1, "copy_: unsupported operation: more than one "
                 "element of the written-to tensor refers to a single memory location. Please clone() the tensor "

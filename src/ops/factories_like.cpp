@@ -32,6 +32,14 @@ Tensor new_full(const Tensor& self, IntArrayRef size, const Scalar& v, const Ten
 
 Tensor zero_(const Tensor& self) { return self.fill_(0); }
 
+Tensor resize_(const Tensor& self, IntArrayRef size) {
+  self.check_defined("resize_");
+  EMBER_CHECK(!self.requires_grad(), "cannot resize variables that require grad");
+  for (int64_t s : size) EMBER_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", size);
+  self.unsafeGetTensorImpl()->resize(size);
+  return self;
+}
+
 Tensor type_as(const Tensor& self, const Tensor& other) {
   other.check_defined("type_as");
   return self.to(std::nullopt, other.dtype());

@@ -3,6 +3,7 @@
 
 #include "ember/dispatch/dispatch.h"
 #include "ops/structured.h"
+#include "ember/util/warning.h"
 
 namespace ember::structured {
 
@@ -74,6 +75,18 @@ MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b) {
   Device dev = common_device(op, a, b);
   if (a.sizes().equals(b.sizes())) return {DimVector(a.sizes()), rt, rt, dev};
   return {broadcast_shapes(op, a.sizes(), b.sizes()), rt, rt, dev};
+}
+
+MetaResult meta_binary_pow(const char* op, const Tensor& self, const Tensor& exponent) {
+  MetaResult m = meta_binary(op, self, exponent);
+  // A tensor exponent is not checked (negative integer powers give 0, or +-1 for a base of +-1).
+  if (exponent.defined() && exponent.unsafeGetTensorImpl()->is_wrapped_number() && !exponent.is_meta()) {
+    Scalar e = exponent.item();
+    check_scalar_in_range(e, m.out_dtype);
+    EMBER_CHECK(is_floating_point(m.out_dtype) || e.to<double>() >= 0,
+                "Integers to negative integer powers are not allowed.");
+  }
+  return m;
 }
 
 MetaResult meta_binary_nobool(const char* op, const Tensor& a, const Tensor& b) {
@@ -231,16 +244,34 @@ static bool needs_exact_out_dtype(const char* op) {
   return false;
 }
 
+void resize_out(const Tensor& out, IntArrayRef shape) {
+  // Note [out= resizing]: as PyTorch, an out= tensor of another shape is resized (contiguous strides,
+  // storage grown when too small); one that had elements gets a warning first (deprecated there).
+  if (out.sizes().equals(shape)) return;
+  if (out.numel() != 0)
+    warn(detail::str("An output with one or more elements was resized since it had shape ", out.sizes(),
+                     ", which does not match the required output shape ", DimVector(shape),
+                     ". This behavior is deprecated, and in a future PyTorch release outputs will not be resized "
+                     "unless they have zero elements. You can explicitly reuse an out tensor t by resizing it, "
+                     "inplace, to zero elements with t.resize_(0)."));
+  out.unsafeGetTensorImpl()->resize(shape);
+}
+
 void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,
                 const std::function<void(const Tensor&)>& run) {
   check_defined(op, out);
   if (out.unsafeGetTensorImpl()->is_inference()) out.unsafeGetTensorImpl()->check_inference_write();  // before writing
+  // A stride-0 dim of size > 1 (an expand()ed tensor) would have several results written to one
+  // element, and in place a result would read an element already overwritten: refuse, as PyTorch does.
+  for (int64_t d = 0; d < out.dim(); ++d)
+    EMBER_CHECK(out.strides()[d] != 0 || out.sizes()[d] <= 1, op, ": unsupported operation: more than one "
+                "element of the written-to tensor refers to a single memory location. Please clone() the tensor "
+                "before performing the operation. (shape ", out.sizes(), ", strides ", out.strides(), ")");
   if (!out.sizes().equals(m.shape)) {
     if (inplace)
       throw Error(detail::str(op, ": output with shape ", out.sizes(),
                               " doesn't match the broadcast shape ", m.shape));
-    throw Error(detail::str(op, ": out= tensor has shape ", out.sizes(), " but the result has shape ",
-                            m.shape, " (ember does not resize out= tensors)"));
+    resize_out(out, m.shape);
   }
   if (!inplace && out.dtype() != m.out_dtype && needs_exact_out_dtype(op)) {
     if (std::strcmp(op, "nan_to_num") == 0)
@@ -253,12 +284,6 @@ void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inp
               " can't be cast to the desired output type ", out.dtype());
   EMBER_CHECK(out.device() == m.device, op, ": out= tensor is on ", out.device(), " but the result is on ",
               m.device);
-  // A stride-0 dim of size > 1 (an expand()ed tensor) would have several results written to one
-  // element, and in place a result would read an element already overwritten: refuse, as PyTorch does.
-  for (int64_t d = 0; d < out.dim(); ++d)
-    EMBER_CHECK(out.strides()[d] != 0 || out.sizes()[d] <= 1, op, ": unsupported operation: more than one "
-                "element of the written-to tensor refers to a single memory location. Please clone() the tensor "
-                "before performing the operation. (shape ", out.sizes(), ", strides ", out.strides(), ")");
   if (out.dtype() == m.out_dtype) {
     run(out);
   } else {

@@ -144,8 +144,12 @@ Tensor argmin(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
 static Tensor bool_common(const char* op, bool is_all, const Tensor& self, const OptionalIntArrayRef& dim,
                           bool keepdim) {
   self.check_defined(op);
-  DimVector dims = reduce_dims(op, self, dim);
   ScalarType out_dt = self.dtype() == kUInt8 ? kUInt8 : kBool;
+  if (dim && dim->empty()) {  // PyTorch: an empty dim list reduces nothing (each element's truth value)
+    Tensor r = self.ne(0);
+    return out_dt == kBool ? r : r.to(std::nullopt, out_dt);
+  }
+  DimVector dims = reduce_dims(op, self, dim);
   Tensor out = ember::empty(reduced_shape(self, dims, keepdim), opts(out_dt, self));
   if (is_all)
     dispatch::kernel<OpId::all>(self.device().type(), self.dtype())(out, self, IntArrayRef(dims), keepdim);

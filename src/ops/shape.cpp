@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "ember/gen/native.h"
+#include "ember/util/pool.h"
 #include "ops/view_utils.h"
 
 namespace ember::native {
@@ -81,6 +82,44 @@ Tensor view(const Tensor& self, IntArrayRef size) {
               "dimension spans across two contiguous subspaces). Use .reshape(...) instead. (input shape ",
               self.sizes(), ", strides ", self.strides(), ", requested ", size, ")");
   return make_view(self, shape, *st, self.storage_offset());
+}
+
+Tensor view_dtype(const Tensor& self, ScalarType dtype) {
+  // PyTorch's rules: the same element size keeps sizes and strides; a smaller one splits each element
+  // of the (unit-stride) last dim, a larger one merges them, so sizes, strides and the offset scale.
+  self.check_defined("view");
+  int64_t from = static_cast<int64_t>(element_size(self.dtype())), to = static_cast<int64_t>(element_size(dtype));
+  DimVector sizes(self.sizes()), strides(self.strides());
+  int64_t off = self.storage_offset();
+  auto what = [&] { return detail::str(" to view ", scalar_type_name(self.dtype()), " as ", scalar_type_name(dtype),
+                                       " (different element sizes)"); };
+  if (from != to) {
+    int64_t n = self.dim();
+    EMBER_CHECK(n > 0, "self.dim() cannot be 0", what());
+    if (from > to) {
+      int64_t r = from / to;
+      EMBER_CHECK(strides[n - 1] == 1, "self.stride(-1) must be 1", what(), ", but got ", strides[n - 1]);
+      for (int64_t d = 0; d < n - 1; ++d) strides[d] *= r;
+      sizes[n - 1] *= r;
+      off *= r;
+    } else {
+      int64_t r = to / from;
+      EMBER_CHECK(sizes[n - 1] % r == 0, "self.size(-1) must be divisible by ", r, what(), ", but got ", sizes[n - 1]);
+      EMBER_CHECK(strides[n - 1] == 1, "self.stride(-1) must be 1", what(), ", but got ", strides[n - 1]);
+      EMBER_CHECK(off % r == 0, "self.storage_offset() must be divisible by ", r, what(), ", but got ", off);
+      for (int64_t d = 0; d < n - 1; ++d)
+        EMBER_CHECK(strides[d] % r == 0, "self.stride(", d, ") must be divisible by ", r, what(), ", but got ",
+                    strides[d]);
+      for (int64_t d = 0; d < n - 1; ++d) strides[d] /= r;
+      sizes[n - 1] /= r;
+      off /= r;
+    }
+  }
+  auto impl = internal::make_pooled<TensorImpl>(self.impl()->storage(), dtype, sizes, strides, off);
+  impl->share_version_counter(*self.impl());
+  const auto& base = self.impl()->view_base();
+  impl->set_view_base(base ? base : self.impl());
+  return Tensor(std::move(impl));
 }
 
 Tensor reshape(const Tensor& self, IntArrayRef shape) {

@@ -23,6 +23,9 @@ DimVector broadcast_shapes(const char* op, IntArrayRef a, IntArrayRef b);
 ScalarType result_type(const Tensor& a, const Tensor& b);
 
 MetaResult meta_binary(const char* op, const Tensor& a, const Tensor& b);
+/// binary, with a Python-number exponent checked against the result dtype as PyTorch converts it
+/// ("value cannot be converted to type uint8_t without overflow"; negative for an integer result).
+MetaResult meta_binary_pow(const char* op, const Tensor& self, const Tensor& exponent);
 MetaResult meta_binary_nobool(const char* op, const Tensor& a, const Tensor& b);
 MetaResult meta_binary_float(const char* op, const Tensor& a, const Tensor& b);
 /// Comparisons (eq, lt, ...): broadcast shape, bool result, computed in the promoted dtype.
@@ -53,8 +56,10 @@ Tensor alloc(const MetaResult& m);
 Tensor cast(const Tensor& t, const MetaResult& m);
 /// Refuses an input that partly overlaps the memory an op writes (PyTorch's "unsupported operation").
 void check_overlap(const char* op, const Tensor& out, std::initializer_list<const Tensor*> inputs);
+/// Resizes an out= tensor to shape unless it has it (Note [out= resizing]; warns when it had elements).
+void resize_out(const Tensor& out, IntArrayRef shape);
 /// Runs `run` so that its result lands in out (an out= argument, or self for in-place ops): checks
-/// shape and castability, computes through a temporary when out's dtype differs, bumps out's version.
+/// castability (resizing out to the result's shape), computes through a temporary when out's dtype differs, bumps out's version.
 void write_into(const char* op, const Tensor& out, const MetaResult& m, bool inplace,
                 const std::function<void(const Tensor&)>& run);
 

@@ -313,7 +313,9 @@ def ops_cpp(ops: list[Op]) -> str:
             elif op.has_factory_options:
                 # requires_grad is applied to the finished tensor, never to intermediates.
                 n2 = names.replace("options", "options.requires_grad(false)")
+                # A fresh tensor starts at version 0 (as in PyTorch), whatever fills it wrote.
                 L += [f"  Tensor out = native::{op.id}({n2});",
+                      "  out.unsafeGetTensorImpl()->version_counter().version.store(0, std::memory_order_relaxed);",
                       "  if (options.requires_grad()) out.set_requires_grad(true);", "  return out;"]
             else:
                 L.append(f"  return native::{op.id}({names});")

@@ -52,7 +52,7 @@ BACKWARD_HELPERS = {
 # Tensor attributes/methods usable in formulas that are not schema ops.
 TENSOR_ATTRS = {"sizes", "dtype", "device", "dim", "numel", "strides", "mT", "T"}
 FACTORY_GROUP = ("dtype", "device", "requires_grad")
-META_KINDS = {"binary", "binary_nobool", "binary_float", "binary_same_dtype", "unary", "unary_nobool", "unary_float",
+META_KINDS = {"binary", "binary_pow", "binary_nobool", "binary_float", "binary_same_dtype", "unary", "unary_nobool", "unary_float",
               "unary_bool_long", "compare",
               "unary_bool", "clamp"}
 # Meta rules that also get the op's non-tensor arguments (clamp's Scalar bounds take part in promotion).
@@ -81,6 +81,8 @@ PY_OPERATORS = {  # python dunder -> (number slot, kind)
     "__invert__": "nb_invert", "__abs__": "nb_absolute",
     "__floordiv__": "nb_floor_divide", "__rfloordiv__": "nb_floor_divide", "__ifloordiv__": "nb_inplace_floor_divide",
     "__mod__": "nb_remainder", "__rmod__": "nb_remainder", "__imod__": "nb_inplace_remainder",
+    "__lshift__": "nb_lshift", "__rlshift__": "nb_lshift", "__ilshift__": "nb_inplace_lshift",
+    "__rshift__": "nb_rshift", "__rrshift__": "nb_rshift", "__irshift__": "nb_inplace_rshift",
     # Rich comparisons share one tp_richcompare slot (generated once, over all ops naming them).
     "__eq__": "tp_richcompare", "__ne__": "tp_richcompare", "__lt__": "tp_richcompare",
     "__le__": "tp_richcompare", "__gt__": "tp_richcompare", "__ge__": "tp_richcompare",

@@ -189,7 +189,10 @@ PLANS = {
                      kw={"interpolation": [OMIT, "lower", "higher", "nearest", "midpoint", "bogus"]},
                      dtypes=["float32", "float64", "float16", "int64"]),
     # ---------------------------------------------------------------- shape / views
-    "view": Plan(pos=[[[4, 3], [-1], [2, -1, 2], [5, -1], [-1, -1], [12]]], forms=["method"]),
+    "view": Plan(pos=[[[4, 3], [-1], [2, -1, 2], [5, -1], [-1, -1], [12], {"t": "D", "v": "int32"},
+                       {"t": "D", "v": "float16"}, {"t": "D", "v": "float64"}, {"t": "D", "v": "uint8"}]],
+                 forms=["method"]),
+    "resize_": Plan(pos=[[[2, 2], [0], [3, 5], [12], [-1]]], forms=["method"], grad=False),
     "reshape": Plan(pos=[[[4, 3], [-1], [2, -1, 2], [5, -1], [0, 12]]]),
     "transpose": Plan(pos=[[0, 1, -1, 2], [1, 0, 5]]),
     "permute": Plan(pos=[[[1, 0], [0, 1], [0, 0], [0], [1, 2]]]),

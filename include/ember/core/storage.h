@@ -38,12 +38,19 @@ class EMBER_API StorageImpl {
   /// in place, saved for backward or made to require grad, as in PyTorch.
   bool is_inference() const { return inference_; }
   void set_inference(bool v) { inference_ = v; }
+  /// Whether resize() may replace the memory: true for memory ember allocated, false for memory
+  /// wrapped from elsewhere (numpy, DLPack, from_blob), as PyTorch's "not resizable" storages.
+  bool resizable() const { return resizable_; }
+  /// Reallocates to nbytes, keeping the first min(old, new) bytes; every tensor on this storage sees
+  /// the new memory (out= resizing, Tensor::resize_). Throws for a storage that is not resizable.
+  void resize(size_t nbytes);
 
  private:
   DataPtr data_;
   size_t nbytes_;
   VersionCounter version_;
   bool inference_ = false;
+  bool resizable_ = false;
 };
 
 using Storage = std::shared_ptr<StorageImpl>;

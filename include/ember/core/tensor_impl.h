@@ -48,6 +48,9 @@ class EMBER_API TensorImpl {
   }
   /// Replaces shape, strides and offset in place (for in-place view ops like squeeze_).
   void set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
+  /// PyTorch's resize_: a no-op for equal sizes; otherwise contiguous strides for the new sizes (the
+  /// offset kept), the storage grown when it is too small (never shrunk).
+  void resize(IntArrayRef sizes);
 
   VersionCounter& version_counter() const { return *version_; }
   /// The counter as a handle another impl can share: the storage's own counter (an aliasing pointer

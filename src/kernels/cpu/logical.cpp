@@ -40,6 +40,29 @@ EMBER_BITWISE(bitwise_or, |)
 EMBER_BITWISE(bitwise_xor, ^)
 #undef EMBER_BITWISE
 
+// Shifts as PyTorch: a shift that is negative or at least the bit width gives 0 (left) or the sign
+// (right, arithmetic); left shifts go through the unsigned type, so overflowing bits drop off.
+template <class T>
+constexpr bool is_negative(T v) {
+  if constexpr (std::is_signed<T>::value) return v < 0;
+  else return false;
+}
+template <class T>
+void bitwise_left_shift_k(const Tensor& out, const Tensor& a, const Tensor& b) {
+  using U = std::make_unsigned_t<T>;
+  constexpr T kBits = static_cast<T>(sizeof(T) * 8);
+  binary_loop<T>(out, a, b, [](T x, T s) {
+    return (is_negative(s) || s >= kBits) ? T(0) : static_cast<T>(static_cast<U>(x) << s);
+  });
+}
+template <class T>
+void bitwise_right_shift_k(const Tensor& out, const Tensor& a, const Tensor& b) {
+  constexpr T kBits = static_cast<T>(sizeof(T) * 8);
+  binary_loop<T>(out, a, b, [](T x, T s) {
+    return (is_negative(s) || s >= kBits) ? static_cast<T>(is_negative(x) ? -1 : 0) : static_cast<T>(x >> s);
+  });
+}
+
 template <class T>
 void bitwise_not_k(const Tensor& out, const Tensor& a) {
   using M = opmath_t<T>;
@@ -66,6 +89,10 @@ void register_logical() {
       register_kernel<OpId::bitwise_or>(kCPU, t, &bitwise_or_k<T>);
       register_kernel<OpId::bitwise_xor>(kCPU, t, &bitwise_xor_k<T>);
       register_kernel<OpId::bitwise_not>(kCPU, t, &bitwise_not_k<T>);
+      if constexpr (!std::is_same<T, bool>::value) {  // shifts: integers only (bool raises, as PyTorch)
+        register_kernel<OpId::bitwise_left_shift>(kCPU, t, &bitwise_left_shift_k<T>);
+        register_kernel<OpId::bitwise_right_shift>(kCPU, t, &bitwise_right_shift_k<T>);
+      }
     }
   });
 }

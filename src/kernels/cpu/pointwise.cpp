@@ -11,8 +11,9 @@ template <class T>
 opmath_t<T> alpha_of(const char* op, const Tensor& out, const Scalar& alpha) {
   EMBER_CHECK(is_floating_point(out.dtype()) || !alpha.is_floating_point(), "For integral input tensors, argument "
               "alpha must not be a floating point number. (", op, " with dtype ", out.dtype(), ")");
-  EMBER_CHECK(out.dtype() != kBool || alpha.is_bool() || alpha.to_long() == 1 || alpha.to_long() == 0,
-              "Boolean alpha only supported for Boolean results. (", op, ")");
+  EMBER_CHECK(out.dtype() == kBool || !alpha.is_bool(), "Boolean alpha only supported for Boolean results. (", op,
+              ")");
+  if (out.dtype() != kBool) check_scalar_in_range(alpha, out.dtype());  // PyTorch converts alpha with a range check
   return alpha.to<opmath_t<T>>();
 }
 
@@ -62,31 +63,10 @@ void pow_k(const Tensor& out, const Tensor& a, const Tensor& b) {
   if constexpr (std::is_same<T, bool>::value) {
     binary_loop<T>(out, a, b, [](M x, M y) { return x || !y; });
   } else if constexpr (std::is_integral<T>::value) {
-    // Checked before the loop: nothing may throw inside an OpenMP region.
-    bool bad = false;
-    const Tensor* ops[1] = {&b};
-    ElementwiseIter scan(ops, 1);
-    scan.for_each([&](char** d, const int64_t* s, int64_t n) {
-      for (int64_t i = 0; i < n; ++i) {
-        T y = *reinterpret_cast<const T*>(d[0] + i * s[0]);
-        if (y < 0) bad = true;
-      }
-    }, INT64_MAX);
-    if (bad) {  // only 1 and -1 have integral negative powers; PyTorch refuses the rest
-      Tensor base_ok = a;
-      const Tensor* ops2[1] = {&base_ok};
-      ElementwiseIter scan2(ops2, 1);
-      bool all_unit = true;
-      scan2.for_each([&](char** d, const int64_t* s, int64_t n) {
-        for (int64_t i = 0; i < n; ++i) {
-          T x = *reinterpret_cast<const T*>(d[0] + i * s[0]);
-          if (x != 1 && !(std::is_signed<T>::value && x == static_cast<T>(-1))) all_unit = false;
-        }
-      }, INT64_MAX);
-      EMBER_CHECK(all_unit, "Integers to negative integer powers are not allowed.");
-    }
+    // A Python-number exponent was range-checked by meta_binary_pow (negative ones refused); a tensor
+    // exponent gives PyTorch's integer results: 1 and -1 keep their powers, other bases give 0.
     binary_loop<T>(out, a, b, [](M x, M y) -> M {
-      if (y < 0) return (x == 1) ? M(1) : ((y & 1) ? M(-1) : M(1));
+      if (y < 0) return x == 1 ? M(1) : (x == static_cast<M>(-1) ? ((y & 1) ? x : M(1)) : M(0));
       return int_pow<M>(x, y);
     });
   } else {
