@@ -1,10 +1,10 @@
 // cumsum / cumprod, cummax / cummin and kthvalue on CPU. The scanned (selected) dim is moved
-// innermost (kernels/cpu/reduce_util.h); scans write a temporary in that layout and copy it back.
+// innermost (kernels/cpu/reduction_util.h); scans write a temporary in that layout and copy it back.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "kernels/cpu/reduce_util.h"
+#include "kernels/cpu/reduction_util.h"
 #include "kernels/cpu/register_util.h"
 
 namespace ember::cpu {
@@ -101,7 +101,7 @@ void kthvalue_k(const Tensor& values, const Tensor& indices, const Tensor& self,
 
 }  // namespace
 
-void register_scan() {
+void register_reduction_scan() {
   using dispatch::register_kernel;
   for_dtypes(kAllTypes, [](ScalarType t, auto tag) {
     using T = typename decltype(tag)::type;
