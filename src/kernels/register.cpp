@@ -13,6 +13,7 @@ void register_unary_math();
 void register_binary_math();
 void register_logical();
 void register_index();
+void register_sorting();
 }  // namespace cpu
 
 namespace kernels {
@@ -29,6 +30,7 @@ void register_all() {
   cpu::register_binary_math();
   cpu::register_logical();
   cpu::register_index();
+  cpu::register_sorting();
 }
 }  // namespace kernels
 }  // namespace ember

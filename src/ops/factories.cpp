@@ -94,8 +94,8 @@ Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
   // Anything may be copied into a meta tensor (nothing is written); nothing can be copied out of one.
   EMBER_CHECK_AS(NotImplementedError, !src.is_meta() || self.is_meta(), "Cannot copy out of meta tensor; no data! "
                  "(copy_ from a meta tensor of shape ", src.sizes(), " to a tensor on ", self.device(), ")");
-  EMBER_CHECK(self.device() == src.device() || self.is_meta(), "copy_: copies between devices (", src.device(),
-              " to ", self.device(), ") need the CUDA backend, which this build does not have");
+  EMBER_CHECK_AS(NotImplementedError, self.device() == src.device() || self.is_meta(), "\"copy_\" has no kernel "
+                 "that copies from ", src.device(), " to ", self.device(), " (this build has CPU kernels only)");
   for (int64_t d = 0; d < self.dim(); ++d)  // an expand()ed destination: several sources per element
     EMBER_CHECK(self.strides()[d] != 0 || self.sizes()[d] <= 1, "copy_: unsupported operation: more than one "
                 "element of the written-to tensor refers to a single memory location. Please clone() the tensor "

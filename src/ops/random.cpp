@@ -58,7 +58,8 @@ Tensor randperm(int64_t n, const std::optional<Generator>& generator, const Tens
   EMBER_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
   TensorOptions o = options.dtype_opt() ? options : options.dtype(kInt64);
   if (o.device().is_meta()) return ember::empty({n}, o);  // meta: the shape is the result
-  EMBER_CHECK(o.device().is_cpu(), "randperm: only CPU is supported so far");
+  // Other devices: made on the CPU (the permutation comes from the host's Philox stream) and copied.
+  if (!o.device().is_cpu()) return ember::randperm(n, generator, o.device(Device(kCPU))).to(o.device());
   // Every value 0 .. n-1 must be representable (Note [scalar range]).
   if (o.dtype() == kFloat16) EMBER_CHECK(n <= 2049, "n cannot be greater than 2049 for Half type.");
   if (o.dtype() == kBFloat16) EMBER_CHECK(n <= 257, "n cannot be greater than 257 for BFloat16 type.");

@@ -15,6 +15,11 @@ namespace ember::native {
 namespace {
 
 
+/// Note [host fallback]: unique, searchsorted and bincount have no kernels yet; on a device other than
+/// the CPU they copy their inputs to the CPU (through the device's copy kernel: no host read of device
+/// memory), compute there and copy the results back.
+Tensor host(const Tensor& t) { return t.defined() && !t.is_cpu() && !t.is_meta() ? t.to(Device(kCPU)) : t; }
+
 /// a < b with NaN the largest value.
 template <class M>
 bool nan_less(M a, M b) {
@@ -63,7 +68,13 @@ Tensor long_tensor(const std::vector<int64_t>& v, IntArrayRef sizes) {
 }
 
 /// (unique rows, inverse, counts) of self viewed as rows along dim (moved to the front).
-std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& self, int64_t d, bool flat) {
+std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& self_in, int64_t d, bool flat) {
+  if (!self_in.is_cpu() && !self_in.is_meta()) {  // Note [host fallback]
+    auto [u, inv, counts] = unique_impl(host(self_in), d, flat);
+    Device dev = self_in.device();
+    return {u.to(dev), inv.to(dev), counts.to(dev)};
+  }
+  const Tensor& self = self_in;
   Tensor x = flat ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
   Tensor xm = (d == 0 ? x : x.movedim({d}, {0})).contiguous();
   int64_t rows = xm.sizes()[0];
@@ -151,6 +162,8 @@ Tensor searchsorted(const Tensor& sorted_sequence_in, const Tensor& self, bool o
   }
   Device dev = structured::common_device("searchsorted", {&b, &self});
   if (dev.is_meta()) return ember::empty(self.sizes(), TensorOptions(out_int32 ? kInt32 : kInt64).device(dev));
+  if (!dev.is_cpu())  // Note [host fallback]
+    return ember::searchsorted(host(b), host(self), out_int32, right, side_opt).to(dev);
   ScalarType common = promote_types(b.dtype(), self.dtype());
   Tensor bc = b.to(std::nullopt, common).contiguous();
   Tensor vc = self.to(std::nullopt, common).contiguous();
@@ -193,6 +206,10 @@ Tensor bincount(const Tensor& self, const std::optional<Tensor>& weights, int64_
   if (has_w)
     EMBER_CHECK(weights->dim() == 1 && weights->sizes()[0] == self.sizes()[0],
                 "weights should be 1-d and have the same length as input");
+  if (!self.is_cpu()) {  // Note [host fallback]
+    Tensor r = ember::bincount(host(self), has_w ? std::optional<Tensor>(host(*weights)) : std::nullopt, minlength);
+    return r.to(self.device());
+  }
   Tensor x = self.to(std::nullopt, kInt64).contiguous();
   const int64_t* xp = x.data_ptr<int64_t>();
   int64_t n = x.numel(), top = -1;
