@@ -28,11 +28,12 @@ def _fake_d():
         """test_meta's case builder, making every tensor on the fake device (no values: nothing may
         read them); d.cpu() stays a CPU tensor (0-d ones join any device as scalars)."""
 
-        def __init__(self):
+        def __init__(self, float_dtype):
             super().__init__(FAKE)
+            self.float_dtype = float_dtype  # replaces float32, the cases' default
 
         def t(self, *shape, dtype=ember.float32):
-            return ember.empty(shape, dtype=dtype, device=FAKE)
+            return ember.empty(shape, dtype=self.float_dtype if dtype == ember.float32 else dtype, device=FAKE)
 
         w = t
 
@@ -54,8 +55,9 @@ def _results_on_fake(r):
     return True  # numbers, sizes, None
 
 
-def _boxed_args(schema):
-    """A full positional argument list for a registry entry, from its schema text."""
+def _boxed_args(schema, float_dtype):
+    """A full positional argument list for a registry entry, from its schema text; float_dtype is the
+    dtype of its (non-index) tensors."""
     import ember
     params = schema[schema.index("(") + 1:schema.rindex(") ->")]
     args = []
@@ -66,9 +68,9 @@ def _boxed_args(schema):
         if base.startswith("Tensor"):
             dt = {"index": ember.int64, "indices": ember.int64, "idx": ember.int64, "sorter": ember.int64,
                   "repeats": ember.int64, "mask": ember.bool,
-                  "condition": ember.bool}.get(name, ember.float32)
+                  "condition": ember.bool}.get(name, float_dtype)
             t = ember.empty(2, 3, dtype=dt, device=FAKE)
-            args.append([t, ember.empty(2, 3, device=FAKE)] if base.startswith("Tensor[]") else t)
+            args.append([t, ember.empty(2, 3, dtype=dt, device=FAKE)] if base.startswith("Tensor[]") else t)
         elif base.startswith("Device"):
             args.append(ember.device(FAKE))
         elif default:
@@ -96,17 +98,23 @@ def _child(skip):
     from test_meta import CASES, DATA_DEPENDENT, NON_TENSOR
     ember._C._install_no_access_privateuse1()
     FakeD = _fake_d()
-    calls = [(f"case:{n}-{i}", c) for n, cs in sorted(CASES.items()) for i, c in enumerate(cs)]
-    calls += [(f"case:{n}-{i}", c) for n, cs in sorted(DATA_DEPENDENT.items()) for i, (_, c) in enumerate(cs)]
-    calls += [(f"case:{n}-{i}", c) for n, cs in sorted(NON_TENSOR.items()) for i, c in enumerate(cs)]
-    for name, schema in zip(ember._C._op_names(), ember._C._op_schemas()):
-        calls.append((f"registry:{name}", lambda name=name, schema=schema: ember._C._call_boxed(name, *_boxed_args(schema))))
+    cases = [(f"{n}-{i}", c) for n, cs in sorted(CASES.items()) for i, c in enumerate(cs)]
+    cases += [(f"{n}-{i}", c) for n, cs in sorted(DATA_DEPENDENT.items()) for i, (_, c) in enumerate(cs)]
+    cases += [(f"{n}-{i}", c) for n, cs in sorted(NON_TENSOR.items()) for i, c in enumerate(cs)]
+    calls = []
+    for dt in (ember.float32, ember.float64):
+        calls += [(f"case:{label}:{dt}", lambda c=c, dt=dt: c(FakeD(dt))) for label, c in cases]
+    # float64, int64 and bool tensors: ops convert other dtypes first (a copy, which has no kernel there).
+    for dt in (ember.float32, ember.float64, ember.int64, ember.bool):
+        for name, schema in zip(ember._C._op_names(), ember._C._op_schemas()):
+            calls.append((f"registry:{name}:{dt}", lambda name=name, schema=schema, dt=dt:
+                          ember._C._call_boxed(name, *_boxed_args(schema, dt))))
     for label, call in calls:
         if label in skip:
             continue
         print("START " + label, flush=True)
         try:
-            r = call(FakeD()) if label.startswith("case:") else call()
+            r = call()
             print(json.dumps({"label": label, "ok": True, "on_fake": _results_on_fake(r)}), flush=True)
         except Exception as e:  # noqa: BLE001: every error is recorded and judged by the parent
             print(json.dumps({"label": label, "ok": False, "type": type(e).__name__, "msg": str(e)[:300]}), flush=True)
@@ -159,6 +167,45 @@ def test_every_op_raises_a_clean_error_or_stays_on_the_device(outcome):
             # The meta cases are valid calls: the only error they may meet is the device's.
             bad.append(f"{label}: {r['type']} not naming the device: {r['msg']}")
     assert not bad, "\n".join(bad)
+
+
+def test_mixed_devices_name_both_and_cpu_scalars_join():
+    import ember
+    ember._C._install_no_access_privateuse1()
+    x = ember.empty(2, 3, device=FAKE)
+    assert x.device == ember.device(FAKE) and x.device.type == FAKE
+    # A 0-d CPU tensor or a Python number joins as a scalar: the op gets as far as its missing kernel.
+    for f in (lambda: x + ember.tensor(2.0), lambda: x * 2, lambda: ember.where(x > 0, x, 0.0)):
+        with pytest.raises(NotImplementedError, match="not implemented for 'Float' on privateuseone"):
+            f()
+    y = ember.ones(2, 3)
+    for f in (lambda: x + y, lambda: y - x, lambda: ember.cat([x, y]), lambda: x @ y.T, lambda: x.gather(0, y.long()),
+              lambda: ember.maximum(x, y), lambda: x.copy_(y)):
+        with pytest.raises((RuntimeError, NotImplementedError), match="(cpu.*privateuseone|privateuseone.*cpu)"):
+            f()
+    with pytest.raises(NotImplementedError, match="privateuseone"):  # values come through a copy kernel
+        ember.empty((), device=FAKE).item()
+
+
+KERNEL_CALLS_AN_OP = re.compile(
+    r"\bember::(?!cpu::|vec::|math::|rng::|internal::|dispatch::|detail::)\w+\s*\("
+    r"|\.(contiguous|copy_|fill_|to|reshape|permute|movedim|clone|view|expand|select|narrow|sum|add|mul|sub|div|"
+    r"index_select|gather|transpose|t|squeeze|unsqueeze|flatten|item)\(")
+
+
+def test_kernels_call_no_public_ops():
+    """Kernels use kernel-level helpers (src/kernels/cpu/tensor_util.h: empty_cpu, permuted,
+    copy_into, contiguous_copy, fill), never public ops (which dispatch by device and record autograd)."""
+    root = os.path.join(os.path.dirname(HERE), "src", "kernels")
+    found = []
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            path = os.path.join(dirpath, f)
+            with open(path) as fh:
+                for n, line in enumerate(fh, 1):
+                    if KERNEL_CALLS_AN_OP.search(line.split("//")[0]):
+                        found.append(f"{os.path.relpath(path, root)}:{n}: {line.strip()}")
+    assert not found, "kernels calling public ops:\n" + "\n".join(found)
 
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--child":

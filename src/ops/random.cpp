@@ -147,10 +147,12 @@ Tensor bernoulli(const Tensor& self, const std::optional<Generator>& generator) 
   self.check_defined("bernoulli");
   EMBER_CHECK_AS(NotImplementedError, is_floating_point(self.dtype()), "\"bernoulli_tensor_cpu_p_\" not implemented for '",
                  self.dtype(), "' (bernoulli: expected a floating-point tensor of probabilities)");
-  Tensor p = self.to(std::nullopt, kFloat64).contiguous();
-  const double* pp = self.is_meta() ? nullptr : p.data_ptr<double>();  // meta: no values to check
-  for (int64_t i = 0; pp && i < p.numel(); ++i)
-    EMBER_CHECK(pp[i] >= 0 && pp[i] <= 1, "Expected p_in >= 0 && p_in <= 1 to be true, but got ", pp[i]);
+  if (!self.is_meta() && self.numel() > 0) {  // checked by ops on self's device (meta: no values to check)
+    Tensor bad = ember::logical_not(ember::logical_and(self.ge(0), self.le(1)));
+    if (bad.any().item<bool>())
+      throw Error(detail::str("Expected p_in >= 0 && p_in <= 1 to be true, but got ",
+                              ember::masked_select(self, bad).select(0, 0).item<double>()));
+  }
   Tensor out = ember::empty(self.sizes(), self.options());
   dispatch::kernel<OpId::bernoulli>(self.device().type(), self.dtype())(out, self, generator);
   return out;
@@ -169,7 +171,8 @@ Tensor multinomial(const Tensor& self, int64_t num_samples, bool replacement, co
   if (self.is_meta())  // meta: the shape is the result
     return ember::empty(self.dim() == 1 ? DimVector{num_samples} : DimVector{rows, num_samples},
                         TensorOptions(kInt64).device(self.device()));
-  Tensor w = self.to(std::nullopt, kFloat64).contiguous();
+  // Sampled on the host (Note [host fallback], src/ops/unique.cpp): the weights are copied there.
+  Tensor w = self.to(Device(kCPU), kFloat64).contiguous();
   const double* pw = w.data_ptr<double>();
   Generator g = pick(generator);
   uint64_t seed = g->seed(), off = g->reserve(static_cast<uint64_t>(rows * (replacement ? num_samples : cats)));
@@ -212,7 +215,7 @@ Tensor multinomial(const Tensor& self, int64_t num_samples, bool replacement, co
       for (int64_t s = 0; s < num_samples; ++s) po[r * num_samples + s] = keys[s].second;
     }
   }
-  return out;
+  return out.to(self.device());
 }
 
 }  // namespace ember::native
