@@ -40,7 +40,7 @@ bool blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, bool* trans
 // parallel_for (called from a user's OpenMP region, dnnl_sgemm opens no nested region and runs on
 // the calling thread). libgomp's pool does not survive fork(): a forked child whose dnnl_sgemm opens a
 // parallel region waits forever in GOMP_parallel for the parent's worker threads, which do not exist
-// in the child (tests_py/test_threads.py, tests_cpp/test_threads.cpp). In a forked child the
+// in the child (tests_py/test_threads.py, tests_cpp/util/test_threads.cpp). In a forked child the
 // float32 GEMM therefore goes to OpenBLAS, whose pthread pool is rebuilt after fork by its own
 // atfork handler, as ember's OpenMP loops go serial there.
 
