@@ -105,14 +105,30 @@ def test_gradcheck(name):
     assert gradcheck(fn, make())
 
 
-GENERIC = {"test_meta.py", "test_device_safety.py", "test_schema_coverage.py", "test_op_names.py", "test_codegen.py"}
+GENERIC = {"test_meta.py", "test_device_safety.py", "test_device_safety.cpp", "test_schema_coverage.py", "test_op_names.py", "test_codegen.py"}
+
+
+def texts_of(*dirs):
+    texts = []
+    for d, ext in dirs:
+        for dirpath, _, files in os.walk(os.path.join(ROOT, d)):
+            texts += [open(os.path.join(dirpath, f)).read() for f in files if f.endswith(ext) and f not in GENERIC]
+    return "\n".join(texts)
+
+
+def called(name, text):
+    return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text) is not None
 
 
 def test_every_op_is_tested_somewhere():
-    texts = []
-    for d, ext in (("tests_py", ".py"), ("tests_cpp", ".cpp")):
-        for dirpath, _, files in os.walk(os.path.join(ROOT, d)):
-            texts += [open(os.path.join(dirpath, f)).read() for f in files if f.endswith(ext) and f not in GENERIC]
-    text = "\n".join(texts)
-    missing = sorted({op.name for op in OPS if not re.search(r"(?<![\w])" + re.escape(op.name) + r"(?![\w])", text)})
+    text = texts_of(("tests_py", ".py"), ("tests_cpp", ".cpp"))
+    missing = sorted({op.name for op in OPS if not called(op.name, text)})
     assert not missing, f"ops called in no test (other than the generic sweeps): {missing}"
+
+
+def test_every_cpp_op_is_called_from_cpp():
+    """ember::op / Tensor::op of every op with a C++ API appears in a C++ test (tests_cpp/ops/test_op_api.cpp
+    holds the ones no family test reaches)."""
+    text = texts_of(("tests_cpp", ".cpp"))
+    missing = sorted({op.name for op in OPS if op.variants and not called(op.name, text)})
+    assert not missing, f"ops with a C++ API called from no C++ test: {missing}"
