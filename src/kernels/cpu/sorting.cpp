@@ -1,7 +1,10 @@
-// Ordering kernels on CPU: topk (sort is topk with k = n). The native ops (src/ops/sorting.cpp) pass a
-// contiguous input with the sorted dim last and contiguous outputs of rows of length k.
+// Ordering kernels on CPU: topk (sort is topk with k = n) and searchsorted. The native ops
+// (src/ops/sorting.cpp, src/ops/unique.cpp) pass contiguous inputs (topk: the sorted dim last) and
+// contiguous outputs.
 #include <algorithm>
 #include <numeric>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "kernels/cpu/register_util.h"
@@ -46,12 +49,49 @@ void topk_k(const Tensor& vals, const Tensor& idx, const Tensor& x, int64_t k, i
   }
 }
 
+/// a < b with NaN the largest value.
+template <class M>
+bool nan_less(M a, M b) {
+  if (b != b) return !(a != a);
+  return a < b;
+}
+
+/// For each value of v, the insertion index in the innermost dim of b (b 1-d, or its rows matching
+/// v's leading dims); right: after equal elements. b and v share a dtype and are contiguous.
+template <class T>
+void searchsorted_k(const Tensor& out, const Tensor& b, const Tensor& v, bool, bool right,
+                    const std::optional<std::string>&, const std::optional<Tensor>&) {
+  using M = opmath_t<T>;
+  bool batched = b.dim() > 1;
+  int64_t n = b.sizes()[b.dim() - 1];
+  int64_t inner = batched ? v.sizes()[v.dim() - 1] : v.numel();
+  int64_t rows = inner == 0 ? 0 : v.numel() / inner;
+  const T* bp = b.data_ptr<T>();
+  const T* vp = v.data_ptr<T>();
+  int64_t* o = out.data_ptr<int64_t>();
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* row = bp + (batched ? r * n : 0);
+    for (int64_t j = 0; j < inner; ++j) {
+      M x = static_cast<M>(vp[r * inner + j]);
+      int64_t lo = 0, hi = n;  // first index whose element is > x (right) or >= x (left)
+      while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        M e = static_cast<M>(row[mid]);
+        bool go_right = right ? !nan_less(x, e) : nan_less(e, x);
+        if (go_right) lo = mid + 1; else hi = mid;
+      }
+      o[r * inner + j] = lo;
+    }
+  }
+}
+
 }  // namespace
 
 void register_sorting() {
   for_dtypes(kAllTypes, [](ScalarType t, auto tag) {
     using T = typename decltype(tag)::type;
     dispatch::register_kernel<OpId::topk>(kCPU, t, &topk_k<T>);
+    dispatch::register_kernel<OpId::searchsorted>(kCPU, t, &searchsorted_k<T>);
   });
 }
 
