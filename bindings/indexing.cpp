@@ -1,8 +1,8 @@
 // Tensor.__getitem__ / __setitem__ (mp_subscript / mp_ass_subscript of ember.Tensor): a Python key
-// becomes a list of ember::indexing::TensorIndex (ember/indexing.h), so Python and C++ share one
+// becomes a list of ember::indexing::TensorIndex (ember/ops/indexing.h), so Python and C++ share one
 // implementation. Lists and numpy arrays become tensor indices (advanced indexing).
 #include "arg_parser.h"
-#include "ember/indexing.h"
+#include "ember/ops/indexing.h"
 
 namespace ember::py {
 

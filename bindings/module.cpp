@@ -141,6 +141,9 @@ PYBIND11_MODULE(_C, m) {
      "Large blocks idle longer than large_idle_seconds (< 0: never) go back to the OS at the next allocation "
      "or free (docs/memory.md).");
   m.def("_cuda_is_available", [] { return false; });
+  // Tests: makes "privateuseone" a device whose memory faults on any host access and that has no
+  // kernels (docs/cpu_kernels.md, "Device-safe ops").
+  m.def("_install_no_access_privateuse1", [] { set_allocator(kPrivateUse1, no_access_allocator()); });
   m.def("_op_schemas", [] {
     pyb::list out;
     for (const OpInfo& op : all_ops()) out.append(op.schema);

@@ -293,3 +293,22 @@ def test_internal_ops_validate():
     with pytest.raises(RuntimeError, match="expected values of shape"):
         ember._C._index_scatter_(x, idx([[0, 1]]), ember.zeros(2, 3), False)
     assert ember._C._index_gather(x, idx([[0, 2]])).shape == (2, 4)
+
+
+def test_internal_index_scatter_ops():
+    """_index_scatter (a copy of self with values written at the [k, n] coordinates of idx) and the
+    gradient of self through it, _index_scatter_self_backward (written positions zeroed unless accumulate)."""
+    self_ = ember.zeros(3, 4, dtype=ember.float64)
+    idx = ember.tensor([[0, 2, 2], [1, 3, 3]])
+    v = ember.tensor([1.0, 2.0, 5.0], dtype=ember.float64)
+    want = np.zeros((3, 4))
+    want[0, 1], want[2, 3] = 1.0, 5.0  # repeated positions: the last write wins on the CPU
+    assert np.array_equal(ember._C._index_scatter(self_, idx, v, False).numpy(), want)
+    want[2, 3] = 7.0
+    assert np.array_equal(ember._C._index_scatter(self_, idx, v, True).numpy(), want)
+    assert self_.sum().item() == 0  # a copy
+    g = ember.ones(3, 4, dtype=ember.float64)
+    zeroed = np.ones((3, 4))
+    zeroed[0, 1] = zeroed[2, 3] = 0
+    assert np.array_equal(ember._C._index_scatter_self_backward(g, idx, False).numpy(), zeroed)
+    assert np.array_equal(ember._C._index_scatter_self_backward(g, idx, True).numpy(), np.ones((3, 4)))

@@ -184,3 +184,23 @@ def test_overloads_fixed_size_lists_and_new_returns(tmp_path):
                             "- op: f.default(Tensor self) -> Tensor\n  native: true\n  doc: x.\n")
     with pytest.raises(schema.SchemaError, match="only int lists may have a fixed size"):
         load_text(tmp_path, "- op: f(Tensor self, Tensor[2] x) -> Tensor\n  native: true\n  doc: x.\n")
+
+
+def test_generated_recording_saves_each_member_once():
+    """Every node member is assigned at most once per recording (gather's self_sizes_, scatter_'s
+    dim_ and index_ were saved twice), and only for inputs that have a gradient formula."""
+    import re
+
+    import gen_cpp
+    ops = schema.load(__import__("pathlib").Path(ROOT, "src", "ops"))
+    body = gen_cpp.ops_cpp(ops)
+    for chunk in body.split("std::shared_ptr<autograd::generated::")[1:]:
+        node = chunk.split(">", 1)[0]
+        prologue = chunk.split("Tensor out", 1)[0].split("\n  }\n", 1)[0]
+        saved = re.findall(r"grad_node->(\w+_)(?: = |\.save\()", prologue)
+        dup = {m for m in saved if saved.count(m) > 1}
+        assert not dup, f"{node} saves {sorted(dup)} more than once"
+    import gen_autograd
+    gather = next(op for op in ops if op.name == "gather")
+    nodes = gen_autograd.nodes_h([gather])
+    assert "self_sizes_" in nodes and "index_sizes_" not in nodes  # index has no gradient

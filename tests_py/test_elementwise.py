@@ -634,6 +634,12 @@ def test_clamp_with_tensor_bounds_where_method_and_clip():
     u = t.clone()
     u.clamp_(max=ember.from_numpy(hi))
     np.testing.assert_array_equal(u.numpy(), np.minimum(a, hi))
+    w = t.clone()
+    assert w.clip_(-1, 1) is w
+    np.testing.assert_array_equal(w.numpy(), np.clip(a, -1, 1))
+    w = t.clone()
+    w.clip_(max=ember.from_numpy(hi))
+    np.testing.assert_array_equal(w.numpy(), np.minimum(a, hi))
     np.testing.assert_array_equal(t.where(t > 0, ember.zeros(3, dtype=ember.float64)).numpy(), np.where(a > 0, a, 0))
     x = ember.from_numpy(a + 0.25).requires_grad_()
     b = ember.from_numpy(lo + 0.1).requires_grad_()

@@ -368,3 +368,12 @@ def test_searchsorted_sorter_and_nondifferentiable_outputs():
     np.testing.assert_allclose(c.detach().numpy(), [0.5, 3.0])
     with pytest.raises(RuntimeError, match="the derivative for 'bincount' is not implemented"):
         c.sum().backward()
+
+
+def test_unique_dim_rows_inverse_counts():
+    a = np.array([[1, 2], [0, 5], [1, 2], [0, 5], [3, 3]])
+    u, inv, counts = ember.unique_dim(ember.tensor(a), 0)
+    nu, ninv, ncounts = np.unique(a, axis=0, return_inverse=True, return_counts=True)
+    assert u.tolist() == nu.tolist() and inv.tolist() == ninv.ravel().tolist() and counts.tolist() == ncounts.tolist()
+    u1, _, _ = ember.unique_dim(ember.tensor(a.T), 1)  # along dim 1: the same slices, as columns
+    assert u1.tolist() == nu.T.tolist()

@@ -1,9 +1,13 @@
-"""mm, mv, bmm, dot, outer, addmm, baddbmm, tensordot, einsum against numpy; gradients via gradcheck."""
+"""matmul (every rank, BLAS layouts), mm, mv, bmm, dot, outer, addmm, baddbmm, tensordot, einsum against
+numpy; gradients via gradcheck."""
 import numpy as np
 import pytest
 
 import ember
 from ember.autograd import gradcheck
+import op_check
+from op_check import check_op
+
 
 rng = np.random.default_rng(4)
 
@@ -118,3 +122,31 @@ def test_gradients():
     assert gradcheck(lambda a, b: ember.tensordot(a, b, ([1, 2], [0, 1])), (leaf(2, 3, 4), leaf(3, 4, 2)))
     assert gradcheck(lambda a, b, c: ember.einsum("bij,jk,bkl->bil", a, b, c), (leaf(2, 2, 3), leaf(3, 3), leaf(2, 3, 2)))
     assert gradcheck(lambda a: ember.einsum("ii->i", a), (leaf(3, 3),))
+
+
+MATMUL_SHAPES = [((3,), (3,)), ((3,), (3, 4)), ((2, 3), (3,)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
+                 ((2, 3), (5, 3, 4)), ((2, 1, 2, 3), (3, 3, 4)), ((3,), (2, 3, 4)), ((2, 2, 3), (3,)),
+                 ((0, 3), (3, 4)), ((2, 0), (0, 4)), ((2, 3), (3, 0)), ((1, 1), (1, 1)), ((4, 1), (1, 5))]
+
+
+def test_matmul():
+    check_op(ember.matmul, np.matmul, op_check.T(), op_check.T(), dtypes=(ember.float32, ember.float64, ember.int64),
+             shapes=MATMUL_SHAPES, result=op_check.same_as_first, name="matmul")
+    check_op(lambda a, b: a @ b, np.matmul, op_check.T(), op_check.T(), dtypes=(ember.float32, ember.float64), shapes=MATMUL_SHAPES,
+             layouts=("transposed", "negative"), result=op_check.same_as_first, name="@")
+    check_op(lambda a, b: a.matmul(b), np.matmul, op_check.T(), op_check.T(), dtypes=op_check.INT_DTYPES + (ember.float16, ember.bfloat16),
+             shapes=MATMUL_SHAPES[:6], layouts=("contiguous", "transposed"), result=op_check.same_as_first,
+             name="Tensor.matmul")
+
+
+def test_matmul_larger_blas_layouts():
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((64, 48)), rng.standard_normal((48, 80))
+    for x in (a, np.asfortranarray(a), a[::-1], np.ascontiguousarray(a.T).T):
+        for y in (b, b[:, ::-1], np.ascontiguousarray(b.T).T, b[::1, ::2]):
+            for dt in (np.float32, np.float64):
+                xe, ye = x.astype(dt) if x.flags.c_contiguous else x.astype(dt, order="K"), y.astype(dt, order="K")
+                got = (ember.from_numpy(xe) @ ember.from_numpy(ye)).numpy()
+                np.testing.assert_allclose(got, xe.astype(np.float64) @ ye.astype(np.float64),
+                                           rtol=1e-4 if dt == np.float32 else 1e-12, atol=1e-4 if dt == np.float32
+                                           else 1e-12)

@@ -6,7 +6,7 @@ import ember
 
 
 def test_stream_is_stable_and_shared_with_cpp():
-    # The same numbers are asserted by tests_cpp/test_random.cpp: one stream in C++ and Python.
+    # The same numbers are asserted by tests_cpp/ops/test_random.cpp: one stream in C++ and Python.
     ember.manual_seed(0)
     np.testing.assert_array_equal(ember.rand(6).numpy(), np.array(
         [0.3990464210510254, 0.9722411632537842, 0.01944941282272339, 0.7873677611351013, 0.9345361590385437,

@@ -1,9 +1,12 @@
-"""View ops (values vs numpy, storage and version-counter sharing, PyTorch's errors), split/chunk/unbind,
-.mT, and flip/roll (copies)."""
+"""View ops (transpose, permute, expand, view / reshape: values vs numpy, storage and version-counter
+sharing, PyTorch's errors), split/chunk/unbind, .mT, and flip/roll (copies)."""
 import numpy as np
 import pytest
 
 import ember
+from op_check import (ALL_DTYPES, NAMES, PROMOTE, T, check_op, np_dtype, returns, round_to, same_as_first,
+                      to_ember, to_numpy)
+
 
 
 def layouts(shape):
@@ -263,3 +266,73 @@ def test_dtypes_keep():
         t = ember.zeros(2, 3, dtype=dt)
         for v in (t.unsqueeze(0), t.select(0, 1), t.flip(0), t.roll(1, 1), t[::-1], t.diagonal()):
             assert v.dtype == dt
+
+
+def _ident(a):
+    return a
+
+
+def test_transpose_permute_and_friends():
+    check_op(lambda a: a.transpose(0, 2), lambda a: np.swapaxes(a, 0, 2), T(), shapes=[((2, 3, 4),)],
+             result=same_as_first, name="transpose(0, 2)")
+    check_op(lambda a: ember.transpose(a, -1, 0), lambda a: np.swapaxes(a, -1, 0), T(),
+             shapes=[((2, 3, 4),), ((5,),), ((0, 2),)], result=same_as_first, name="transpose(-1, 0)")
+    check_op(lambda a: a.transpose(0, -1), _ident, T(), shapes=[((),)], result=same_as_first, name="transpose 0-d")
+    check_op(lambda a: a.T, lambda a: a.T, T(), shapes=[((3, 4),), ((0, 2),)], result=same_as_first, name=".T")
+    for perm in ((2, 0, 1), (0, 1, 2), (-1, 0, 1)):
+        check_op(lambda a: a.permute(*perm), lambda a: np.transpose(a, perm), T(), shapes=[((2, 3, 4),)],
+                 result=same_as_first, name=f"permute{perm}")
+        check_op(lambda a: ember.permute(a, perm), lambda a: np.transpose(a, perm), T(), shapes=[((2, 0, 4),)],
+                 result=same_as_first, name=f"ember.permute{perm}")
+    check_op(lambda a: a.permute(()), _ident, T(), shapes=[((),)], result=same_as_first, name="permute 0-d")
+
+
+def test_expand():
+    check_op(lambda a: a.expand(2, 3, 4), lambda a: np.broadcast_to(a, (2, 3, 4)), T(),
+             shapes=[((3, 1),), ((4,),), ((),), ((1, 1, 4),)], result=same_as_first, name="expand")
+    check_op(lambda a: a.expand(-1, 5), lambda a: np.broadcast_to(a, (a.shape[0], 5)), T(), shapes=[((3, 1),)],
+             result=same_as_first, name="expand(-1, 5)")
+    check_op(lambda a: a.expand((2, 0, 3)), lambda a: np.broadcast_to(a, (2, 0, 3)), T(), shapes=[((1, 3),)],
+             result=same_as_first, name="expand to empty")
+
+
+def test_view_reshape():
+    for shape in ((4, 6), (-1,), (2, -1, 3), (24,), (1, 24, 1)):
+        check_op(lambda a: a.view(*shape), lambda a: a.reshape(shape), T(), shapes=[((2, 3, 4),)],
+                 layouts=("contiguous",), result=same_as_first, name=f"view{shape}")
+        check_op(lambda a: a.reshape(shape), lambda a: a.reshape(shape), T(), shapes=[((2, 3, 4),)],
+                 result=same_as_first, name=f"reshape{shape}")
+        check_op(lambda a: ember.reshape(a, shape), lambda a: a.reshape(shape), T(), shapes=[((2, 3, 4),)],
+                 layouts=("transposed", "negative"), result=same_as_first, name=f"ember.reshape{shape}")
+    check_op(lambda a: a.reshape(()), lambda a: a.reshape(()), T(), shapes=[((1,),), ((),)], result=same_as_first,
+             name="reshape to 0-d")
+    check_op(lambda a: a.view(1, 1), lambda a: a.reshape(1, 1), T(), shapes=[((),)], result=same_as_first,
+             name="view 0-d")
+    check_op(lambda a: a.reshape(3, 0), lambda a: a.reshape(3, 0), T(), shapes=[((0, 3),)],
+             result=same_as_first, name="reshape empty")
+    with pytest.raises(RuntimeError, match="invalid for input of size 0"):
+        ember.zeros(0, 3).reshape(0, -1)  # -1 is ambiguous for 0 elements (PyTorch and numpy refuse it too)
+
+
+def test_views_share_memory_with_numpy():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    t = ember.from_numpy(a)
+    for v in (t.view(6, 4), t.reshape(4, 6), t.transpose(0, 1), t.permute(2, 0, 1), t.expand(5, 2, 3, 4),
+              t.contiguous()):
+        assert v.data_ptr() == t.data_ptr()
+    v = t.transpose(0, 2)
+    v.fill_(-1.0)
+    assert (a == -1).all()
+    c = t.clone()
+    assert c.data_ptr() != t.data_ptr()
+    c.fill_(5.0)
+    assert (a == -1).all()
+    assert t.T.contiguous().data_ptr() != t.data_ptr()
+
+
+def test_view_non_contiguous_that_works():
+    a = np.arange(48.0).reshape(4, 3, 4)[::2]  # (2, 3, 4), the first dim strided
+    t = ember.from_numpy(a)
+    v = t.view(2, 12)
+    np.testing.assert_array_equal(v.numpy(), a.reshape(2, 12))
+    assert np.shares_memory(v.numpy(), a)

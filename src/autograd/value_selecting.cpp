@@ -1,9 +1,11 @@
 // value_selecting_backward (sort / topk): grad scattered along dim to the positions in indices, in
-// zeros of the input's shape. A private scatter/gather pair (not public ops): each records the other
-// as its backward under create_graph, so the gradient is differentiable again.
+// zeros of the input's shape. A private scatter/gather pair calling the gather / scatter_ kernels of
+// the tensors' device (not the public ops, whose checks and in-place recording these do not need):
+// each records the other as its backward under create_graph, so the gradient is differentiable again.
 #include <vector>
 
 #include "ember/autograd/autograd.h"
+#include "ember/dispatch/dispatch.h"
 #include "ember/gen/functions.h"
 
 namespace ember::autograd {
@@ -12,12 +14,6 @@ namespace {
 
 Tensor scatter_dim(const Tensor& src, int64_t dim, const Tensor& indices, IntArrayRef sizes);
 Tensor gather_dim(const Tensor& src, int64_t dim, const Tensor& indices);
-
-/// Rows along dim, as (tensor moved so dim is last, contiguous).
-Tensor last(const Tensor& t, int64_t dim) {
-  int64_t l = t.dim() - 1;
-  return (dim == l ? t : t.movedim({dim}, {l})).contiguous();
-}
 
 struct ScatterDimBackward final : Node {  // backward of scatter_dim: gather
   int64_t dim = 0;
@@ -50,25 +46,10 @@ void record(const Tensor& result, const Tensor& src, std::shared_ptr<N> node) {
 }
 
 // zeros(sizes) with z[..., indices[..., j], ...] = src[..., j, ...] along dim (src, indices: >= 1-D).
+// The indices come from sort/topk, so they are valid: the scatter_ kernel runs without the op's checks.
 Tensor scatter_dim(const Tensor& src, int64_t dim, const Tensor& indices, IntArrayRef sizes) {
   Tensor z = zeros(sizes, src.options());
-  {
-    NoGradGuard no_grad;
-    int64_t l = z.dim() - 1;
-    Tensor zm = last(z, dim), sm = last(src, dim), im = last(indices, dim);
-    int64_t n = zm.sizes()[l], k = sm.sizes()[l];
-    int64_t rows = k == 0 || z.is_meta() ? 0 : sm.numel() / k;  // meta: no values to move
-    const int64_t* ix = rows ? im.data_ptr<int64_t>() : nullptr;
-    visit_dtype(src.dtype(), [&](auto tag) {
-      if (!rows) return;
-      using T = typename decltype(tag)::type;
-      const T* s = sm.data_ptr<T>();
-      T* o = zm.data_ptr<T>();
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t j = 0; j < k; ++j) o[r * n + ix[r * k + j]] = s[r * k + j];
-    });
-    z = dim == l ? zm : zm.movedim({l}, {dim}).contiguous();
-  }
+  dispatch::kernel<OpId::scatter_>(z.device().type(), z.dtype())(z, dim, indices, src);
   auto node = make_node<ScatterDimBackward>();
   node->dim = dim;
   node->indices = indices;
@@ -76,28 +57,10 @@ Tensor scatter_dim(const Tensor& src, int64_t dim, const Tensor& indices, IntArr
   return z;
 }
 
-// out[..., j, ...] = src[..., indices[..., j], ...] along dim.
+// out[..., j, ...] = src[..., indices[..., j], ...] along dim (the gather kernel, as above).
 Tensor gather_dim(const Tensor& src, int64_t dim, const Tensor& indices) {
-  Tensor out;
-  {
-    NoGradGuard no_grad;
-    int64_t l = src.dim() - 1;
-    Tensor sm = last(src, dim), im = last(indices, dim);
-    DimVector osz(im.sizes());
-    Tensor om = empty(osz, src.options());
-    int64_t n = sm.sizes()[l], k = im.sizes()[l];
-    int64_t rows = k == 0 || om.is_meta() ? 0 : im.numel() / k;  // meta: no values to move
-    const int64_t* ix = rows ? im.data_ptr<int64_t>() : nullptr;
-    visit_dtype(src.dtype(), [&](auto tag) {
-      if (!rows) return;
-      using T = typename decltype(tag)::type;
-      const T* s = sm.data_ptr<T>();
-      T* o = om.data_ptr<T>();
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t j = 0; j < k; ++j) o[r * k + j] = s[r * n + ix[r * k + j]];
-    });
-    out = dim == l ? om : om.movedim({l}, {dim}).contiguous();
-  }
+  Tensor out = empty(indices.sizes(), src.options().requires_grad(false));
+  dispatch::kernel<OpId::gather>(src.device().type(), src.dtype())(out, src, dim, indices);
   auto node = make_node<GatherDimBackward>();
   node->dim = dim;
   node->indices = indices;

@@ -197,9 +197,31 @@ class MetaAllocator final : public Allocator {
   DataPtr allocate(size_t, Device device) override { return DataPtr(nullptr, nullptr, nullptr, device); }
 };
 
+// Memory that faults on any host access (PROT_NONE pages): what a device's memory is to the host.
+class NoAccessAllocator final : public Allocator {
+ public:
+  DataPtr allocate(size_t nbytes, Device device) override {
+    size_t len = std::max<size_t>(nbytes, 1);
+    void* p = mmap(nullptr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw Error(detail::str("no-access allocator: cannot reserve ", nbytes, " bytes"));
+    auto* ctx = static_cast<size_t*>(internal::pool_allocate(sizeof(size_t) * 2));
+    ctx[0] = reinterpret_cast<size_t>(p);
+    ctx[1] = len;
+    return DataPtr(p, ctx, &unmap, device);
+  }
+
+ private:
+  static void unmap(void* c) {
+    auto* ctx = static_cast<size_t*>(c);
+    munmap(reinterpret_cast<void*>(ctx[0]), ctx[1]);
+    internal::pool_free(ctx, sizeof(size_t) * 2);
+  }
+};
+
 CPUAllocator g_cpu;
 MetaAllocator g_meta;
-std::atomic<Allocator*> g_allocators[kNumDeviceTypes] = {&g_cpu, nullptr, &g_meta};
+NoAccessAllocator g_no_access;
+std::atomic<Allocator*> g_allocators[kNumDeviceTypes] = {&g_cpu, nullptr, &g_meta, nullptr};
 
 }  // namespace
 
@@ -215,6 +237,8 @@ Allocator* get_allocator(DeviceType t) {
 }
 
 void set_allocator(DeviceType t, Allocator* a) { g_allocators[static_cast<int>(t)].store(a); }
+
+Allocator* no_access_allocator() { return &g_no_access; }
 
 CPUMemoryStats cpu_memory_stats() {
   Cache& c = cache();

@@ -11,6 +11,7 @@ const char* device_type_name(DeviceType t) {
     case DeviceType::CPU: return "cpu";
     case DeviceType::CUDA: return "cuda";
     case DeviceType::Meta: return "meta";
+    case DeviceType::PrivateUse1: return "privateuseone";
   }
   return "unknown";
 }
@@ -28,8 +29,10 @@ Device::Device(const std::string& spec) : type_(DeviceType::CPU), index_(-1) {
     type_ = DeviceType::CUDA;
   } else if (kind == "meta") {
     type_ = DeviceType::Meta;
+  } else if (kind == "privateuseone") {
+    type_ = DeviceType::PrivateUse1;
   } else {
-    throw Error("Expected one of cpu, cuda, meta device type at start of device string: " + spec);
+    throw Error("Expected one of cpu, cuda, meta, privateuseone device type at start of device string: " + spec);
   }
   if (colon != std::string::npos) {
     bool ok = !idx.empty() && idx.size() < 4;

@@ -3,9 +3,9 @@ namespace ember {
 namespace cpu {
 void register_pointwise();
 void register_copy_fill();
-void register_reduce();
-void register_reduce_index();
-void register_scan();
+void register_reduction();
+void register_reduction_index();
+void register_reduction_scan();
 void register_matmul();
 void register_random();
 void register_compare();
@@ -13,15 +13,16 @@ void register_unary_math();
 void register_binary_math();
 void register_logical();
 void register_index();
+void register_sorting();
 }  // namespace cpu
 
 namespace kernels {
 void register_all() {
   cpu::register_pointwise();
   cpu::register_copy_fill();
-  cpu::register_reduce();
-  cpu::register_reduce_index();
-  cpu::register_scan();
+  cpu::register_reduction();
+  cpu::register_reduction_index();
+  cpu::register_reduction_scan();
   cpu::register_matmul();
   cpu::register_random();
   cpu::register_compare();
@@ -29,6 +30,7 @@ void register_all() {
   cpu::register_binary_math();
   cpu::register_logical();
   cpu::register_index();
+  cpu::register_sorting();
 }
 }  // namespace kernels
 }  // namespace ember

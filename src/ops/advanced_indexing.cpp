@@ -26,25 +26,19 @@ Tensor as_1d(const Tensor& t) { return t.dim() == 0 ? t.reshape({1}) : t; }
 Tensor checked_index(const Tensor& index, int64_t size, int64_t dim, bool allow_negative, const char* oob = nullptr,
                      bool index_error = true) {
   Tensor ix = index.to(std::nullopt, kInt64).contiguous();
-  if (ix.is_meta()) return ix;  // no values to check (meta tensors: shapes only)
-  const int64_t* p = static_cast<const int64_t*>(ix.data_ptr());
-  bool neg = false;
-  for (int64_t i = 0, n = ix.numel(); i < n; ++i) {
-    int64_t v = p[i];
-    bool ok = allow_negative ? (v >= -size && v < size) : (v >= 0 && v < size);
-    if (!ok) {
-      std::string msg = oob ? std::string(oob)
-                            : detail::str("index ", v, " is out of bounds for dimension ", dim, " with size ", size);
-      if (index_error) throw IndexError(msg);
-      throw Error(msg);
-    }
-    neg |= v < 0;
+  if (ix.is_meta() || ix.numel() == 0) return ix;  // no values to check (meta tensors: shapes only)
+  // Checked by ops (dispatched to the index's device); only two numbers come to the host.
+  int64_t lo = ix.amin().item<int64_t>(), hi = ix.amax().item<int64_t>();
+  int64_t min_ok = allow_negative ? -size : 0;
+  if (lo < min_ok || hi >= size) {
+    Tensor bad = ember::logical_or(ix.lt(min_ok), ix.ge(size));
+    int64_t v = ember::masked_select(ix, bad).select(0, 0).item<int64_t>();  // the first one, as PyTorch
+    std::string msg = oob ? std::string(oob)
+                          : detail::str("index ", v, " is out of bounds for dimension ", dim, " with size ", size);
+    if (index_error) throw IndexError(msg);
+    throw Error(msg);
   }
-  if (!neg) return ix;
-  Tensor w = ix.clone();
-  int64_t* q = static_cast<int64_t*>(w.data_ptr());
-  for (int64_t i = 0, n = w.numel(); i < n; ++i) if (q[i] < 0) q[i] += size;
-  return w;
+  return lo < 0 ? ember::where(ix.lt(0), ix.add(size), ix) : ix;
 }
 
 void check_same_device(const char* op, const Tensor& a, const Tensor& b) {
@@ -177,11 +171,11 @@ PreparedIndex prepare_index(const Tensor& self, ArrayRef<Tensor> indices) {
   }
   int64_t n = 1;
   for (int64_t s : r.shape) n *= s;
-  r.idx = ember::empty({r.k, n}, TensorOptions().dtype(kInt64).device(self.device()));
-  for (int64_t m = 0; m < r.k; ++m) {
-    Tensor c = checked_index(cols[m].expand(r.shape), self.sizes()[m], m, true);
-    if (n && !r.idx.is_meta()) std::memcpy(static_cast<int64_t*>(r.idx.data_ptr()) + m * n, c.data_ptr(), n * sizeof(int64_t));
-  }
+  std::vector<Tensor> rows;
+  for (int64_t m = 0; m < r.k; ++m)
+    rows.push_back(checked_index(cols[m].expand(r.shape), self.sizes()[m], m, true).reshape({n}));
+  r.idx = r.k ? ember::stack(rows).contiguous().to(self.device())  // CPU indices: moved to self's device
+              : ember::empty({0, n}, TensorOptions().dtype(kInt64).device(self.device()));
   return r;
 }
 
@@ -292,19 +286,10 @@ Tensor nonzero(const Tensor& self) {
   self.check_defined("nonzero");
   structured::check_not_meta("nonzero", self);
   Tensor b = (self.dtype() == kBool ? self : self.ne(0)).contiguous();
-  const bool* p = static_cast<const bool*>(b.data_ptr());
-  int64_t numel = b.numel(), nd = b.dim(), count = 0;
-  for (int64_t i = 0; i < numel; ++i) count += p[i];
-  Tensor out = ember::empty({count, nd}, TensorOptions().dtype(kInt64).device(self.device()));
-  int64_t* o = static_cast<int64_t*>(out.data_ptr());
-  DimVector idx(static_cast<size_t>(nd), 0);
-  for (int64_t i = 0; i < numel; ++i) {
-    if (p[i]) for (int64_t d = 0; d < nd; ++d) *o++ = idx[d];
-    for (int64_t d = nd - 1; d >= 0; --d) {
-      if (++idx[d] < b.sizes()[d]) break;
-      idx[d] = 0;
-    }
-  }
+  // The count is the one value read on the host (item(): a copy from the tensor's device).
+  int64_t count = b.numel() == 0 ? 0 : b.sum().item<int64_t>();
+  Tensor out = ember::empty({count, b.dim()}, TensorOptions().dtype(kInt64).device(self.device()));
+  dispatch::kernel<OpId::nonzero>(b.device().type(), kBool)(out, b);
   return out;
 }
 

@@ -94,8 +94,8 @@ Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
   // Anything may be copied into a meta tensor (nothing is written); nothing can be copied out of one.
   EMBER_CHECK_AS(NotImplementedError, !src.is_meta() || self.is_meta(), "Cannot copy out of meta tensor; no data! "
                  "(copy_ from a meta tensor of shape ", src.sizes(), " to a tensor on ", self.device(), ")");
-  EMBER_CHECK(self.device() == src.device() || self.is_meta(), "copy_: copies between devices (", src.device(),
-              " to ", self.device(), ") need the CUDA backend, which this build does not have");
+  EMBER_CHECK_AS(NotImplementedError, self.device() == src.device() || self.is_meta(), "\"copy_\" has no kernel "
+                 "that copies from ", src.device(), " to ", self.device(), " (this build has CPU kernels only)");
   // A source that partly overlaps the destination, both dense (x[1:4].copy_(x[0:3])): PyTorch's error
   // (interleaved strided views are too hard to tell apart, and allowed there too).
   if (src.impl()->storage() == self.impl()->storage() && src.is_contiguous() && self.is_contiguous() &&

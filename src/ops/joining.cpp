@@ -240,7 +240,8 @@ static Tensor repeat_interleave_tensor(const Tensor& self, const Tensor& repeats
   Tensor x = !dim ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
   int64_t d = dim ? wrap_dim(*dim, x.dim()) : 0;
   int64_t n = x.sizes()[d];
-  Tensor r = repeats.to(std::nullopt, kInt64).reshape({-1}).contiguous();
+  // The repeats are read on the host (they size the result): copied there from their device.
+  Tensor r = repeats.to(Device(kCPU), kInt64).reshape({-1}).contiguous();
   if (r.numel() == 1 && n != 1) r = r.expand({n}).contiguous();
   EMBER_CHECK(r.numel() == n, "repeats must have the same size as input along dim, but got repeats.size(0) = ",
               r.numel(), " and input.size(", d, ") = ", n);

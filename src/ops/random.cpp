@@ -58,7 +58,8 @@ Tensor randperm(int64_t n, const std::optional<Generator>& generator, const Tens
   EMBER_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
   TensorOptions o = options.dtype_opt() ? options : options.dtype(kInt64);
   if (o.device().is_meta()) return ember::empty({n}, o);  // meta: the shape is the result
-  EMBER_CHECK(o.device().is_cpu(), "randperm: only CPU is supported so far");
+  // Other devices: made on the CPU (the permutation comes from the host's Philox stream) and copied.
+  if (!o.device().is_cpu()) return ember::randperm(n, generator, o.device(Device(kCPU))).to(o.device());
   // Every value 0 .. n-1 must be representable (Note [scalar range]).
   if (o.dtype() == kFloat16) EMBER_CHECK(n <= 2049, "n cannot be greater than 2049 for Half type.");
   if (o.dtype() == kBFloat16) EMBER_CHECK(n <= 257, "n cannot be greater than 257 for BFloat16 type.");
@@ -146,10 +147,12 @@ Tensor bernoulli(const Tensor& self, const std::optional<Generator>& generator) 
   self.check_defined("bernoulli");
   EMBER_CHECK_AS(NotImplementedError, is_floating_point(self.dtype()), "\"bernoulli_tensor_cpu_p_\" not implemented for '",
                  self.dtype(), "' (bernoulli: expected a floating-point tensor of probabilities)");
-  Tensor p = self.to(std::nullopt, kFloat64).contiguous();
-  const double* pp = self.is_meta() ? nullptr : p.data_ptr<double>();  // meta: no values to check
-  for (int64_t i = 0; pp && i < p.numel(); ++i)
-    EMBER_CHECK(pp[i] >= 0 && pp[i] <= 1, "Expected p_in >= 0 && p_in <= 1 to be true, but got ", pp[i]);
+  if (!self.is_meta() && self.numel() > 0) {  // checked by ops on self's device (meta: no values to check)
+    Tensor bad = ember::logical_not(ember::logical_and(self.ge(0), self.le(1)));
+    if (bad.any().item<bool>())
+      throw Error(detail::str("Expected p_in >= 0 && p_in <= 1 to be true, but got ",
+                              ember::masked_select(self, bad).select(0, 0).item<double>()));
+  }
   Tensor out = ember::empty(self.sizes(), self.options());
   dispatch::kernel<OpId::bernoulli>(self.device().type(), self.dtype())(out, self, generator);
   return out;
@@ -168,7 +171,8 @@ Tensor multinomial(const Tensor& self, int64_t num_samples, bool replacement, co
   if (self.is_meta())  // meta: the shape is the result
     return ember::empty(self.dim() == 1 ? DimVector{num_samples} : DimVector{rows, num_samples},
                         TensorOptions(kInt64).device(self.device()));
-  Tensor w = self.to(std::nullopt, kFloat64).contiguous();
+  // Sampled on the host (Note [host fallback], src/ops/unique.cpp): the weights are copied there.
+  Tensor w = self.to(Device(kCPU), kFloat64).contiguous();
   const double* pw = w.data_ptr<double>();
   Generator g = pick(generator);
   uint64_t seed = g->seed(), off = g->reserve(static_cast<uint64_t>(rows * (replacement ? num_samples : cats)));
@@ -211,7 +215,7 @@ Tensor multinomial(const Tensor& self, int64_t num_samples, bool replacement, co
       for (int64_t s = 0; s < num_samples; ++s) po[r * num_samples + s] = keys[s].second;
     }
   }
-  return out;
+  return out.to(self.device());
 }
 
 }  // namespace ember::native

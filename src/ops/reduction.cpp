@@ -3,7 +3,7 @@
 
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
-#include "ops/reduce_util.h"
+#include "ops/reduction_util.h"
 
 namespace ember::native {
 

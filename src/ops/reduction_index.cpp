@@ -1,11 +1,11 @@
 // prod, nansum, amax/amin, max/min (full and along a dim), argmax/argmin, all/any, count_nonzero.
-// Dims are checked and normalized here; the kernels (src/kernels/cpu/reduce_index.cpp) get the
+// Dims are checked and normalized here; the kernels (src/kernels/cpu/reduction_index.cpp) get the
 // normalized dims and a freshly allocated contiguous output of the reduced shape.
 #include <string>
 
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
-#include "ops/reduce_util.h"
+#include "ops/reduction_util.h"
 
 namespace ember::native {
 

@@ -1,5 +1,5 @@
 // cumsum / cumprod, cummax / cummin, kthvalue and median. Arguments are checked here; the kernels
-// (src/kernels/cpu/scan.cpp) get wrapped dims and freshly allocated outputs of the right shape.
+// (src/kernels/cpu/reduction_scan.cpp) get wrapped dims and freshly allocated outputs of the right shape.
 #include <cmath>
 #include <limits>
 #include <string>
@@ -8,7 +8,7 @@
 #include "ember/autograd/grad_mode.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
-#include "ops/reduce_util.h"
+#include "ops/reduction_util.h"
 
 namespace ember::native {
 

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "ember/gen/native.h"
-#include "ops/reduce_util.h"
+#include "ops/reduction_util.h"
 
 namespace ember::native {
 

@@ -1,9 +1,11 @@
-// unique (_unique2, unique_dim), searchsorted and bincount (src/ops/joining.yaml): not differentiable;
+// unique (_unique2, unique_dim), searchsorted (its kernel: src/kernels/cpu/sorting.cpp) and bincount
+// (src/ops/joining.yaml): not differentiable;
 // serial loops over contiguous copies. NaNs are distinct in unique (NaN != NaN), as in PyTorch.
 #include <algorithm>
 #include <numeric>
 #include <vector>
 
+#include "ember/dispatch/dispatch.h"
 #include "ember/gen/functions.h"
 #include "ember/autograd/function.h"
 #include "ember/gen/native.h"
@@ -14,6 +16,11 @@ namespace ember::native {
 
 namespace {
 
+
+/// Note [host fallback]: unique and bincount have no kernels yet; on a device other than
+/// the CPU they copy their inputs to the CPU (through the device's copy kernel: no host read of device
+/// memory), compute there and copy the results back.
+Tensor host(const Tensor& t) { return t.defined() && !t.is_cpu() && !t.is_meta() ? t.to(Device(kCPU)) : t; }
 
 /// a < b with NaN the largest value.
 template <class M>
@@ -63,7 +70,13 @@ Tensor long_tensor(const std::vector<int64_t>& v, IntArrayRef sizes) {
 }
 
 /// (unique rows, inverse, counts) of self viewed as rows along dim (moved to the front).
-std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& self, int64_t d, bool flat) {
+std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& self_in, int64_t d, bool flat) {
+  if (!self_in.is_cpu() && !self_in.is_meta()) {  // Note [host fallback]
+    auto [u, inv, counts] = unique_impl(host(self_in), d, flat);
+    Device dev = self_in.device();
+    return {u.to(dev), inv.to(dev), counts.to(dev)};
+  }
+  const Tensor& self = self_in;
   Tensor x = flat ? self.reshape({-1}) : (self.dim() == 0 ? self.reshape({1}) : self);
   Tensor xm = (d == 0 ? x : x.movedim({d}, {0})).contiguous();
   int64_t rows = xm.sizes()[0];
@@ -154,31 +167,8 @@ Tensor searchsorted(const Tensor& sorted_sequence_in, const Tensor& self, bool o
   ScalarType common = promote_types(b.dtype(), self.dtype());
   Tensor bc = b.to(std::nullopt, common).contiguous();
   Tensor vc = self.to(std::nullopt, common).contiguous();
-  int64_t n = b.sizes()[b.dim() - 1];
-  int64_t inner = batched ? self.sizes()[self.dim() - 1] : vc.numel();
-  int64_t rows = inner == 0 ? 0 : vc.numel() / inner;
-  Tensor out = ember::empty(self.sizes(), TensorOptions(kInt64));
-  int64_t* o = out.data_ptr<int64_t>();
-  visit_dtype(common, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using M = opmath_t<T>;
-    const T* bp = bc.data_ptr<T>();
-    const T* vp = vc.data_ptr<T>();
-    for (int64_t r = 0; r < rows; ++r) {
-      const T* row = bp + (batched ? r * n : 0);
-      for (int64_t j = 0; j < inner; ++j) {
-        M v = static_cast<M>(vp[r * inner + j]);
-        int64_t lo = 0, hi = n;  // first index whose element is > v (upper) or >= v (lower)
-        while (lo < hi) {
-          int64_t mid = lo + (hi - lo) / 2;
-          M e = static_cast<M>(row[mid]);
-          bool go_right = upper ? !nan_less(v, e) : nan_less(e, v);
-          if (go_right) lo = mid + 1; else hi = mid;
-        }
-        o[r * inner + j] = lo;
-      }
-    }
-  });
+  Tensor out = ember::empty(self.sizes(), TensorOptions(kInt64).device(dev));
+  dispatch::kernel<OpId::searchsorted>(dev.type(), common)(out, bc, vc, false, upper, std::nullopt, std::nullopt);
   return out_int32 ? out.to(std::nullopt, kInt32) : out;
 }
 
@@ -193,6 +183,10 @@ Tensor bincount(const Tensor& self, const std::optional<Tensor>& weights, int64_
   if (has_w)
     EMBER_CHECK(weights->dim() == 1 && weights->sizes()[0] == self.sizes()[0],
                 "weights should be 1-d and have the same length as input");
+  if (!self.is_cpu()) {  // Note [host fallback]
+    Tensor r = ember::bincount(host(self), has_w ? std::optional<Tensor>(host(*weights)) : std::nullopt, minlength);
+    return r.to(self.device());
+  }
   Tensor x = self.to(std::nullopt, kInt64).contiguous();
   const int64_t* xp = x.data_ptr<int64_t>();
   int64_t n = x.numel(), top = -1;

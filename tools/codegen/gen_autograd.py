@@ -7,8 +7,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from gen_cpp import HEADER
-from schema import Op
+from schema import HEADER, Op
 
 META_ATTRS = {"sizes": ("sizes", "DimVector", "{x}.sizes()"),
               "dtype": ("dtype", "ScalarType", "{x}.dtype()"),
@@ -128,8 +127,9 @@ def nodes_h(ops: list[Op]) -> str:
             continue
         ins, uses = analyze(op)
         tensors = sorted({t for u in uses.values() for t in u.tensors})
-        sized = [] if shape_preserving(op) else ins
-        metas = {(i, "sizes") for i in sized} | {(i, "dtype") for i in ins} | {m for u in uses.values() for m in u.metas}
+        grads = [i for i in ins if i in op.backward]  # inputs with a formula; the others get no gradient
+        sized = [] if shape_preserving(op) else grads
+        metas = {(i, "sizes") for i in sized} | {(i, "dtype") for i in grads} | {m for u in uses.values() for m in u.metas}
         values = sorted({v for u in uses.values() for v in u.values})
         L.append(f"struct {node_name(op)} final : Node {{")
         # A user-provided constructor: make_node's value-initialization then does not zero the node.
@@ -200,32 +200,42 @@ def record_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> l
          f"    grad_node->reserve_next_edges({len(ins)});"]
     for n in ins:
         L.append(f"    grad_node->add_next_edge(autograd::gradient_edge({names[n]}));")
+    # Each member is saved once, when any input whose gradient reads it needs a gradient.
+    saves: dict[str, list] = {}  # member -> [assignment, input indices]
+
+    def need(member: str, code: str, idx: int):
+        saves.setdefault(member, [code, set()])[1].add(idx)
+
     for idx, n in enumerate(ins):
         if n not in op.backward:
             continue
         u = uses[n]
-        cond = f"grad_node->should_compute_output({idx})"
         for t in sorted(u.tensors):
-            src = names[t]
-            if inplace and t == "self":
-                src = f"{self_expr}.clone()"
-            L.append(f"    if ({cond} && !grad_node->{t}_.defined()) grad_node->{t}_.save({src}, false);")
+            src = f"{self_expr}.clone()" if inplace and t == "self" else names[t]
+            need(f"{t}_", f"grad_node->{t}_.save({src}, false);", idx)
         for v in sorted(u.values):
-            val = v
-            if next(a for a in op.args if a.name == v).type in ("int[]",):
-                val = f"DimVector({v})"
-            elif next(a for a in op.args if a.name == v).type == "int[]?":
-                val = f"{v} ? std::optional<DimVector>(DimVector(*{v})) : std::nullopt"
-            L.append(f"    grad_node->{v}_ = {val};")
+            typ = next(a for a in op.args if a.name == v).type
+            val = {"int[]": f"DimVector({v})",
+                   "int[]?": f"{v} ? std::optional<DimVector>(DimVector(*{v})) : std::nullopt"}.get(typ, v)
+            need(f"{v}_", f"grad_node->{v}_ = {val};", idx)
         for (p, attr) in sorted(u.metas):
-            L.append(f"    grad_node->{p}_{attr}_ = {META_ATTRS[attr][2].format(x=names[p])};")
-    for idx, n in enumerate(ins):
-        if shape_preserving(op):
-            L.append(f"    grad_node->{n}_dtype_ = {names[n]}.dtype();")
+            need(f"{p}_{attr}_", f"grad_node->{p}_{attr}_ = {META_ATTRS[attr][2].format(x=names[p])};", idx)
+        if not shape_preserving(op):
+            need(f"{n}_sizes_", f"grad_node->{n}_sizes_ = {names[n]}.sizes();", idx)
+        need(f"{n}_dtype_", f"grad_node->{n}_dtype_ = {names[n]}.dtype();", idx)
+    groups: dict[tuple, list[str]] = {}
+    for code, idxs in saves.values():
+        # The node exists only when some input needs a gradient: a member every input's gradient
+        # reads is saved without a test.
+        key = () if idxs == set(range(len(ins))) else tuple(sorted(idxs))
+        groups.setdefault(key, []).append(code)
+    for key, codes in groups.items():
+        if not key:
+            L += [f"    {c}" for c in codes]
             continue
-        L.append(f"    if (grad_node->should_compute_output({idx})) {{")
-        L.append(f"      grad_node->{n}_sizes_ = {names[n]}.sizes();")
-        L.append(f"      grad_node->{n}_dtype_ = {names[n]}.dtype();")
+        cond = " || ".join(f"grad_node->should_compute_output({i})" for i in key)
+        L.append(f"    if ({cond}) {{")
+        L += [f"      {c}" for c in codes]
         L.append("    }")
     L.append("  }")
     return L

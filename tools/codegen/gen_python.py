@@ -2,8 +2,8 @@
 docs/bindings.md) and the _C.pyi stubs."""
 from __future__ import annotations
 
-from gen_cpp import HEADER, call_args, cpp_default, method_args, method_call_args
-from schema import FACTORY_GROUP, NAMESPACE, PY_OPERATORS, PY_TYPE, RICHCOMPARE_OPS, UNARY_SLOTS, Op
+from gen_cpp import call_args, cpp_default, method_args, method_call_args
+from schema import FACTORY_GROUP, HEADER, NAMESPACE, PY_OPERATORS, PY_TYPE, RICHCOMPARE_OPS, UNARY_SLOTS, Op
 
 # Parser type tags (bindings/arg_parser.h) and the converter for each schema type.
 _CONV = {

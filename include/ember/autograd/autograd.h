@@ -125,7 +125,7 @@ EMBER_API Tensor log_softmax_backward(const Tensor& grad, const Tensor& result, 
 EMBER_API Tensor matmul_backward_self(const Tensor& grad, const Tensor& self, const Tensor& other);
 EMBER_API Tensor matmul_backward_other(const Tensor& grad, const Tensor& self, const Tensor& other);
 EMBER_API Tensor permute_backward(const Tensor& grad, IntArrayRef dims);
-// Reductions (src/autograd/reduce_backward.cpp): amax/amin/max()/min() share the gradient among
+// Reductions (src/autograd/reduction_backward.cpp): amax/amin/max()/min() share the gradient among
 // ties; max(dim)/min(dim) route it to the returned index; prod is correct with zeros.
 EMBER_API Tensor amax_backward(const Tensor& grad, const Tensor& self, const Tensor& result,
                                std::optional<IntArrayRef> dim = std::nullopt, bool keepdim = false);
@@ -151,11 +151,11 @@ EMBER_API Tensor slice_backward(const Tensor& grad, IntArrayRef sizes, int64_t d
 /// again: its backward gathers by the same indices).
 EMBER_API Tensor value_selecting_backward(const Tensor& grad, int64_t dim, const Tensor& indices, IntArrayRef sizes);
 EMBER_API Tensor roll_backward(const Tensor& grad, IntArrayRef shifts, std::optional<IntArrayRef> dims);
-/// The gradient of gelu(self, approximate) ("none": the erf form; "tanh"), built from ops (twice
-/// differentiable).
 /// The gradient of clamp: grad where min <= self <= max (bounds that are None don't limit), else 0.
 EMBER_API Tensor clamp_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& min,
                                 const std::optional<Scalar>& max);
+/// The gradient of gelu(self, approximate) ("none": the erf form; "tanh"), built from ops (twice
+/// differentiable).
 EMBER_API Tensor gelu_backward(const Tensor& grad, const Tensor& self, const std::string& approximate);
 
 }  // namespace ember::autograd

@@ -24,8 +24,8 @@ struct Edge {
   bool is_valid() const { return function != nullptr; }
 };
 
-/// next_edges storage: two edges inline (every op in the schema has at most two tensor inputs),
-/// more on the heap.
+/// next_edges storage: two edges inline (most ops take one or two tensors: unary and binary math,
+/// reductions, views), more on the heap (where, addmm, lerp, scatter, cat, custom Functions).
 class EdgeList {
  public:
   EdgeList() = default;

@@ -80,5 +80,9 @@ EMBER_API void set_cpu_cache_policy(const CPUCachePolicy& policy);
 EMBER_API Allocator* get_allocator(DeviceType t);
 /// Installs the allocator for a device type (the CUDA backend calls this when it loads).
 EMBER_API void set_allocator(DeviceType t, Allocator* a);
+/// An allocator whose memory faults on any host access (PROT_NONE pages). Tests install it for
+/// kPrivateUse1, a device with no kernels, to prove that no op reads a tensor's memory outside the
+/// kernels (docs/cpu_kernels.md, "Device-safe ops").
+EMBER_API Allocator* no_access_allocator();
 
 }  // namespace ember

@@ -8,19 +8,23 @@
 
 namespace ember {
 
-/// Meta: tensors with shape, dtype and strides but no memory (docs/meta_device.md).
-enum class DeviceType : int8_t { CPU = 0, CUDA = 1, Meta = 2 };
-constexpr int kNumDeviceTypes = 3;
+/// Meta: tensors with shape, dtype and strides but no memory (docs/meta_device.md). PrivateUse1
+/// ("privateuseone", as PyTorch's): a device type left to out-of-tree backends; ember registers no
+/// allocator and no kernels for it (tests install a no-access allocator to check that every op is
+/// device-safe: docs/cpu_kernels.md, "Device-safe ops").
+enum class DeviceType : int8_t { CPU = 0, CUDA = 1, Meta = 2, PrivateUse1 = 3 };
+constexpr int kNumDeviceTypes = 4;
 constexpr DeviceType kCPU = DeviceType::CPU;
 constexpr DeviceType kCUDA = DeviceType::CUDA;
 constexpr DeviceType kMeta = DeviceType::Meta;
+constexpr DeviceType kPrivateUse1 = DeviceType::PrivateUse1;
 
 /// A device type plus an index (-1 means "the current one" and is only meaningful for CUDA).
 class EMBER_API Device {
  public:
   Device(DeviceType type = DeviceType::CPU, int index = -1)  // NOLINT: implicit as in libtorch
       : type_(type), index_(static_cast<int8_t>(index)) {}
-  /// Parses "cpu", "cuda", "cuda:1", "meta"; throws ember::Error for anything else.
+  /// Parses "cpu", "cuda", "cuda:1", "meta", "privateuseone"; throws ember::Error for anything else.
   Device(const std::string& spec);  // NOLINT
   Device(const char* spec) : Device(std::string(spec)) {}  // NOLINT
   DeviceType type() const { return type_; }

@@ -126,7 +126,7 @@ class EMBER_API Tensor {
   void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
 
   /// Basic indexing, as libtorch's: `t.index({Slice(1, None, 2), 0, None, Ellipsis})` is a view
-  /// (ember/indexing.h; any slice step, negative ones included).
+  /// (ember/ops/indexing.h; any slice step, negative ones included).
   Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
   Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
   /// `t[indices] = value`: copies value (broadcast, converted) into the indexed view; recorded by autograd.

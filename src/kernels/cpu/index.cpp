@@ -120,9 +120,26 @@ void index_scatter_k(const Tensor& self, const Tensor& idx, const Tensor& values
     });
 }
 
+/// The positions of the true entries of the contiguous bool tensor b, one row each, in order; out was
+/// sized by their count.
+void nonzero_k(const Tensor& out, const Tensor& b) {
+  const bool* p = static_cast<const bool*>(b.data_ptr());
+  int64_t numel = b.numel(), nd = b.dim();
+  int64_t* o = static_cast<int64_t*>(out.data_ptr());
+  DimVector idx(static_cast<size_t>(nd), 0);
+  for (int64_t i = 0; i < numel; ++i) {
+    if (p[i]) for (int64_t d = 0; d < nd; ++d) *o++ = idx[d];
+    for (int64_t d = nd - 1; d >= 0; --d) {
+      if (++idx[d] < b.sizes()[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
 }  // namespace
 
 void register_index() {
+  dispatch::register_kernel<OpId::nonzero>(kCPU, kBool, &nonzero_k);
   using dispatch::register_kernel;
   for_dtypes(kAllTypes, [](ScalarType t, auto tag) {
     using T = typename decltype(tag)::type;

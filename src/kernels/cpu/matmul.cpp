@@ -8,6 +8,7 @@
 
 #include "kernels/cpu/loops.h"
 #include "kernels/cpu/register_util.h"
+#include "kernels/cpu/tensor_util.h"
 
 namespace ember::cpu {
 namespace {
@@ -39,7 +40,7 @@ bool blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, bool* trans
 // parallel_for (called from a user's OpenMP region, dnnl_sgemm opens no nested region and runs on
 // the calling thread). libgomp's pool does not survive fork(): a forked child whose dnnl_sgemm opens a
 // parallel region waits forever in GOMP_parallel for the parent's worker threads, which do not exist
-// in the child (tests_py/test_threads.py, tests_cpp/test_threads.cpp). In a forked child the
+// in the child (tests_py/test_threads.py, tests_cpp/util/test_threads.cpp). In a forked child the
 // float32 GEMM therefore goes to OpenBLAS, whose pthread pool is rebuilt after fork by its own
 // atfork handler, as ember's OpenMP loops go serial there.
 
@@ -66,18 +67,18 @@ void gemm_blas(const Tensor& out, Tensor a, Tensor b) {
   int64_t nb = a.sizes()[0], n = a.sizes()[1], k = a.sizes()[2], m = b.sizes()[2];
   if (out.numel() == 0) return;
   if (k == 0) {  // an empty contraction: zeros, whatever the (meaningless) strides of the empty operands
-    out.fill_(0);
+    fill(out, 0);
     return;
   }
   bool ta, tb;
   int64_t lda, ldb;
   if (!blas_layout(n, k, a.strides()[1], a.strides()[2], &ta, &lda)) {
-    a = a.contiguous();
+    a = contiguous_copy(a);
     EMBER_CHECK(blas_layout(n, k, a.strides()[1], a.strides()[2], &ta, &lda), "matmul: internal error: no "
                 "BLAS layout for a contiguous operand of strides ", a.strides());
   }
   if (!blas_layout(k, m, b.strides()[1], b.strides()[2], &tb, &ldb)) {
-    b = b.contiguous();
+    b = contiguous_copy(b);
     EMBER_CHECK(blas_layout(k, m, b.strides()[1], b.strides()[2], &tb, &ldb), "matmul: internal error: no "
                 "BLAS layout for a contiguous operand of strides ", b.strides());
   }

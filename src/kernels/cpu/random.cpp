@@ -2,6 +2,7 @@
 #include "kernels/common/philox.h"
 #include "kernels/cpu/loops.h"
 #include "kernels/cpu/register_util.h"
+#include "kernels/cpu/tensor_util.h"
 
 namespace ember::cpu {
 namespace {
@@ -16,12 +17,12 @@ void generate(const Tensor& self, const std::optional<Generator>& gen, const F& 
   if (n == 0) return;
   Generator g = pick(gen);
   uint64_t seed = g->seed(), off = g->reserve(static_cast<uint64_t>(n));
-  Tensor out = self.is_contiguous() ? self : ember::empty(self.sizes(), self.options());
+  Tensor out = self.is_contiguous() ? self : empty_cpu(self.sizes(), self.dtype());
   T* p = out.data_ptr<T>();
   parallel_for(n, kGrainSize, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) p[i] = static_cast<T>(f(rng::philox(seed, off + static_cast<uint64_t>(i))));
   });
-  if (!out.is_same(self)) self.copy_(out);
+  if (!out.is_same(self)) copy_into(self, out);
 }
 
 template <class T>
@@ -64,7 +65,7 @@ void random_int_k(const Tensor& self, int64_t from, std::optional<int64_t> to_, 
 
 template <class T>
 void bernoulli_k(const Tensor& out, const Tensor& self, const std::optional<Generator>& gen) {
-  Tensor p = self.to(std::nullopt, kFloat64).contiguous();
+  Tensor p = contiguous_copy(self, kFloat64);
   const double* pp = p.data_ptr<double>();
   Generator g = pick(gen);
   int64_t n = out.numel();
@@ -90,34 +91,34 @@ void register_random() {
       register_kernel<OpId::normal_>(kCPU, t, &normal_k<T>);
     } else {
       register_kernel<OpId::uniform_>(kCPU, t, [](const Tensor& s, double a, double b, const std::optional<Generator>& g) {
-        Tensor tmp = ember::empty(s.sizes(), TensorOptions(kFloat32));
+        Tensor tmp = empty_cpu(s.sizes(), kFloat32);
         uniform_k<float>(tmp, a, b, g);
-        s.copy_(tmp);
+        copy_into(s, tmp);
       });
       register_kernel<OpId::normal_>(kCPU, t, [](const Tensor& s, double m, double sd, const std::optional<Generator>& g) {
-        Tensor tmp = ember::empty(s.sizes(), TensorOptions(kFloat32));
+        Tensor tmp = empty_cpu(s.sizes(), kFloat32);
         normal_k<float>(tmp, m, sd, g);
-        s.copy_(tmp);
+        copy_into(s, tmp);
       });
     }
     register_kernel<OpId::random_>(kCPU, t, [](const Tensor& s, int64_t a, std::optional<int64_t> b, const std::optional<Generator>& g) {
-      Tensor tmp = ember::empty(s.sizes(), TensorOptions(kFloat64));
+      Tensor tmp = empty_cpu(s.sizes(), kFloat64);
       random_k<double>(tmp, a, b, g);
-      s.copy_(tmp);
+      copy_into(s, tmp);
     });
     register_kernel<OpId::bernoulli>(kCPU, t, [](const Tensor& o, const Tensor& s, const std::optional<Generator>& g) {
-      Tensor tmp = ember::empty(o.sizes(), TensorOptions(kFloat32));
+      Tensor tmp = empty_cpu(o.sizes(), kFloat32);
       bernoulli_k<float>(tmp, s, g);
-      o.copy_(tmp);
+      copy_into(o, tmp);
     });
   });
   for_dtypes({kBool, kUInt8, kInt8, kInt16, kInt32, kInt64}, [](ScalarType t, auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_same<T, bool>::value) {
       register_kernel<OpId::random_>(kCPU, t, [](const Tensor& s, int64_t a, std::optional<int64_t> b, const std::optional<Generator>& g) {
-        Tensor tmp = ember::empty(s.sizes(), TensorOptions(kInt64));
+        Tensor tmp = empty_cpu(s.sizes(), kInt64);
         random_int_k<int64_t>(tmp, a, b, g);
-        s.copy_(tmp);
+        copy_into(s, tmp);
       });
     } else {
       register_kernel<OpId::random_>(kCPU, t, &random_int_k<T>);

@@ -1,6 +1,6 @@
 // The max / min row loops of the CPU reductions (amax/amin, max/min, argmax/argmin), written once
 // against a vector traits class W (Note [vector traits] in kernels/common/vec_portable.h) and
-// instantiated per instruction set by vec_math_avx2.cpp and vec_math_avx512.cpp; reduce_index.cpp
+// instantiated per instruction set by vec_math_avx2.cpp and vec_math_avx512.cpp; reduction_index.cpp
 // calls them through the runtime-selected table (vec_math.h).
 #pragma once
 #include <cstdint>

@@ -1,10 +1,10 @@
 // cumsum / cumprod, cummax / cummin and kthvalue on CPU. The scanned (selected) dim is moved
-// innermost (kernels/cpu/reduce_util.h); scans write a temporary in that layout and copy it back.
+// innermost (kernels/cpu/reduction_util.h); scans write a temporary in that layout and copy it back.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "kernels/cpu/reduce_util.h"
+#include "kernels/cpu/reduction_util.h"
 #include "kernels/cpu/register_util.h"
 
 namespace ember::cpu {
@@ -18,22 +18,22 @@ template <class T, class F>
 void scan_rows(const Tensor& self, int64_t dim, std::initializer_list<const Tensor*> outs, const F& f) {
   if (self.numel() == 0) return;
   int64_t d = self.dim() == 0 ? 0 : dim;
-  Tensor s = self.dim() == 0 ? self.reshape({1}) : self;
+  auto as_1d = [](const Tensor& t) { return t.dim() == 0 ? restrided(t, {1}, {1}, t.storage_offset()) : t; };
+  Tensor s = as_1d(self);
   int64_t outer, inner;
   Tensor in = rows_layout(s, DimVector{d}, &outer, &inner);
   std::vector<Tensor> tmps;
-  for (const Tensor* o : outs) tmps.push_back(ember::empty(in.sizes(), TensorOptions(o->dtype()).device(o->device())));
+  for (const Tensor* o : outs) tmps.push_back(empty_cpu(in.sizes(), o->dtype()));
   const T* x = in.data_ptr<T>();
   parallel_for(outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) f(x + r * inner, tmps, r * inner, inner);
   });
+  DimVector perm;  // rows_layout's order: the other dims, then d
+  for (int64_t i = 0; i < s.dim(); ++i)
+    if (i != d) perm.push_back(i);
+  perm.push_back(d);
   size_t k = 0;
-  for (const Tensor* o : outs) {
-    Tensor t = tmps[k++];
-    if (self.dim() == 0) t = t.reshape({});
-    else t = t.movedim(DimVector{-1}, DimVector{d});
-    o->copy_(t);
-  }
+  for (const Tensor* o : outs) copy_into(permuted(as_1d(*o), perm), tmps[k++]);
 }
 
 template <class T, bool kProd>
@@ -101,7 +101,7 @@ void kthvalue_k(const Tensor& values, const Tensor& indices, const Tensor& self,
 
 }  // namespace
 
-void register_scan() {
+void register_reduction_scan() {
   using dispatch::register_kernel;
   for_dtypes(kAllTypes, [](ScalarType t, auto tag) {
     using T = typename decltype(tag)::type;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/cpu/loops.h"
+#include "kernels/cpu/tensor_util.h"
 
 namespace ember::cpu {
 
@@ -33,7 +34,7 @@ inline Tensor rows_layout(const Tensor& self, IntArrayRef dims, int64_t* outer, 
     for (int64_t d = 0; d < self.dim(); ++d)
       if (!red[d]) *outer *= self.sizes()[d];
   }
-  return self.permute(perm).contiguous();
+  return contiguous_copy(permuted(self, perm));
 }
 
 

@@ -1,5 +1,5 @@
 // prod, nansum, amax/amin, max/min (full and along a dim), argmax/argmin, all/any and count_nonzero
-// on CPU. Every kernel reduces contiguous rows (kernels/cpu/reduce_util.h: reduced dims moved
+// on CPU. Every kernel reduces contiguous rows (kernels/cpu/reduction_util.h: reduced dims moved
 // innermost); the callers (src/ops/reduction_index.cpp) checked every argument and the sizes, so nothing
 // here throws inside the parallel loops.
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "kernels/cpu/reduce_util.h"
+#include "kernels/cpu/reduction_util.h"
 #include "kernels/cpu/register_util.h"
 #include "kernels/cpu/vec_math.h"
 
@@ -379,7 +379,7 @@ void count_nonzero_k(const Tensor& out, const Tensor& self, const OptionalIntArr
 
 }  // namespace
 
-void register_reduce_index() {
+void register_reduction_index() {
   using dispatch::register_kernel;
   for_dtypes(kAllTypes, [](ScalarType t, auto tag) {
     using T = typename decltype(tag)::type;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kernels/cpu/loops.h"
-#include "kernels/cpu/reduce_util.h"
+#include "kernels/cpu/reduction_util.h"
 #include "kernels/cpu/vec_math.h"
 #include "kernels/cpu/register_util.h"
 
@@ -208,7 +208,7 @@ void softmax_k(const Tensor& out, const Tensor& self, int64_t dim, std::optional
 
 }  // namespace
 
-void register_reduce() {
+void register_reduction() {
   using dispatch::register_kernel;
   for_dtypes(kAllTypes, [](ScalarType t, auto tag) {
     using T = typename decltype(tag)::type;

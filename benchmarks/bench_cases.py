@@ -1,0 +1,374 @@
+"""The workloads of bench.py (S1..S11 of BENCHMARKS.md): one case_<name>(L, T, args) per workload,
+L the library wrapper, T the timer (bench_lib.py)."""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+perf_ns = time.perf_counter_ns
+
+ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S9", "S10", "S10f", "S11"]
+
+from bench_lib import *  # noqa: F401,F403 (the harness: NA, Timer, Lib, constants)
+
+# --------------------------------------------------------------------------------------------
+# cases: each returns a list of (sub, value, unit); raises NA when not applicable
+# --------------------------------------------------------------------------------------------
+def rng_array(np, shape, seed=0, kind="normal"):
+    r = np.random.default_rng(seed)
+    if kind == "uniform":
+        return r.random(shape, dtype=np.float32)
+    return r.standard_normal(shape, dtype=np.float32)
+
+
+def case_S1(L, T, args):
+    np = L.np
+    a = L.from_np(np.array([1.5], dtype=np.float32))
+    b = L.from_np(np.array([2.5], dtype=np.float32))
+    a + b  # noqa: B018 - raises if unsupported
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            c = a + b  # noqa: F841
+        return perf_ns() - t0
+    return [("a + b, 1 elem", T(run), "ns/op")]
+
+
+def case_S1k(L, T, args):
+    if L.name == "numpy":
+        raise NA("numpy.add has no alpha")
+    np = L.np
+    add = L.fn("add")
+    a = L.from_np(np.array([1.5], dtype=np.float32))
+    b = L.from_np(np.array([2.5], dtype=np.float32))
+    add(a, b, alpha=2.0)
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            c = add(a, b, alpha=2.0)  # noqa: F841
+        return perf_ns() - t0
+    return [("add(a, b, alpha=2.0)", T(run), "ns/op")]
+
+
+N24 = 1 << 24
+
+
+def case_S2(L, T, args):
+    np = L.np
+    a = L.from_np(rng_array(np, N24, 1))
+    b = L.from_np(rng_array(np, N24, 2))
+    c = a + b  # noqa: F841
+    del c
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            c = a + b  # noqa: F841
+        return perf_ns() - t0
+    ns = T(run)
+    return [("c = a + b (new), 2^24", 3 * N24 * 4 / ns, "GB/s")]
+
+
+def case_S2b(L, T, args):
+    np = L.np
+    add = L.fn("add")
+    a = L.from_np(rng_array(np, N24, 1))
+    b = L.from_np(rng_array(np, N24, 2))
+    c = L.from_np(np.zeros(N24, dtype=np.float32))
+    add(a, b, out=c)
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            add(a, b, out=c)
+        return perf_ns() - t0
+    ns = T(run)
+    return [("add(a, b, out=c), 2^24", 3 * N24 * 4 / ns, "GB/s")]
+
+
+def case_S3(L, T, args):
+    np = L.np
+    a = L.from_np(rng_array(np, N24, 3))
+    rows = []
+    for op in ("exp", "tanh"):
+        try:
+            f = L.fn(op)
+            f(a)
+        except NA as e:
+            rows.append((op + ", 2^24", e, "Gelem/s"))
+            continue
+
+        def run(n, f=f):
+            t0 = perf_ns()
+            for _ in range(n):
+                c = f(a)  # noqa: F841
+            return perf_ns() - t0
+        rows.append((op + ", 2^24", N24 / T(run), "Gelem/s"))
+    return rows
+
+
+def case_S4(L, T, args):
+    np = L.np
+    a = L.from_np(rng_array(np, N24, 4))
+    f = L.fn("sum")
+    f(a)
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            s = f(a)  # noqa: F841
+        return perf_ns() - t0
+    return [("sum, 2^24", N24 * 4 / T(run), "GB/s")]
+
+
+def _mat4096(L, seed):
+    return L.from_np(rng_array(L.np, (4096, 4096), seed))
+
+
+def _reduce_dim(L, fname, dim):
+    """Returns callable x -> reduction of x over dim, library-appropriate."""
+    if L.name == "numpy":
+        f = L.fn(fname)
+        return lambda x: f(x, axis=dim)
+    f = L.fn(fname)
+    return lambda x: f(x, dim=dim)
+
+
+def case_S4d(L, T, args):
+    a = _mat4096(L, 5)
+    f = _reduce_dim(L, "sum", 1)
+    f(a)
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            s = f(a)  # noqa: F841
+        return perf_ns() - t0
+    return [("sum(dim=1), 4096^2", 4096 * 4096 * 4 / T(run), "GB/s")]
+
+
+def case_S4m(L, T, args):
+    a = _mat4096(L, 6)
+    rows = []
+    for dim in (0, 1):
+        label = f"max(dim={dim}) 4096^2"
+        f = _reduce_dim(L, "max", dim)
+        r = f(a)
+        if L.name != "numpy":
+            # must return (values, indices)
+            try:
+                _v, _i = r
+            except Exception:  # noqa: BLE001
+                raise NA("max(dim) does not return (values, indices)") from None
+
+        def run(n, f=f):
+            t0 = perf_ns()
+            for _ in range(n):
+                s = f(a)  # noqa: F841
+            return perf_ns() - t0
+        v = 4096 * 4096 * 4 / T(run)
+        rows.append((label, (v, "values only (numpy .max(axis))") if L.name == "numpy" else v, "GB/s"))
+    return rows
+
+
+def case_S4a(L, T, args):
+    a = _mat4096(L, 7)
+    f = _reduce_dim(L, "amax", 0)
+    f(a)
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            s = f(a)  # noqa: F841
+        return perf_ns() - t0
+    return [("amax(dim=0), 4096^2", 4096 * 4096 * 4 / T(run), "GB/s")]
+
+
+def case_S5(L, T, args):
+    np = L.np
+    mm = L.fn("matmul")
+    rows = []
+    shapes = [((n, n), (n, n), 2.0 * n ** 3, f"matmul {n}") for n in (128, 512, 1024, 2048)]
+    shapes.append(((64, 128, 128), (64, 128, 128), 64 * 2.0 * 128 ** 3, "bmm 64x128^2"))
+    for sa, sb, flops, label in shapes:
+        a = L.from_np(rng_array(np, sa, 8))
+        b = L.from_np(rng_array(np, sb, 9))
+        try:
+            mm(a, b)
+        except Exception as e:  # noqa: BLE001
+            rows.append((label, NA(f"{type(e).__name__}: {e}"), "GFLOP/s"))
+            continue
+
+        def run(n, a=a, b=b):
+            t0 = perf_ns()
+            for _ in range(n):
+                c = mm(a, b)  # noqa: F841
+            return perf_ns() - t0
+        rows.append((label, flops / T(run), "GFLOP/s"))
+    return rows
+
+
+def case_S9(L, T, args):
+    if L.name == "numpy":
+        raise NA("not applicable to numpy")
+    np = L.np
+    fn = L.fn("from_numpy")
+    rows = []
+    for label, size in (("1 KiB", 256), ("64 MiB", N24)):
+        arr = rng_array(np, size, 10)
+        try:
+            t = fn(arr)
+        except Exception as e:  # noqa: BLE001
+            rows.append((f"from_numpy {label}", NA(f"{type(e).__name__}"), "us"))
+            t = None
+        else:
+            def run(n, arr=arr):
+                t0 = perf_ns()
+                for _ in range(n):
+                    x = fn(arr)  # noqa: F841
+                return perf_ns() - t0
+            rows.append((f"from_numpy {label}", T(run) / 1e3, "us"))
+        try:
+            if t is None:
+                t = L.from_np(arr)
+            to_np = t.numpy
+            to_np()
+        except Exception as e:  # noqa: BLE001
+            rows.append((f".numpy() {label}", NA(f"{type(e).__name__}"), "us"))
+            continue
+
+        def run2(n, t=t):
+            f = t.numpy
+            t0 = perf_ns()
+            for _ in range(n):
+                x = f()  # noqa: F841
+            return perf_ns() - t0
+        rows.append((f".numpy() {label}", T(run2) / 1e3, "us"))
+    return rows
+
+
+def _chain_ops(L):
+    m = L.m
+    tanh = L.fn("tanh")
+
+    def forward(x):
+        y = x
+        for i in range(100):
+            k = i % 3
+            if k == 0:
+                y = y * 1.01
+            elif k == 1:
+                y = y + 0.1
+            else:
+                y = tanh(y)
+        return y
+    return m, forward
+
+
+def _leaf16(L):
+    np = L.np
+    x = L.from_np(rng_array(np, 16, 11))
+    if hasattr(x, "requires_grad_"):
+        x.requires_grad_(True)
+    else:
+        try:
+            x.requires_grad = True
+        except Exception:  # noqa: BLE001
+            raise NA("no requires_grad") from None
+    if not getattr(x, "requires_grad", False):
+        raise NA("requires_grad not set")
+    return x
+
+
+def case_S10(L, T, args):
+    if L.name == "numpy":
+        raise NA("no autograd")
+    m, forward = _chain_ops(L)
+    x = _leaf16(L)
+    y = forward(x).sum()
+    if not hasattr(y, "backward"):
+        raise NA("no backward")
+    y.backward()
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            forward(x).sum().backward()
+        return perf_ns() - t0
+    return [("100 ops fwd+bwd, 16 elem", T(run) / 1e3, "us")]
+
+
+def case_S10f(L, T, args):
+    if L.name == "numpy":
+        raise NA("no autograd")
+    m, forward = _chain_ops(L)
+    x = _leaf16(L)
+    no_grad = getattr(m, "no_grad", None)
+    if no_grad is None:
+        raise NA("no_grad missing")
+    forward(x)
+
+    def run_rec(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            y = forward(x)  # noqa: F841
+        return perf_ns() - t0
+
+    def run_ng(n):
+        with no_grad():
+            t0 = perf_ns()
+            for _ in range(n):
+                y = forward(x)  # noqa: F841
+            return perf_ns() - t0
+    rec = T(run_rec) / 1e3
+    ng = T(run_ng) / 1e3
+    return [("fwd, recording", rec, "us"), ("fwd, no_grad", ng, "us"),
+            ("recording / no_grad", rec / ng, "x")]
+
+
+def _python_for(lib, args):
+    """An interpreter that can `import lib` by itself, or None."""
+    cands = [sys.executable]
+    if lib == "ember":
+        cands.append(args.ember_python or os.path.join(args.ember_venv or DEFAULT_EMBER_VENV, "bin", "python"))
+    if lib == "torch":
+        cands.append(args.torch_python or os.path.join(DEFAULT_TORCH_VENV, "bin", "python"))
+    for py in cands:
+        if not py or not os.path.exists(py):
+            continue
+        r = subprocess.run([py, "-c", f"import {lib}"], capture_output=True, timeout=300)
+        if r.returncode == 0:
+            return py
+    return None
+
+
+def case_S11(L, T, args):
+    py = _python_for(L.name, args)
+    if py is None:
+        raise NA("no interpreter imports it by itself")
+
+    def wall(code):
+        ts = []
+        for _ in range(5):
+            t0 = perf_ns()
+            subprocess.run([py, "-c", code], check=True, capture_output=True, timeout=300)
+            ts.append(perf_ns() - t0)
+        return statistics.median(ts) / 1e6
+    base = wall("pass")
+    imp = wall(f"import {L.name}")
+    note = f"{py}; bare interpreter start {base:.0f} ms"
+    return [("import wall time", (imp, note), "ms")]
+
+
+CASE_FUNCS = {k: globals()["case_" + k] for k in ALL_CASES}
