@@ -91,4 +91,13 @@ TEST_CASE("in-place forms of native ops: tril_, cumsum_, addmm_, index_add_", "[
   x.index_add_(0, ember::tensor({int64_t(0), int64_t(2), int64_t(0)}), ember::ones({3}), 2);
   REQUIRE(vals(x) == std::vector<double>{4, 0, 2});
   REQUIRE(ember::find_op("aten::index_add_.default") != nullptr);
+  auto u = ember::ones({2, 2});
+  u.triu_();
+  REQUIRE(vals(u) == std::vector<double>{1, 1, 0, 1});
+  auto c = ember::full({3}, 2.0);
+  c.cumprod_(0);
+  REQUIRE(vals(c) == std::vector<double>{2, 4, 8});
+  auto b = ember::zeros({2, 2, 2});
+  b.baddbmm_(ember::ones({2, 2, 3}), ember::ones({2, 3, 2}), 1, 2);
+  REQUIRE(vals(b) == std::vector<double>(8, 6.0));
 }
