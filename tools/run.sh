@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Usage: bash tools/run.sh demo|test|sanitize
+# Usage: bash tools/run.sh demo|test|sanitize|sanitize-build
 #   demo: python tour (examples_py/tour.py), then the C++ tour binary from build/
 #   test: ctest on build/, then pytest on tests_py/ (no tests collected counts as failure)
 #   sanitize: the Catch2 and Python tests against libember and ember._C built with AddressSanitizer +
 #             UndefinedBehaviorSanitizer in their own tree build-asan/ (Debug, -O1; CI runs it after `test`)
+#   sanitize-build: only configure and build build-asan/ (.ci/run starts it in the background, at low
+#             priority, while `test` runs: Note [CI time])
 # Both run tools/setup.sh first (idempotent; fast when everything is present).
 set -euo pipefail
 
@@ -11,12 +13,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="$ROOT/.venv/bin/python"
 
-usage() { echo "usage: bash tools/run.sh demo|test|sanitize" >&2; exit 2; }
+usage() { echo "usage: bash tools/run.sh demo|test|sanitize|sanitize-build" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 cmd="$1"; shift
-case "$cmd" in demo|test|sanitize) ;; *) usage ;; esac
+case "$cmd" in demo|test|sanitize|sanitize-build) ;; *) usage ;; esac
 
-bash "$ROOT/tools/setup.sh"
+# EMBER_SKIP_SETUP=1: the caller has just run it (.ci/run, whose background sanitize-build must not
+# race the foreground's setup).
+[[ "${EMBER_SKIP_SETUP:-0}" == 1 ]] || bash "$ROOT/tools/setup.sh"
 
 case "$cmd" in
 demo)
@@ -31,7 +35,7 @@ demo)
     echo "== C++: ${tour#"$ROOT"/}"
     "$tour"
     ;;
-sanitize)
+sanitize|sanitize-build)
     # Note [sanitizer run]: the C++ tests and the Python tests against a second build of libember and
     # ember._C with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/, Debug -O1). Python
     # itself is not instrumented: the ASan/UBSan runtimes are preloaded, the .venv's editable-install
@@ -49,6 +53,7 @@ sanitize)
         -DCMAKE_MODULE_LINKER_FLAGS="$SAN" "${launcher[@]}" >/dev/null
     echo "== build build-asan/ (ember_tests, _C)"
     cmake --build "$ASAN_TREE" --target ember_tests _C
+    [[ "$cmd" == sanitize-build ]] && exit 0
     pkg="$ASAN_TREE/pkg/ember"
     rm -rf "$ASAN_TREE/pkg" "$ASAN_TREE/logs"
     mkdir -p "$pkg" "$ASAN_TREE/logs"

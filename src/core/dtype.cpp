@@ -39,10 +39,14 @@ void check(ScalarType t) {
 }
 }  // namespace
 
-size_t element_size(ScalarType t) {
-  check(t);
-  return kInfo[static_cast<int>(t)].size;
-}
+namespace detail {
+void throw_undefined_dtype() { throw Error("undefined dtype"); }
+}  // namespace detail
+static_assert([] {
+  for (int i = 0; i < kNumScalarTypes; ++i)
+    if (kInfo[i].size != detail::kElementSizes[i]) return false;
+  return true;
+}(), "detail::kElementSizes (dtype.h) disagrees with kInfo");
 const char* dtype_name(ScalarType t) {
   return t == ScalarType::Undefined ? "undefined" : kInfo[static_cast<int>(t)].name;
 }

@@ -55,6 +55,17 @@ TensorImpl::TensorImpl(Storage storage, ScalarType dtype, DimVector sizes, DimVe
   refresh();
 }
 
+TensorImpl::TensorImpl(Storage storage, ScalarType dtype, IntArrayRef sizes, int64_t numel)
+    : storage_(std::move(storage)), sizes_(sizes), offset_(0), numel_(numel), dtype_(dtype) {
+  version_ = &storage_->version_counter();
+  strides_.resize(sizes.size());
+  int64_t acc = 1;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    strides_[i] = acc;
+    acc *= std::max<int64_t>(sizes[i], 1);
+  }
+}
+
 void TensorImpl::set_version_counter(std::shared_ptr<VersionCounter> v) {
   version_ = v.get();
   if (version_ == &storage_->version_counter()) own_version_.reset();

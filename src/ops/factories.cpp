@@ -14,9 +14,11 @@ Tensor empty(IntArrayRef size, const TensorOptions& options) {
     EMBER_CHECK(s >= 0, "empty: trying to create tensor with negative dimension ", s, ": ", size);
   ScalarType dt = options.dtype();
   Device dev = options.device();
-  auto storage = StorageImpl::allocate(compute_storage_nbytes(size, element_size(dt)), dev);
+  const size_t nbytes = compute_storage_nbytes(size, element_size(dt));  // checks the product's overflow
+  const int64_t numel = static_cast<int64_t>(nbytes / element_size(dt));
+  auto storage = StorageImpl::allocate(nbytes, dev);
   if (autograd::InferenceMode::is_enabled()) storage->set_inference(true);  // Note [inference tensors]
-  return Tensor(internal::make_pooled<TensorImpl>(std::move(storage), dt, DimVector(size), contiguous_strides(size), 0));
+  return Tensor(internal::make_pooled<TensorImpl>(std::move(storage), dt, size, numel));
 }
 
 Tensor zeros(IntArrayRef size, const TensorOptions& options) {

@@ -54,6 +54,13 @@ Device common_device(const char* op, std::initializer_list<const Tensor*> tensor
 Tensor alloc(const MetaResult& m);
 /// t converted to m.compute_dtype (t itself when it already is).
 Tensor cast(const Tensor& t, const MetaResult& m);
+/// cast() without a copy of the handle on the common path: t itself when it has the compute dtype,
+/// else the converted tensor, stored in holder (which must outlive the use).
+inline const Tensor& cast_ref(const Tensor& t, const MetaResult& m, Tensor& holder) {
+  if (t.dtype() == m.compute_dtype) return t;
+  holder = cast(t, m);
+  return holder;
+}
 /// Refuses an input that partly overlaps the memory an op writes (PyTorch's "unsupported operation").
 void check_overlap(const char* op, const Tensor& out, std::initializer_list<const Tensor*> inputs);
 /// Resizes an out= tensor to shape unless it has it (Note [out= resizing]; warns when it had elements).

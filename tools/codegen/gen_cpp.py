@@ -202,11 +202,16 @@ def native_h(ops: list[Op]) -> str:
 
 def _structured_body(op: Op) -> list[str]:
     tensors = [a.name for a in op.args if a.type == "Tensor"]
-    kargs = ", ".join(f"structured::cast({a.name}, m)" if a.type == "Tensor" else a.name for a in op.args)
+    # structured::cast_ref: the input itself when it has the compute dtype (no refcount traffic, S1),
+    # else a converted copy held in a local.
+    kargs = ", ".join(f"structured::cast_ref({a.name}, m, c_{a.name})" if a.type == "Tensor" else a.name
+                      for a in op.args)
+    holders = ", ".join(f"c_{t}" for t in tensors)
     return [
         f"static void {op.id}_run(const Tensor& out, const structured::MetaResult& m"
         + "".join(f", {p}" for p in params(op, defaults=False)) + ") {",
         f"  auto k = dispatch::kernel<OpId::{op.id}>(m.device.type(), m.compute_dtype);",
+    ] + ([f"  Tensor {holders};"] if tensors else []) + [
         f"  k(out, {kargs});",
         "}",
     ], tensors

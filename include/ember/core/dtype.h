@@ -46,8 +46,17 @@ constexpr ScalarType kFloat = ScalarType::Float32;
 constexpr ScalarType kFloat64 = ScalarType::Float64;
 constexpr ScalarType kDouble = ScalarType::Float64;
 
-/// Bytes per element.
-EMBER_API size_t element_size(ScalarType t);
+namespace detail {
+/// Bytes per element, in ScalarType order (dtype.cpp checks it against its table at compile time).
+inline constexpr uint8_t kElementSizes[kNumScalarTypes] = {1, 1, 1, 2, 4, 8, 2, 2, 4, 8};
+[[noreturn]] EMBER_API void throw_undefined_dtype();
+}  // namespace detail
+
+/// Bytes per element (inline: every data_ptr() computes an address with it).
+inline size_t element_size(ScalarType t) {
+  if (__builtin_expect(t == ScalarType::Undefined, 0)) detail::throw_undefined_dtype();
+  return detail::kElementSizes[static_cast<int>(t)];
+}
 /// Python-style name without prefix: "float32", "int64", "bool", ...
 EMBER_API const char* dtype_name(ScalarType t);
 /// libtorch-style name: "Float", "Long", "Bool", "Half", "BFloat16", ...

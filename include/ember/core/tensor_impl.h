@@ -31,6 +31,9 @@ EMBER_API size_t compute_storage_nbytes(IntArrayRef sizes, size_t itemsize);
 class EMBER_API TensorImpl {
  public:
   TensorImpl(Storage storage, ScalarType dtype, DimVector sizes, DimVector strides, int64_t offset);
+  /// A fresh contiguous tensor at offset 0 (empty()'s fast path): sizes already checked, numel their
+  /// product; the strides are computed here.
+  TensorImpl(Storage storage, ScalarType dtype, IntArrayRef sizes, int64_t numel);
   ~TensorImpl();
 
   IntArrayRef sizes() const { return sizes_; }

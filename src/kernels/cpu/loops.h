@@ -23,6 +23,20 @@ class ElementwiseIter {
     int nd = static_cast<int>(out.dim());
     EMBER_CHECK(nd <= kMaxDims, "elementwise ops support at most ", kMaxDims, " dims, got ", nd);
     numel_ = out.numel();
+    // Fast path (S1): every operand contiguous with the output's element count. Inputs broadcast to
+    // the output (the meta rules checked it), so equal counts mean equal shapes up to leading 1s and
+    // one flat row covers them all; skips the per-dim stride and coalescing work below.
+    bool flat = true;
+    for (int i = 0; i < n && flat; ++i) flat = ops[i]->numel() == numel_ && ops[i]->is_contiguous();
+    if (flat) {
+      ndim_ = 1;
+      shape_[0] = numel_;
+      for (int i = 0; i < n; ++i) {
+        data_[i] = static_cast<char*>(ops[i]->data_ptr());
+        strides_[i][0] = static_cast<int64_t>(ops[i]->element_size());
+      }
+      return;
+    }
     for (int i = 0; i < n; ++i) {
       data_[i] = static_cast<char*>(ops[i]->data_ptr());
       const Tensor& t = *ops[i];
