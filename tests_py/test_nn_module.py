@@ -460,3 +460,25 @@ def test_forward_not_implemented_and_deepcopy():
     assert n2.body[0].fc.weight is not n.body[0].fc.weight
     assert np.array_equal(n2.body[0].fc.weight.detach().numpy(), n.body[0].fc.weight.detach().numpy())
     assert repr(n2) == NET_REPR
+
+
+def test_tensor_data_assignment():
+    # Note [data assignment]: the Python object is rebound to the new memory, shape and dtype
+    p = nn.Parameter(ember.ones(2, 3))
+    p.grad = ember.full((2, 3), 5.0)
+    new = ember.arange(4, dtype=ember.float64)
+    p.data = new
+    assert isinstance(p, nn.Parameter) and p.shape == (4,) and p.dtype == ember.float64
+    assert p.requires_grad and p.is_leaf and p.grad is None  # the old grad no longer fits
+    new[0] = 7.0
+    assert p[0].item() == 7.0  # shares new's memory
+    q = nn.Parameter(ember.ones(2))
+    q.grad = ember.ones(2)
+    q.data = ember.zeros(2)
+    assert q.grad is not None and q.detach().numpy().tolist() == [0.0, 0.0]
+    (q * 2).sum().backward()
+    assert q.grad.numpy().tolist() == [3.0, 3.0]
+    with pytest.raises(TypeError, match="Variable data has to be a tensor, but got int"):
+        q.data = 3
+    with pytest.raises(TypeError, match="cls must be a subclass of ember.Tensor"):
+        ember._C._make_subclass(int, ember.ones(1))
