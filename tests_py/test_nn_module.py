@@ -233,6 +233,12 @@ def test_state_dict_round_trip_and_errors():
     blk = Block()
     assert "tmp" not in blk.state_dict()
     blk.load_state_dict(Block().state_dict())
+    # assign=True: the module takes the given tensors
+    src = {"weight": ember.ones(2, 3, dtype=ember.float64), "bias": ember.zeros(2, dtype=ember.float64)}
+    lin.load_state_dict(src, assign=True)
+    assert isinstance(lin.weight, nn.Parameter) and lin.weight.dtype == ember.float64 and lin.weight.requires_grad
+    src["weight"][0, 0] = 5.0
+    assert lin.weight[0, 0].item() == 5.0
     # dtype conversion on load (copy_ casts)
     lin64 = nn.Linear(3, 2).double()
     lin64.load_state_dict(nn.Linear(3, 2).state_dict())

@@ -528,6 +528,14 @@ class Module:
                                   f"checkpoint, the shape in current model is {param.shape}.")
                 continue
             try:
+                if local_metadata.get("assign_to_params_buffers", False):
+                    if isinstance(param, Parameter):
+                        if isinstance(input_param, Parameter):
+                            input_param.requires_grad_(param.requires_grad)
+                        else:
+                            input_param = Parameter(input_param, requires_grad=param.requires_grad)
+                    setattr(self, name, input_param)
+                    continue
                 with ember.no_grad():
                     param.copy_(input_param)
             except Exception as ex:
@@ -553,11 +561,10 @@ class Module:
                         unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
-        """Copies parameters and buffers from state_dict in place (under no_grad). strict=True raises on
-        missing or unexpected keys; strict=False returns them as (missing_keys, unexpected_keys). A shape
-        mismatch always raises."""
-        if assign:
-            raise NotImplementedError("load_state_dict(assign=True) is not implemented in ember yet")
+        """Copies parameters and buffers from state_dict in place (under no_grad); assign=True makes the
+        module hold state_dict's tensors instead (wrapped in Parameter where needed). strict=True raises
+        on missing or unexpected keys; strict=False returns them as (missing_keys, unexpected_keys). A
+        shape mismatch always raises."""
         if not isinstance(state_dict, (dict, OrderedDict)) and not hasattr(state_dict, "keys"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing_keys, unexpected_keys, error_msgs = [], [], []
@@ -567,7 +574,9 @@ class Module:
             state_dict._metadata = metadata
 
         def load(module, local_state_dict, prefix=""):
-            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            local_metadata = dict({} if metadata is None else metadata.get(prefix[:-1], {}))
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
             module._load_from_state_dict(local_state_dict, prefix, local_metadata, True, missing_keys,
                                          unexpected_keys, error_msgs)
             for name, child in module._modules.items():
