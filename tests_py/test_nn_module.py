@@ -345,6 +345,26 @@ def test_forward_hooks_and_pre_hooks():
         lin(ember.zeros(1, 2))
 
 
+def test_global_and_always_called_forward_hooks():
+    seen = []
+    h = nn.register_module_forward_hook(lambda m, a, o: seen.append(type(m).__name__))
+    try:
+        nn.Sequential(nn.Linear(2, 2), nn.ReLU())(ember.zeros(1, 2))
+    finally:
+        h.remove()
+    assert seen == ["Linear", "ReLU", "Sequential"]
+    nn.ReLU()(ember.zeros(1))
+    assert len(seen) == 3
+    lin = nn.Linear(2, 2)
+    got = []
+    lin.register_forward_hook(lambda m, a, o: got.append(o), always_call=True)
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(3x3 and 2x2\)"):
+        lin(ember.zeros(3, 3))
+    assert got == [None]
+    with pytest.raises(NotImplementedError, match="share_memory"):
+        lin.share_memory()
+
+
 def test_full_backward_hooks_see_gradients():
     ember.manual_seed(0)
     lin = nn.Linear(3, 2)

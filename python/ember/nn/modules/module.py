@@ -710,9 +710,9 @@ class Module:
             ember._foreach_zero_(grads)
 
     def share_memory(self):
-        """CPU tensors are already shareable between threads; returns self (process sharing is not
-        implemented)."""
-        return self
+        """Not implemented: moving storages to shared memory for multiprocessing needs shared-memory
+        storages, which ember does not have yet."""
+        raise NotImplementedError("Module.share_memory is not implemented in ember (no shared-memory storages yet)")
 
     # ---- printing --------------------------------------------------------------------------------
     def _get_name(self):
