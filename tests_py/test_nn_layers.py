@@ -163,6 +163,17 @@ def test_activation_large_inputs_have_finite_gradients():
     assert np.all(np.isfinite(x.grad.numpy()))
 
 
+def test_elu_gradient_precision_and_second_order():
+    x = _t(np.array([-40.0, -15.0, -0.5, 0.5]), True)
+    F.elu(x, 1.5).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.5 * math.exp(-40), 1.5 * math.exp(-15), 1.5 * math.exp(-0.5), 1.0],
+                               rtol=1e-14)
+    from ember.autograd import gradgradcheck
+    for name in ("elu", "softplus", "leaky_relu", "hardtanh"):
+        mod = ACTIVATIONS[name][0]
+        assert gradgradcheck(lambda t: mod(t), (_t(np.array([[-3.1, -0.7, 0.4], [1.2, 2.3, 7.1]]), True),))
+
+
 def test_inplace_activations():
     for fn in (lambda t: F.relu(t, inplace=True), lambda t: F.leaky_relu(t, 0.1, inplace=True),
                lambda t: F.elu(t, inplace=True), lambda t: F.hardtanh(t, inplace=True),

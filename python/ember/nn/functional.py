@@ -111,7 +111,12 @@ def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
 
 def _elu(x, alpha):
     # expm1 of min(x, 0): the unused branch stays finite for large x, so its zero gradient is not NaN.
-    return ember.where(x > 0, x, ember.expm1(x.clamp(max=0)) * alpha)
+    # The value is alpha * expm1(x) and the gradient alpha * exp(x), as PyTorch's kernels compute them
+    # (expm1's own backward, (result + 1), loses the gradient's precision for very negative x).
+    xc = x.clamp(max=0)
+    e = ember.exp(xc)
+    neg = ember.expm1(xc.detach()) * alpha + (e - e.detach()) * alpha
+    return ember.where(x > 0, x, neg)
 
 
 def elu(input, alpha=1.0, inplace=False):  # noqa: A002
