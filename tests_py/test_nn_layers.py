@@ -236,3 +236,12 @@ def test_mlp_trains():
                 p -= 0.05 * p.grad
         first = first if first is not None else loss.item()
     assert loss.item() < 0.05 * first
+
+
+def test_module_argument_helpers():
+    from ember.nn.modules.utils import _list_with_default, _pair, _reverse_repeat_tuple, _single, _triple
+    assert _pair(3) == (3, 3) and _pair((1, 2)) == (1, 2) and _single(2) == (2,) and _triple([1, 2, 3]) == (1, 2, 3)
+    assert _reverse_repeat_tuple((1, 2), 2) == (2, 2, 1, 1)
+    assert _list_with_default([None, 4], [8, 3, 5, 6]) == [5, 4] and _list_with_default(3, [1, 2]) == 3
+    with pytest.raises(ValueError, match="Input dimension should be at least 3"):
+        _list_with_default([None, 4], [5, 6])
