@@ -293,6 +293,37 @@ GETTER(get_data) {
   EMBER_PY_CATCH
 }
 #undef GETTER
+// `t.data = new`. Note [data assignment]: a TensorImpl cannot change its storage or dtype in place
+// (PyTorch's set_data does), so the Python object is rebound to a fresh impl sharing new's memory,
+// keeping its own requires_grad, grad_fn and (when it still fits) grad, as torch.utils.swap_tensors
+// does. Python references see the new data (nn.Module._apply relies on it); C++ handles to the old
+// impl (a graph recorded before, tensor hooks) keep the old one.
+static int set_data(PyObject* o, PyObject* v, void*) {
+  EMBER_PY_TRY
+  if (!v || !is_tensor(v)) {
+    PyErr_Format(PyExc_TypeError, "Variable data has to be a tensor, but got %s", v ? Py_TYPE(v)->tp_name : "None");
+    return -1;
+  }
+  auto* self = reinterpret_cast<PyTensor*>(o);
+  Tensor old = self->cdata;
+  Tensor fresh = tensor_of(v).detach();
+  TensorImpl* oi = old.unsafeGetTensorImpl();
+  TensorImpl* ni = fresh.unsafeGetTensorImpl();
+  Tensor g = old.grad();
+  ni->set_requires_grad(oi->requires_grad());
+  if (oi->grad_fn()) ni->set_grad_fn(oi->grad_fn(), oi->output_nr());
+  if (g.defined() && g.sizes() == fresh.sizes() && g.dtype() == fresh.dtype() && g.device() == fresh.device())
+    fresh.set_grad(g);
+  if (oi->pyobj() == o) oi->set_pyobj(nullptr);
+  self->cdata = std::move(fresh);
+  ni->set_pyobj(o);
+  return 0;
+  }
+  catch (...) {
+    translate_exception();
+    return -1;
+  }
+}
 
 void add_autograd_getset(std::vector<PyGetSetDef>& g) {
   g.push_back({"requires_grad", get_requires_grad, set_requires_grad,
@@ -304,7 +335,7 @@ void add_autograd_getset(std::vector<PyGetSetDef>& g) {
   g.push_back({"retains_grad", get_retains_grad, nullptr, "Whether retain_grad() was called on this non-leaf.",
                nullptr});
   g.push_back({"output_nr", get_output_nr, nullptr, "Which output of grad_fn this tensor is.", nullptr});
-  g.push_back({"data", get_data, nullptr, "This tensor's memory outside autograd (shares storage).", nullptr});
+  g.push_back({"data", get_data, set_data, "This tensor's memory outside autograd (shares storage).", nullptr});
 }
 
 // ---- module-level functions (pybind11: not hot) ----------------------------------------------------------
@@ -504,6 +535,22 @@ void init_autograd(pyb::module_& m) {
   m.def("_detach", [](const Tensor& t) { return t.detach(); });
   m.def("_detach_", [](const Tensor& t) { t.detach_(); return t; });
   m.def("_retain_grad", [](const Tensor& t) { t.retain_grad(); });
+  // PyTorch's Tensor._make_subclass: an instance of cls (a Python subclass of ember.Tensor, such as
+  // nn.Parameter) holding a detached alias of data.
+  m.def("_make_subclass", [](pyb::handle cls, const Tensor& data, bool requires_grad) {
+    if (!PyType_Check(cls.ptr()) || !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(cls.ptr()), g_tensor_type))
+      throw pyb::type_error("_make_subclass: cls must be a subclass of ember.Tensor");
+    EMBER_CHECK(data.defined(), "_make_subclass: data must be a defined tensor");
+    Tensor t = data.detach();
+    t.set_requires_grad(requires_grad);
+    auto* tp = reinterpret_cast<PyTypeObject*>(cls.ptr());
+    PyObject* o = tp->tp_alloc(tp, 0);
+    if (!o) throw pyb::error_already_set();
+    TensorImpl* impl = t.unsafeGetTensorImpl();
+    new (&reinterpret_cast<PyTensor*>(o)->cdata) Tensor(std::move(t));
+    impl->set_pyobj(o);
+    return pyb::reinterpret_steal<pyb::object>(o);
+  }, pyb::arg("cls"), pyb::arg("data"), pyb::arg("requires_grad") = false);
 }
 
 }  // namespace ember::py

@@ -151,3 +151,6 @@ def numel(input):  # noqa: A002
 def is_tensor(obj):
     """Whether obj is an ember.Tensor."""
     return isinstance(obj, Tensor)
+
+
+from ember import nn  # noqa: E402,F401  (after the ops: nn's modules call them)

@@ -1,0 +1,180 @@
+"""ember.nn.functional: the stateless forms of the layers (PyTorch's torch.nn.functional).
+
+Linear and the activations here call schema ops. ReLU6, LeakyReLU, ELU, Softplus and Hardtanh are
+compositions of existing ops written so that values and gradients equal PyTorch's (the boundary
+rules included); fused schema ops replace them later. The other layers' functions (convolution,
+pooling, normalization, dropout, losses, ...) come from ember.nn._functional.
+"""
+import warnings
+
+import ember
+
+__all__ = [
+    "linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "gelu", "silu",
+    "tanh", "sigmoid", "softmax", "log_softmax", "softplus", "hardtanh", "hardtanh_",
+]
+
+
+def linear(input, weight, bias=None):  # noqa: A002
+    """y = input @ weight.T + bias; input (*, in_features), weight (out_features, in_features), bias
+    (out_features). With a bias, a 2-D (or contiguous N-D) input is one addmm: a GEMM with the bias
+    as its C matrix."""
+    if bias is not None:
+        if input.dim() == 2:
+            return ember.addmm(bias, input, weight.t())
+        if input.dim() > 2 and input.is_contiguous():
+            # (*, K) as one (M, K) GEMM with the bias fused, then back to (*, N)
+            out = ember.addmm(bias, input.reshape(-1, input.shape[-1]), weight.t())
+            return out.reshape(*input.shape[:-1], out.shape[-1])
+    out = input.matmul(weight.t())
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y = x1^T A x2 + b: input1 (*, in1), input2 (*, in2), weight (out, in1, in2), bias (out)."""
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
+                           f"{list(input2.shape[:-1])}")
+    if weight.dim() != 3 or weight.shape[1] != input1.shape[-1] or weight.shape[2] != input2.shape[-1]:
+        raise RuntimeError(f"bilinear(): weight of shape {list(weight.shape)} does not fit inputs of sizes "
+                           f"{input1.shape[-1]} and {input2.shape[-1]} (expected [out, {input1.shape[-1]}, "
+                           f"{input2.shape[-1]}])")
+    lead = input1.shape[:-1]
+    x1 = input1.reshape(-1, input1.shape[-1])
+    x2 = input2.reshape(-1, input2.shape[-1])
+    # (N, in1) @ (in1, out*in2) -> (N, out, in2), then contract in2 with x2
+    t = x1.matmul(weight.permute(1, 0, 2).reshape(weight.shape[1], -1)).reshape(x1.shape[0], weight.shape[0], -1)
+    out = (t * x2.unsqueeze(1)).sum(-1)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(*lead, weight.shape[0])
+
+
+def _inplace(fn, input, *args):
+    # In-place forms of compositions: compute from a copy (the composition's saved tensors must not be
+    # the input we overwrite), then write the result into input.
+    return input.copy_(fn(input.clone(), *args))
+
+
+def relu(input, inplace=False):  # noqa: A002
+    """max(x, 0) elementwise."""
+    return input.relu_() if inplace else ember.relu(input)
+
+
+def relu_(input):  # noqa: A002
+    """relu in place."""
+    return input.relu_()
+
+
+def _hardtanh(x, min_val, max_val):
+    # where() sends the gradient to x only strictly inside (min_val, max_val), as PyTorch's hardtanh.
+    inside = (x > min_val) & (x < max_val)
+    return ember.where(inside, x, x.detach().clamp(min_val, max_val))
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
+    """clamp(x, min_val, max_val); the gradient is 1 strictly inside the interval, 0 elsewhere."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if inplace:
+        return _inplace(_hardtanh, input, min_val, max_val)
+    return _hardtanh(input, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
+    """hardtanh in place."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):  # noqa: A002
+    """min(max(x, 0), 6) (hardtanh(x, 0, 6))."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def _leaky_relu(x, negative_slope):
+    return ember.where(x > 0, x, x * negative_slope)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+    """x for x > 0, negative_slope * x otherwise."""
+    if inplace:
+        return _inplace(_leaky_relu, input, negative_slope)
+    return _leaky_relu(input, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
+    """leaky_relu in place."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def _elu(x, alpha):
+    # expm1 of min(x, 0): the unused branch stays finite for large x, so its zero gradient is not NaN.
+    # The value is alpha * expm1(x) and the gradient alpha * exp(x), as PyTorch's kernels compute them
+    # (expm1's own backward, (result + 1), loses the gradient's precision for very negative x).
+    xc = x.clamp(max=0)
+    e = ember.exp(xc)
+    neg = ember.expm1(xc.detach()) * alpha + (e - e.detach()) * alpha
+    return ember.where(x > 0, x, neg)
+
+
+def elu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """x for x > 0, alpha * (exp(x) - 1) otherwise."""
+    if inplace:
+        return _inplace(_elu, input, alpha)
+    return _elu(input, alpha)
+
+
+def elu_(input, alpha=1.0):  # noqa: A002
+    """elu in place."""
+    return elu(input, alpha, inplace=True)
+
+
+def gelu(input, approximate="none"):  # noqa: A002
+    """x * Phi(x); approximate='tanh' uses the tanh form."""
+    return ember.gelu(input, approximate=approximate)
+
+
+def silu(input, inplace=False):  # noqa: A002
+    """x * sigmoid(x)."""
+    if inplace:
+        return _inplace(ember.silu, input)
+    return ember.silu(input)
+
+
+def tanh(input):  # noqa: A002
+    """tanh elementwise."""
+    return ember.tanh(input)
+
+
+def sigmoid(input):  # noqa: A002
+    """1 / (1 + exp(-x)) elementwise."""
+    return ember.sigmoid(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+    """log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (as PyTorch)."""
+    bx = input * beta
+    soft = ember.log1p(ember.exp(bx.clamp(max=threshold))) / beta
+    return ember.where(bx > threshold, input, soft)
+
+
+def _get_softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
+                  "argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """exp(x) / sum(exp(x)) along dim (computed in dtype when given)."""
+    if dim is None:
+        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
+    return ember.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """log(softmax(x)) along dim, computed stably."""
+    if dim is None:
+        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return ember.log_softmax(input, dim, dtype=dtype)

@@ -1,0 +1,36 @@
+"""Argument helpers for layer modules, as PyTorch's torch/nn/modules/utils.py: `_pair(3)` is (3, 3),
+so Conv2d(kernel_size=3) and Conv2d(kernel_size=(3, 3)) store the same tuple."""
+import collections.abc
+from itertools import repeat
+
+__all__ = ["_ntuple", "_single", "_pair", "_triple", "_quadruple", "_reverse_repeat_tuple", "_list_with_default"]
+
+
+def _ntuple(n, name="parse"):
+    def parse(x):
+        if isinstance(x, collections.abc.Iterable) and not isinstance(x, str):
+            return tuple(x)
+        return tuple(repeat(x, n))
+
+    parse.__name__ = name
+    return parse
+
+
+_single = _ntuple(1, "_single")
+_pair = _ntuple(2, "_pair")
+_triple = _ntuple(3, "_triple")
+_quadruple = _ntuple(4, "_quadruple")
+
+
+def _reverse_repeat_tuple(t, n):
+    """Each element of t repeated n times, in reverse order (F.pad's layout): ((1, 2), 2) -> (2, 2, 1, 1)."""
+    return tuple(x for x in reversed(t) for _ in range(n))
+
+
+def _list_with_default(out_size, defaults):
+    """out_size with None entries taken from the trailing dims of defaults (adaptive pooling's output_size)."""
+    if isinstance(out_size, int):
+        return out_size
+    if len(defaults) <= len(out_size):
+        raise ValueError(f"Input dimension should be at least {len(out_size) + 1}")
+    return [v if v is not None else d for v, d in zip(out_size, defaults[-len(out_size):])]
