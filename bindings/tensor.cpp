@@ -269,6 +269,14 @@ GETTER(get_is_cuda) { return PyBool_FromLong(tensor_of(o).is_cuda()); }
 GETTER(get_is_cpu) { return PyBool_FromLong(tensor_of(o).is_cpu()); }
 GETTER(get_is_meta) { return PyBool_FromLong(tensor_of(o).is_meta()); }
 GETTER(get_version) { return PyLong_FromUnsignedLong(tensor_of(o)._version()); }
+// PyTorch's Tensor._base: the tensor a view ultimately views (None for a tensor that is not a view).
+GETTER(get_base) {
+  EMBER_PY_TRY
+  const auto& base = tensor_of(o).unsafeGetTensorImpl()->view_base();
+  if (!base) Py_RETURN_NONE;
+  return wrap(Tensor(base));
+  EMBER_PY_CATCH
+}
 GETTER(get_T) {
   EMBER_PY_TRY
   const Tensor& t = tensor_of(o);
@@ -298,6 +306,7 @@ static PyGetSetDef tensor_getset_base[] = {
     {"is_cpu", get_is_cpu, nullptr, "Whether the tensor is on the CPU.", nullptr},
     {"is_meta", get_is_meta, nullptr, "Whether the tensor is on the meta device (no memory).", nullptr},
     {"_version", get_version, nullptr, "The version counter shared with views.", nullptr},
+    {"_base", get_base, nullptr, "For a view, the tensor it ultimately views; None otherwise.", nullptr},
     {"T", get_T, nullptr, "The tensor with its dims reversed (a view).", nullptr},
     {"mT", get_mT, nullptr, "The tensor with its last two dims swapped (a view).", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr}};

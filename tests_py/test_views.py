@@ -336,3 +336,25 @@ def test_view_non_contiguous_that_works():
     v = t.view(2, 12)
     np.testing.assert_array_equal(v.numpy(), a.reshape(2, 12))
     assert np.shares_memory(v.numpy(), a)
+
+
+def test_base_and_is_view():
+    # PyTorch's Tensor._base: the tensor a view ultimately views; None for a non-view.
+    x = ember.arange(6.0)
+    assert x._base is None and not x._is_view()
+    v = x.reshape(2, 3)
+    assert v._base is x and v._is_view()
+    w = v[0].unsqueeze(0)
+    assert w._base is x  # a view of a view names the ultimate base
+    assert x.clone()._base is None
+
+
+def test_empty_slice_storage_offset():
+    # As PyTorch: an empty slice starts at its (clamped) start, x[1:1] has offset 1, x[9:] offset 6.
+    x = ember.arange(6.0)
+    assert x[1:1].storage_offset() == 1
+    assert x[9:].storage_offset() == 6
+    assert x[4:2].storage_offset() == 4
+    assert x[1:1].numel() == 0 and x[1:1].tolist() == []
+    m = ember.arange(12.0).reshape(3, 4)
+    assert m[:, 2:2].storage_offset() == 2 and m[:, 2:2].shape == (3, 0)

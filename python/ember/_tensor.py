@@ -192,6 +192,7 @@ def _iter(self):
 
 
 Tensor.__iter__ = _iter
+Tensor._is_view = lambda self: self._base is not None  # PyTorch's Tensor._is_view()
 
 
 def nonzero(input, *, as_tuple=False):

@@ -141,7 +141,9 @@ Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start, std:
     len = b > e ? (b - e - step - 1) / (-step) : 0;
   }
   DimVector sizes(self.sizes()), strides(self.strides());
-  int64_t offset = self.storage_offset() + (len > 0 ? b * strides[d] : 0);
+  // An empty slice keeps PyTorch's offset (start clamped to [0, n]: x[1:1] has offset 1); a negative
+  // step (an ember extension) may have b == -1 there, so its empty slices keep self's offset.
+  int64_t offset = self.storage_offset() + (len > 0 || step > 0 ? b * strides[d] : 0);
   sizes[d] = len;
   strides[d] *= step;
   return make_view(self, sizes, strides, offset);

@@ -82,3 +82,13 @@ TEST_CASE("split, chunk and unbind return views") {
   REQUIRE(values(rows[0]) == std::vector<double>{0, 2, 4, 6, 8});
   REQUIRE_THROWS_AS(unbind(tensor({1.0}).view(std::vector<int64_t>{})), IndexError);  // view({}) is view(dtype), as in libtorch
 }
+
+TEST_CASE("an empty slice keeps PyTorch's storage offset") {
+  Tensor x = arange(6.0);
+  CHECK(ember::slice(x, 0, 1, 1).storage_offset() == 1);
+  CHECK(ember::slice(x, 0, 9).storage_offset() == 6);
+  CHECK(x.index({Slice(4, 2)}).storage_offset() == 4);
+  CHECK(ember::slice(x, 0, 1, 1).numel() == 0);
+  Tensor m = arange(12.0).reshape({3, 4});
+  CHECK(m.index({Slice(), Slice(2, 2)}).storage_offset() == 2);
+}

@@ -85,7 +85,9 @@ void round_k(const Tensor& out, const Tensor& a, int64_t decimals) {
   using M = opmath_t<T>;
   if constexpr (std::is_integral<T>::value) {
     // Checked before the loop (nothing may throw inside a parallel region).
-    EMBER_CHECK(decimals == 0, "\"round_decimals\" not implemented for integer dtypes (got ", out.dtype(), ")");
+    // NotImplementedError, as PyTorch raises ("round_cpu" not implemented for 'Long').
+    EMBER_CHECK_AS(NotImplementedError, decimals == 0, "\"round_decimals\" not implemented for integer dtypes (got ",
+                   out.dtype(), ")");
     unary_loop<T>(out, a, [](M x) { return x; });
   } else if (decimals == 0) {
     unary_loop<T>(out, a, [](M x) { return std::nearbyint(x); });  // the default mode: half to even, as PyTorch
