@@ -306,6 +306,35 @@ def test_inplace_forms_of_native_ops():
     assert ember.zeros(2, dtype=ember.int32).cumsum_(0).dtype == ember.int32
 
 
+
+def test_inplace_lerp_tensor_weight_and_div_rounding_mode():
+    rng = np.random.default_rng(1)
+    a, b, w = rng.standard_normal((3, 4)), rng.standard_normal((3, 4)), rng.uniform(size=(4,))
+    t = ember.tensor(a)
+    assert t.lerp_(ember.tensor(b), ember.tensor(w)) is t  # aten::lerp_.Tensor (weight broadcasts)
+    np.testing.assert_allclose(t.numpy(), a + w * (b - a))
+    t = ember.tensor(a)
+    t.lerp_(ember.tensor(b), 0.25)  # aten::lerp_.Scalar still resolves
+    np.testing.assert_allclose(t.numpy(), a + 0.25 * (b - a))
+    for mode, ref in [("floor", np.floor), ("trunc", np.trunc)]:
+        t = ember.tensor(a)
+        assert t.div_(ember.tensor(b), rounding_mode=mode) is t
+        np.testing.assert_allclose(t.numpy(), ref(a / b))
+        t = ember.tensor(a)
+        t.div_(0.3, rounding_mode=mode)  # the Scalar_mode form
+        np.testing.assert_allclose(t.numpy(), ref(a / 0.3))
+    i = ember.tensor([7, -7, 9])
+    i.div_(2, rounding_mode="floor")
+    assert i.tolist() == [3, -4, 4] and i.dtype == ember.int64
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        ember.tensor([7, 8]).div_(2, rounding_mode=None)  # true division gives float: not castable to int64
+    x = ember.tensor(a, requires_grad=True)
+    y = x.clone()
+    y.lerp_(ember.zeros(3, 4, dtype=ember.float64), ember.full((3, 4), 0.25, dtype=ember.float64))
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.full((3, 4), 0.75))
+
+
 def test_inplace_forms_record_autograd():
     x = ember.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=ember.float64, requires_grad=True)
     y = x.clone()

@@ -37,4 +37,12 @@ Tensor index_add_(const Tensor& self, int64_t dim, const Tensor& index, const Te
   return assign("index_add_", self, ember::index_add(self, dim, index, source, alpha));
 }
 
+Tensor lerp_(const Tensor& self, const Tensor& end, const Tensor& weight) {
+  return assign("lerp_", self, ember::lerp(self, end, weight));
+}
+
+Tensor div_(const Tensor& self, const Tensor& other, const std::optional<std::string>& rounding_mode) {
+  return assign("div_", self, ember::div(self, other, rounding_mode));
+}
+
 }  // namespace ember::native

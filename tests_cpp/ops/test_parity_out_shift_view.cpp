@@ -100,4 +100,11 @@ TEST_CASE("in-place forms of native ops: tril_, cumsum_, addmm_, index_add_", "[
   auto b = ember::zeros({2, 2, 2});
   b.baddbmm_(ember::ones({2, 2, 3}), ember::ones({2, 3, 2}), 1, 2);
   REQUIRE(vals(b) == std::vector<double>(8, 6.0));
+  auto l = ember::zeros({2});
+  l.lerp_(ember::ones({2}), ember::full({2}, 0.25));  // aten::lerp_.Tensor
+  REQUIRE(vals(l) == std::vector<double>{0.25, 0.25});
+  auto q = ember::tensor({int64_t(7), int64_t(-7)});
+  q.div_(ember::full({}, 2, ember::kInt64), "floor");  // aten::div_.Tensor_mode
+  REQUIRE(vals(q) == std::vector<double>{3, -4});
+  REQUIRE(ember::find_op("aten::div_.Tensor_mode") != nullptr);
 }
