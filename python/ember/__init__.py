@@ -44,7 +44,7 @@ __version__ = "0.1.0"
 def _export_ops():
     g = globals()
     for name in dir(_C):
-        if (not name.startswith("_") or name.startswith("_foreach_")) and name not in g:
+        if (not name.startswith("_") or name.startswith(("_foreach_", "_fused_"))) and name not in g:
             g[name] = getattr(_C, name)
 
 
@@ -151,3 +151,6 @@ def numel(input):  # noqa: A002
 def is_tensor(obj):
     """Whether obj is an ember.Tensor."""
     return isinstance(obj, Tensor)
+
+
+from ember import optim  # noqa: E402,F401  (after the core: the optimizers call its ops)
