@@ -13,9 +13,14 @@
 #include <map>
 #include <vector>
 
-#include "ember/autograd/autograd.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
+
+namespace ember::autograd {
+// Declared by the autograd layer's header (ember/autograd/autograd.h); declared here so that this ops-layer
+// file includes nothing from the layer above it (the runtime library defines it).
+EMBER_API void check_inplace(const Tensor& t, const char* op);
+}  // namespace ember::autograd
 
 namespace ember::native {
 namespace {
