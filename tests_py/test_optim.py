@@ -249,6 +249,16 @@ def test_param_groups_have_their_own_options():
     np.testing.assert_allclose(c.detach().numpy(), 0.0)
 
 
+def test_named_params():
+    a = ember.ones(2, requires_grad=True)
+    b = ember.ones(3, requires_grad=True)
+    opt = optim.SGD([("w", a), ("b", b)], lr=0.1)
+    assert opt.param_groups[0]["params"][0] is a and opt.param_groups[0]["param_names"] == ["w", "b"]
+    assert opt.state_dict()["param_groups"][0]["param_names"] == ["w", "b"]
+    with pytest.raises(ValueError, match="Some param names are missing"):
+        optim.SGD([("w", a), b], lr=0.1)
+
+
 def test_zero_grad():
     a = ember.ones(2, requires_grad=True)
     opt = optim.SGD([a], lr=0.1)

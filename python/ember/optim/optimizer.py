@@ -147,6 +147,13 @@ class Optimizer:
                             "of tensors in sets will change between runs. Please use a list instead.")
         else:
             param_group["params"] = list(params)
+        # Named params (model.named_parameters()): the names go to group['param_names'], as PyTorch keeps them.
+        names = [p[0] for p in param_group["params"] if isinstance(p, tuple)]
+        if names:
+            if len(names) != len(param_group["params"]):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            param_group["param_names"] = names
+            param_group["params"] = [p[1] for p in param_group["params"]]
         for param in param_group["params"]:
             if not isinstance(param, ember.Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(param).__name__}")
