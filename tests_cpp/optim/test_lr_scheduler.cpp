@@ -184,3 +184,56 @@ TEST_CASE("schedulers: step(epoch) closed forms and resuming", "[optim][lr_sched
   REQUIRE_THROWS_WITH(optim::StepLR(*fresh, 2, 0.1, 3), Contains("initial_lr"));
   REQUIRE_THROWS_WITH(optim::LinearLR(*fresh, 0.0), Contains("Starting multiplicative factor"));
 }
+
+TEST_CASE("schedulers: state_dict resumes the sequence", "[optim][lr_scheduler]") {
+  auto lrs = [](optim::Optimizer& o) { return std::vector<double>{lr_of(o, 0), lr_of(o, 1)}; };
+  // uninterrupted: 12 epochs of warmup then cosine
+  auto run = [&](optim::Optimizer& o, optim::LRScheduler& s, int n) {
+    std::vector<std::vector<double>> out;
+    for (int e = 0; e < n; ++e) {
+      out.push_back(lrs(o));
+      o.step();
+      s.step();
+    }
+    return out;
+  };
+  auto o1 = make_sgd();
+  optim::SequentialLR full(*o1, {std::make_shared<optim::LinearLR>(*o1, 0.1, 1.0, 3),
+                                 std::make_shared<optim::CosineAnnealingLR>(*o1, 7)}, {3});
+  auto want = run(*o1, full, 12);
+  // 5 epochs, save, rebuild over another optimizer at the saved lrs, load, 7 more
+  auto o2 = make_sgd();
+  optim::SequentialLR first(*o2, {std::make_shared<optim::LinearLR>(*o2, 0.1, 1.0, 3),
+                                  std::make_shared<optim::CosineAnnealingLR>(*o2, 7)}, {3});
+  auto got = run(*o2, first, 5);
+  optim::LRSchedulerState saved = first.state_dict();
+  REQUIRE(saved.last_epoch == 5);
+  REQUIRE(saved.children.size() == 2);
+  auto o3 = make_sgd();
+  for (size_t g = 0; g < 2; ++g) {
+    o3->param_groups()[g].options().set_lr(lr_of(*o2, g));
+    o3->param_groups()[g].options().initial_lr() = 0.1 * static_cast<double>(g + 1);
+  }
+  optim::SequentialLR second(*o3, {std::make_shared<optim::LinearLR>(*o3, 0.1, 1.0, 3),
+                                   std::make_shared<optim::CosineAnnealingLR>(*o3, 7)}, {3});
+  for (size_t g = 0; g < 2; ++g) o3->param_groups()[g].options().set_lr(lr_of(*o2, g));  // as the optimizer's state
+  second.load_state_dict(saved);
+  auto rest = run(*o3, second, 7);
+  got.insert(got.end(), rest.begin(), rest.end());
+  REQUIRE(got.size() == want.size());
+  for (size_t e = 0; e < want.size(); ++e)
+    for (size_t g = 0; g < 2; ++g) REQUIRE(got[e][g] == Approx(want[e][g]).epsilon(1e-12));
+
+  auto o4 = make_sgd();
+  optim::ReduceLROnPlateauScheduler plateau(*o4, optim::ReduceLROnPlateauScheduler::min, 0.5, 1);
+  plateau.step(1.0);
+  plateau.step(2.0);
+  auto st = plateau.state_dict();
+  REQUIRE(st.best == 1.0);
+  REQUIRE(st.num_bad_epochs == 1);
+  optim::ReduceLROnPlateauScheduler again(*o4, optim::ReduceLROnPlateauScheduler::min, 0.5, 1);
+  again.load_state_dict(st);
+  again.step(2.0);  // the second bad epoch: reduce
+  REQUIRE(lr_of(*o4, 0) == Approx(0.05));
+  REQUIRE(again.last_epoch() == 3);
+}

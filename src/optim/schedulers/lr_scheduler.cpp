@@ -63,6 +63,19 @@ void LRScheduler::update_lr(std::optional<int64_t> epoch) {
   last_lr_ = get_current_lrs();
 }
 
+LRSchedulerState LRScheduler::state_dict() const {
+  return {last_epoch_, step_count_, base_lrs_, last_lr_, {}};
+}
+
+void LRScheduler::load_state_dict(const LRSchedulerState& state) {
+  EMBER_CHECK(state.base_lrs.size() == base_lrs_.size(), "LRScheduler::load_state_dict: the state has ",
+              state.base_lrs.size(), " param groups, the scheduler ", base_lrs_.size());
+  last_epoch_ = state.last_epoch;
+  step_count_ = state.step_count;
+  base_lrs_ = state.base_lrs;
+  last_lr_ = state.last_lr;
+}
+
 // ---- StepLR, MultiStepLR, ExponentialLR ----
 
 StepLR::StepLR(Optimizer& optimizer, unsigned step_size, double gamma, int64_t last_epoch)

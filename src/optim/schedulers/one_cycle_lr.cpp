@@ -123,4 +123,17 @@ void SequentialLR::step() {
   last_lr_ = s->get_last_lr();
 }
 
+LRSchedulerState SequentialLR::state_dict() const {
+  LRSchedulerState s = LRScheduler::state_dict();
+  for (const auto& c : schedulers_) s.children.push_back(c->state_dict());
+  return s;
+}
+
+void SequentialLR::load_state_dict(const LRSchedulerState& state) {
+  EMBER_CHECK(state.children.size() == schedulers_.size(), "SequentialLR::load_state_dict: the state has ",
+              state.children.size(), " schedulers, this one ", schedulers_.size());
+  LRScheduler::load_state_dict(state);
+  for (size_t i = 0; i < schedulers_.size(); ++i) schedulers_[i]->load_state_dict(state.children[i]);
+}
+
 }  // namespace ember::optim

@@ -61,4 +61,12 @@ void ReduceLROnPlateauScheduler::step(double metric) {
   for (const auto& g : groups) last_lr_.push_back(g.options().get_lr());
 }
 
+void ReduceLROnPlateauScheduler::load_state_dict(const State& s) {
+  last_epoch_ = s.last_epoch;
+  best_ = s.best;
+  num_bad_epochs_ = s.num_bad_epochs;
+  cooldown_counter_ = s.cooldown_counter;
+  last_lr_ = s.last_lr;
+}
+
 }  // namespace ember::optim

@@ -12,6 +12,16 @@
 
 namespace ember::optim {
 
+/// A scheduler's counters and lrs: what Python's state_dict() holds besides the schedule's constants
+/// (SequentialLR adds its schedulers' states as children).
+struct EMBER_API LRSchedulerState {
+  int64_t last_epoch = -1;
+  int64_t step_count = 0;
+  std::vector<double> base_lrs;
+  std::vector<double> last_lr;
+  std::vector<LRSchedulerState> children;
+};
+
 /// Base class of the lr schedulers; subclasses implement get_lrs() and call initial_step() last in their
 /// constructor.
 class EMBER_API LRScheduler {
@@ -33,6 +43,10 @@ class EMBER_API LRScheduler {
   const std::vector<double>& base_lrs() const noexcept { return base_lrs_; }
   /// The optimizer whose lrs this scheduler sets.
   Optimizer& optimizer() noexcept { return optimizer_; }
+  /// The scheduler's state (to resume: a scheduler built with the same arguments loads it).
+  virtual LRSchedulerState state_dict() const;
+  /// Restores a state_dict() (the optimizer's lrs are not touched: load the optimizer's own state).
+  virtual void load_state_dict(const LRSchedulerState& state);
 
  protected:
   /// The next lr of every group (chainable form), last_epoch_ already advanced.

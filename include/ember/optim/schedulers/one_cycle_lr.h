@@ -49,6 +49,8 @@ class EMBER_API SequentialLR : public LRScheduler {
   SequentialLR(Optimizer& optimizer, std::vector<std::shared_ptr<LRScheduler>> schedulers,
                std::vector<int64_t> milestones, int64_t last_epoch = -1);
   void step() override;
+  LRSchedulerState state_dict() const override;
+  void load_state_dict(const LRSchedulerState& state) override;
 
  protected:
   std::vector<double> get_lrs() override { return get_current_lrs(); }

@@ -27,6 +27,17 @@ class EMBER_API ReduceLROnPlateauScheduler {
   double best() const noexcept { return best_; }
   /// Epochs since the last improvement.
   int num_bad_epochs() const noexcept { return num_bad_epochs_; }
+  /// The counters that step() updates (Python's state_dict() beyond the constructor's arguments).
+  struct State {
+    int64_t last_epoch;
+    double best;
+    int num_bad_epochs, cooldown_counter;
+    std::vector<double> last_lr;
+  };
+  /// The scheduler's counters.
+  State state_dict() const { return {last_epoch_, best_, num_bad_epochs_, cooldown_counter_, last_lr_}; }
+  /// Restores state_dict()'s counters.
+  void load_state_dict(const State& s);
 
  private:
   bool is_better(double a) const;
