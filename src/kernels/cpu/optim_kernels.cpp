@@ -4,6 +4,7 @@
 // states with the element loops of optim_loops.h, compiled here once per instruction set (AVX-512,
 // AVX2+FMA, plain C++) and chosen at run time as the other vector loops are (vec::isa(): EMBER_NO_SIMD
 // and EMBER_SIMD apply). float16 / bfloat16 tensors are computed in float32 (converted per tensor).
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -196,9 +197,12 @@ void for_chunks(TensorList params, const F& f) {
     total += n;
     for (int64_t b = 0; b < n; b += kChunk) items.push_back({i, b, std::min(n, b + kChunk)});
   }
+  // Each thread takes the next chunk as it finishes one (not a fixed share): on a shared machine a thread
+  // that is descheduled for a while then holds back no one.
+  std::atomic<size_t> next{0};
   const int64_t grain = total > kGrainSize ? 1 : static_cast<int64_t>(items.size());
-  parallel_for(static_cast<int64_t>(items.size()), grain, [&](int64_t b, int64_t e) {
-    for (int64_t k = b; k < e; ++k) f(items[k].i, items[k].b, items[k].e);
+  parallel_for(static_cast<int64_t>(items.size()), grain, [&](int64_t, int64_t) {
+    for (size_t k = next.fetch_add(1); k < items.size(); k = next.fetch_add(1)) f(items[k].i, items[k].b, items[k].e);
   });
 }
 
