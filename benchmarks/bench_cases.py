@@ -1,4 +1,4 @@
-"""The workloads of bench.py (S1..S11 of BENCHMARKS.md): one case_<name>(L, T, args) per workload,
+"""The workloads of bench.py (S1..S13 of BENCHMARKS.md): one case_<name>(L, T, args) per workload,
 L the library wrapper, T the timer (bench_lib.py)."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import traceback
 
 perf_ns = time.perf_counter_ns
 
-ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S9", "S10", "S10f", "S11"]
+ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S9", "S10", "S10f", "S11", "S13"]
 
 from bench_lib import *  # noqa: F401,F403 (the harness: NA, Timer, Lib, constants)
 
@@ -369,6 +369,47 @@ def case_S11(L, T, args):
     imp = wall(f"import {L.name}")
     note = f"{py}; bare interpreter start {base:.0f} ms"
     return [("import wall time", (imp, note), "ms")]
+
+
+def resnet18_param_shapes():
+    """ResNet-18's 62 parameter shapes (11,689,512 elements): conv weights, BatchNorm weight/bias, fc."""
+    shapes = [(64, 3, 7, 7), (64,), (64,)]
+    cin = 64
+    for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        for block in range(2):
+            shapes += [(cout, cin if block == 0 else cout, 3, 3), (cout,), (cout,), (cout, cout, 3, 3), (cout,), (cout,)]
+            if block == 0 and (stride != 1 or cin != cout):
+                shapes += [(cout, cin, 1, 1), (cout,), (cout,)]
+        cin = cout
+    return shapes + [(1000, 512), (1000,)]
+
+
+def case_S13(L, T, args):
+    if L.name == "numpy":
+        raise NA("no optimizers")
+    np = L.np
+    optim = getattr(L.m, "optim", None)
+    if optim is None or not hasattr(optim, "Adam"):
+        raise NA("optim.Adam missing")
+    shapes = resnet18_param_shapes()
+    params = []
+    for i, s in enumerate(shapes):
+        p = L.from_np(rng_array(np, s, seed=i) * 0.05).requires_grad_()
+        p.grad = L.from_np(rng_array(np, s, seed=1000 + i))
+        params.append(p)
+    n = sum(int(np.prod(s)) for s in shapes)
+    opt = optim.Adam(params, lr=1e-3)  # PyTorch's default Adam (on the CPU: the for-each-param loop)
+    opt.step()
+
+    def run(k):
+        t0 = perf_ns()
+        for _ in range(k):
+            opt.step()
+        return perf_ns() - t0
+    ms = T(run) / 1e6
+    gbs = 7 * 4 * n / (ms * 1e-3) / 1e9  # reads param, grad, exp_avg, exp_avg_sq; writes param and both moments
+    return [(f"Adam step, {len(shapes)} tensors, {n / 1e6:.2f}M params", ms, "ms"),
+            ("bytes moved (7 floats / param)", gbs, "GB/s")]
 
 
 CASE_FUNCS = {k: globals()["case_" + k] for k in ALL_CASES}

@@ -266,6 +266,26 @@ CASES["_foreach_add_"] = [lambda d: _foreach(d, lambda ts: ember._foreach_add_(t
                           lambda d: _foreach(d, lambda ts: ember._foreach_add_(ts, [d.t(2, 3), d.t(4)], alpha=2))]
 CASES["_foreach_mul_"] = [lambda d: _foreach(d, lambda ts: ember._foreach_mul_(ts, 3))]
 CASES["_foreach_zero_"] = [lambda d: _foreach(d, ember._foreach_zero_)]
+
+
+def _fused(d, op, n_states, steps=True, **kw):  # the fused optimizer ops (src/ops/optim.yaml)
+    ps = [d.w(2, 3), d.w(4)]
+    args = [ps, [d.t(2, 3), d.t(4)]] + [[d.pos(2, 3), d.pos(4)] for _ in range(n_states)]
+    if steps:
+        args.append([d.pos(), d.pos()])
+    op(*args, **kw)
+    return ps
+
+
+_ADAM_KW = dict(lr=0.1, beta1=0.9, beta2=0.99, weight_decay=0.1, eps=1e-8, maximize=False)
+CASES["_fused_sgd_"] = [lambda d: _fused(d, ember._fused_sgd_, 1, steps=False, weight_decay=0.1, momentum=0.9, lr=0.1,
+                                         dampening=0.0, nesterov=True, maximize=False, is_first_step=False)]
+CASES["_fused_adam_"] = [lambda d: _fused(d, ember._fused_adam_, 3, amsgrad=True, **_ADAM_KW)]
+CASES["_fused_adamw_"] = [lambda d: _fused(d, ember._fused_adamw_, 3, amsgrad=True, **_ADAM_KW)]
+CASES["_fused_adagrad_"] = [lambda d: _fused(d, ember._fused_adagrad_, 1, lr=0.1, lr_decay=0.1, weight_decay=0.1,
+                                             eps=1e-10, maximize=True)]
+CASES["_fused_rmsprop_"] = [lambda d: _fused(d, ember._fused_rmsprop_, 3, lr=0.1, alpha=0.9, eps=1e-8, weight_decay=0.1,
+                                             momentum=0.5, centered=True, maximize=False)]
 CASES["clamp_"] = [lambda d: d.w(3, 4).clamp_(d.t(4), None)]
 CASES["clip_"] = [lambda d: d.w(3, 4).clip_(-1, 1), lambda d: d.w(3, 4).clip_(max=d.t(3, 1))]
 CASES["repeat_interleave"] += [lambda d: ember.repeat_interleave(d.t(3), 2, output_size=6)]

@@ -113,7 +113,7 @@ def _schema_calls():
         if overload.endswith("out") and "Tensor(a!) out" in params:
             continue
         parts = [p.strip() for p in re.split(r",\s*(?![^\[]*\])", params) if p.strip()]
-        pos, req, kw = [], [], False
+        pos, req, kw, req_kw = [], [], False, {}
         for p in parts:
             if p == "*":
                 kw = True
@@ -126,10 +126,12 @@ def _schema_calls():
                 pos.append((pname, typ))
                 if not has_default:
                     req.append((pname, typ))
+            elif not has_default:  # a required keyword-only argument (the fused optimizers' lr=, ...)
+                req_kw[pname] = _sample(typ)
         qualified = f"aten::{name}.{overload}"
-        calls.append((qualified, name, [_sample(t) for _, t in pos]))
+        calls.append((qualified, name, [_sample(t) for _, t in pos], req_kw))
         if len(req) < len(pos):
-            calls.append((qualified, name, [_sample(t) for _, t in req]))
+            calls.append((qualified, name, [_sample(t) for _, t in req], req_kw))
     return calls
 
 
@@ -153,9 +155,9 @@ def _python_fn(name):
     return m, True
 
 
-@pytest.mark.parametrize("qualified,name,args", _schema_calls(), ids=lambda x: x if isinstance(x, str) else "")
-def test_schema_driven_calls_resolve_alike(qualified, name, args):
-    cpp = ember._C._resolve_overload(name, *args)
+@pytest.mark.parametrize("qualified,name,args,kwargs", _schema_calls(), ids=lambda x: x if isinstance(x, str) else "")
+def test_schema_driven_calls_resolve_alike(qualified, name, args, kwargs):
+    cpp = ember._C._resolve_overload(name, *args, **kwargs)
     assert cpp is not None, f"the C++ resolver takes no overload of {name} for the arguments of {qualified}"
     fn, method = _python_fn(name)
     if fn is None or name in REGISTRY_ONLY:  # an entry without a Python binding of this name (python_name differs): C++ only
@@ -163,7 +165,7 @@ def test_schema_driven_calls_resolve_alike(qualified, name, args):
     if method and not (args and isinstance(args[0], ember.Tensor)):
         return
     try:
-        py = ember._C._python_overload(fn, *args)
+        py = ember._C._python_overload(fn, *args, **kwargs)
     except TypeError:
         # The Python form of this op has another shape (e.g. a Tensor method whose self is not the first
         # schema argument); the entry itself is reachable from C++.

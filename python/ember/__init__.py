@@ -44,7 +44,7 @@ __version__ = "0.1.0"
 def _export_ops():
     g = globals()
     for name in dir(_C):
-        if (not name.startswith("_") or name.startswith("_foreach_")) and name not in g:
+        if (not name.startswith("_") or name.startswith(("_foreach_", "_fused_"))) and name not in g:
             g[name] = getattr(_C, name)
 
 
@@ -154,3 +154,4 @@ def is_tensor(obj):
 
 
 from ember import nn  # noqa: E402,F401  (after the ops: nn's modules call them)
+from ember import optim  # noqa: E402,F401  (after the core: the optimizers call its ops)

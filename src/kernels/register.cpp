@@ -14,6 +14,7 @@ void register_binary_math();
 void register_logical();
 void register_index();
 void register_sorting();
+void register_optim();
 }  // namespace cpu
 
 namespace kernels {
@@ -31,6 +32,7 @@ void register_all() {
   cpu::register_logical();
   cpu::register_index();
   cpu::register_sorting();
+  cpu::register_optim();
 }
 }  // namespace kernels
 }  // namespace ember

@@ -104,7 +104,7 @@ def _method_scalar_args(op: Op) -> list[str]:
 
 def kernel_params(op: Op) -> list[str]:
     p = params(op, defaults=False, kernel=True)
-    if op.returns_self:
+    if op.returns_self or not op.returns:  # in place (-> Tensor(a!) or -> ()): no outputs
         return p
     if len(op.returns) > 1:  # one output tensor per return (max(dim): values, indices)
         return [f"const Tensor& out{i}" for i in range(len(op.returns))] + p

@@ -313,7 +313,8 @@ def load(schema_dir: Path) -> list[Op]:
                 raise SchemaError(f"{where}: needs 'meta:' (structured) or 'native: true'")
             if op.meta and op.meta not in META_KINDS:
                 raise SchemaError(f"{where}: unknown meta '{op.meta}' (known: {sorted(META_KINDS)})")
-            if op.returns_plain and (op.structured or op.backward or op.dispatch):
+            # dispatch: true is allowed for -> () (in-place list ops such as _fused_adam_ look their kernel up).
+            if op.returns_plain and (op.structured or op.backward or (op.dispatch and op.returns)):
                 raise SchemaError(f"{where}: an op returning non-tensors must be native, without backward")
             if op.returns_list and (op.structured or op.backward):
                 raise SchemaError(f"{where}: an op returning Tensor[] must be native (its pieces record themselves)")

@@ -1,0 +1,3 @@
+// ember::optim::ExponentialLR (declared with StepLR).
+#pragma once
+#include "ember/optim/schedulers/step_lr.h"

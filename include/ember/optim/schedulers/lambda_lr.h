@@ -1,0 +1,3 @@
+// ember::optim::LambdaLR (declared with CosineAnnealingLR).
+#pragma once
+#include "ember/optim/schedulers/cosine_annealing_lr.h"
