@@ -16,7 +16,7 @@ import traceback
 
 perf_ns = time.perf_counter_ns
 
-ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S9", "S10", "S10f", "S11"]
+ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S7", "S9", "S10", "S10f", "S11", "S12"]
 
 from bench_lib import *  # noqa: F401,F403 (the harness: NA, Timer, Lib, constants)
 
@@ -369,6 +369,60 @@ def case_S11(L, T, args):
     imp = wall(f"import {L.name}")
     note = f"{py}; bare interpreter start {base:.0f} ms"
     return [("import wall time", (imp, note), "ms")]
+
+
+def _functional(L):
+    if L.name == "numpy":
+        raise NA("no nn.functional")
+    nn = getattr(L.m, "nn", None)
+    F = getattr(nn, "functional", None) if nn is not None else None
+    if F is None:
+        raise NA(f"{L.name}.nn.functional missing")
+    return F
+
+
+def case_S7(L, T, args):
+    """conv2d batch 32, 3 -> 64 channels, 32x32, 3x3, padding 1: forward, and forward+backward (weight and
+    bias gradients; the input, an image batch, needs none)."""
+    F = _functional(L)
+    np = L.np
+    x = L.from_np(rng_array(np, (32, 3, 32, 32), 1))
+    w = L.from_np(rng_array(np, (64, 3, 3, 3), 2) * np.float32(0.2)).requires_grad_()
+    b = L.from_np(rng_array(np, (64,), 3)).requires_grad_()
+    gy = L.from_np(rng_array(np, (32, 64, 32, 32), 4))
+    F.conv2d(x, w, b, padding=1).backward(gy)
+
+    def fwd(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            F.conv2d(x.detach(), w.detach(), b.detach(), padding=1)
+        return perf_ns() - t0
+
+    def fwd_bwd(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            w.grad = None
+            b.grad = None
+            F.conv2d(x, w, b, padding=1).backward(gy)
+        return perf_ns() - t0
+    return [("forward", T(fwd) / 1e6, "ms"), ("forward+backward", T(fwd_bwd) / 1e6, "ms")]
+
+
+def case_S12(L, T, args):
+    """cross_entropy over (4096, 1000) logits and int64 targets, forward+backward (mean reduction)."""
+    F = _functional(L)
+    np = L.np
+    x = L.from_np(rng_array(np, (4096, 1000), 5)).requires_grad_()
+    t = L.from_np(np.random.default_rng(6).integers(0, 1000, size=4096).astype(np.int64))
+    F.cross_entropy(x, t).backward()
+
+    def fwd_bwd(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            x.grad = None
+            F.cross_entropy(x, t).backward()
+        return perf_ns() - t0
+    return [("forward+backward", T(fwd_bwd) / 1e6, "ms")]
 
 
 CASE_FUNCS = {k: globals()["case_" + k] for k in ALL_CASES}
