@@ -374,11 +374,11 @@ def case_S11(L, T, args):
 def _functional(L):
     if L.name == "numpy":
         raise NA("no nn.functional")
-    nn = getattr(L.m, "nn", None)
-    F = getattr(nn, "functional", None) if nn is not None else None
-    if F is None:
-        raise NA(f"{L.name}.nn.functional missing")
-    return F
+    import importlib
+    try:
+        return importlib.import_module(L.name + ".nn.functional")
+    except ImportError as e:
+        raise NA(f"{L.name}.nn.functional missing ({e})")
 
 
 def case_S7(L, T, args):
