@@ -236,3 +236,12 @@ def test_conv_errors():
         F.conv2d(x.float(), w)
     with pytest.raises(RuntimeError, match="output padding must be smaller than either stride or dilation"):
         F.conv_transpose2d(x, T(arr(3, 2, 3, 3)), output_padding=1)
+
+
+def test_double_backward_is_refused_clearly():
+    x, w = T(arr(1, 2, 4, 4), grad=True), T(arr(3, 2, 3, 3), grad=True)
+    y = F.conv2d(x, w).sum()
+    with pytest.raises(NotImplementedError, match="ConvolutionBackward0: double backward"):
+        ember.autograd.grad(y, w, create_graph=True)
+    (gw,) = ember.autograd.grad(F.conv2d(x, w).sum(), w)  # first order is fine
+    assert tuple(gw.shape) == (3, 2, 3, 3)

@@ -255,3 +255,9 @@ def test_kl_div(reduction):
     want = ref_log.sum() / 3 if reduction == "batchmean" else reduce(ref_log, reduction)
     np.testing.assert_allclose(F.kl_div(T(x), T(lt), reduction=reduction, log_target=True).numpy(), want, rtol=1e-12)
     assert gradcheck(lambda a: F.kl_div(a, T(t), reduction=reduction), (T(x, grad=True),))
+
+
+def test_double_backward_is_refused_clearly():
+    x = T(rng.standard_normal((3, 4)), grad=True)
+    with pytest.raises(NotImplementedError, match="CrossEntropyLossBackward0: double backward"):
+        ember.autograd.grad(F.cross_entropy(x, T(np.array([0, 1, 2]))), x, create_graph=True)

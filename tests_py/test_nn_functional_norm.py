@@ -128,3 +128,9 @@ def test_norm_meta_shapes():
     assert tuple(w.grad.shape) == (8,)
     assert tuple(F.layer_norm(x, (5, 5)).shape) == (4, 8, 5, 5)
     assert tuple(F.group_norm(x, 2).shape) == (4, 8, 5, 5)
+
+
+def test_double_backward_is_refused_clearly():
+    x = T(rng.standard_normal((3, 4)), grad=True)
+    with pytest.raises(NotImplementedError, match="NativeLayerNormBackward0: double backward"):
+        ember.autograd.grad(F.layer_norm(x, 4).pow(2).sum(), x, create_graph=True)

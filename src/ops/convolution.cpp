@@ -36,6 +36,13 @@ struct ConvolutionBackward final : autograd::Node {
     autograd::variable_list out(has_bias ? 3 : 2);
     if (!g.defined()) return out;
     Tensor input = input_.unpack(), weight = weight_.unpack();
+    // The backward ops have no formulas yet: refuse a graph of the gradient rather than return
+    // gradients that silently lack their own history.
+    EMBER_CHECK_AS(NotImplementedError,
+                   !autograd::GradMode::is_enabled() || !(g.requires_grad() || input.requires_grad() ||
+                                                          weight.requires_grad()),
+                   "ConvolutionBackward0: double backward (create_graph=True through a convolution) is not "
+                   "implemented yet");
     bool need_w = should_compute_output(1) || (has_bias && should_compute_output(2));
     if (!transposed) {
       if (should_compute_output(0))

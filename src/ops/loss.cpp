@@ -79,11 +79,15 @@ struct CrossEntropyBackward final : autograd::Node {
     if (!grads[0].defined() || !should_compute_output(0)) return out;
     std::optional<Tensor> wo;
     if (has_weight) wo = weight_.unpack();
+    Tensor self = self_.unpack();
+    EMBER_CHECK_AS(NotImplementedError,
+                   !autograd::GradMode::is_enabled() || !(grads[0].requires_grad() || self.requires_grad()), name(),
+                   ": double backward (create_graph=True through this loss) is not implemented yet");
     if (nll)
-      out[0] = ember::nll_loss_backward(grads[0], self_.unpack(), target_.unpack(), wo, reduction, ignore_index,
+      out[0] = ember::nll_loss_backward(grads[0], self, target_.unpack(), wo, reduction, ignore_index,
                                         total_weight_.unpack());
     else
-      out[0] = ember::_cross_entropy_backward(grads[0], self_.unpack(), target_.unpack(), wo, reduction, ignore_index,
+      out[0] = ember::_cross_entropy_backward(grads[0], self, target_.unpack(), wo, reduction, ignore_index,
                                               label_smoothing, lse_.unpack(), total_weight_.unpack());
     return out;
   }

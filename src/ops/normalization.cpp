@@ -32,9 +32,13 @@ struct NormBackward final : autograd::Node {
     if (!grads[0].defined()) return out;
     std::optional<Tensor> w;
     if (has_weight) w = weight_.unpack();
-    auto r = layer ? ember::_layer_norm_backward(grads[0], input_.unpack(), normalized_shape, mean_.unpack(),
-                                                 invstd_.unpack(), w)
-                   : ember::_batch_norm_backward(grads[0], input_.unpack(), w, mean_.unpack(), invstd_.unpack(), train);
+    Tensor input = input_.unpack();
+    EMBER_CHECK_AS(NotImplementedError,
+                   !autograd::GradMode::is_enabled() ||
+                       !(grads[0].requires_grad() || input.requires_grad() || (w && w->requires_grad())),
+                   name(), ": double backward (create_graph=True through this normalization) is not implemented yet");
+    auto r = layer ? ember::_layer_norm_backward(grads[0], input, normalized_shape, mean_.unpack(), invstd_.unpack(), w)
+                   : ember::_batch_norm_backward(grads[0], input, w, mean_.unpack(), invstd_.unpack(), train);
     out[0] = std::get<0>(r);
     if (has_weight) out[1] = std::get<1>(r);
     if (has_bias) out[n - 1] = std::get<2>(r);
