@@ -238,10 +238,18 @@ def test_conv_errors():
         F.conv_transpose2d(x, T(arr(3, 2, 3, 3)), output_padding=1)
 
 
-def test_double_backward_is_refused_clearly():
-    x, w = T(arr(1, 2, 4, 4), grad=True), T(arr(3, 2, 3, 3), grad=True)
-    y = F.conv2d(x, w).sum()
-    with pytest.raises(NotImplementedError, match="ConvolutionBackward0: double backward"):
-        ember.autograd.grad(y, w, create_graph=True)
-    (gw,) = ember.autograd.grad(F.conv2d(x, w).sum(), w)  # first order is fine
-    assert tuple(gw.shape) == (3, 2, 3, 3)
+@pytest.mark.parametrize("kw,transposed", [(dict(stride=2, padding=1), False), (dict(padding=(1, 0), dilation=2,
+                                                                                      groups=2), False),
+                                          (dict(stride=2, padding=1, output_padding=1), True)])
+def test_conv_double_backward(kw, transposed):
+    """create_graph=True: the gradients are built from differentiable ops (gradgradcheck)."""
+    from ember.autograd import gradgradcheck
+    if transposed:
+        x, w, b = T(arr(1, 2, 3, 3), grad=True), T(arr(2, 3, 3, 3), grad=True), T(arr(3), grad=True)
+        fn = lambda a, c, d: F.conv_transpose2d(a, c, d, **kw)  # noqa: E731
+    else:
+        x, w, b = T(arr(1, 4, 6, 5), grad=True), T(arr(4, 4 // kw.get("groups", 1), 3, 2), grad=True), T(arr(4), grad=True)
+        fn = lambda a, c, d: F.conv2d(a, c, d, **kw)  # noqa: E731
+    assert gradgradcheck(fn, (x, w, b))
+    (gw,) = ember.autograd.grad(fn(x, w, b).sum(), w, create_graph=True)
+    assert gw.requires_grad and gw.grad_fn is not None

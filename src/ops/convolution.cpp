@@ -36,13 +36,8 @@ struct ConvolutionBackward final : autograd::Node {
     autograd::variable_list out(has_bias ? 3 : 2);
     if (!g.defined()) return out;
     Tensor input = input_.unpack(), weight = weight_.unpack();
-    // The backward ops have no formulas yet: refuse a graph of the gradient rather than return
-    // gradients that silently lack their own history.
-    EMBER_CHECK_AS(NotImplementedError,
-                   !autograd::GradMode::is_enabled() || !(g.requires_grad() || input.requires_grad() ||
-                                                          weight.requires_grad()),
-                   "ConvolutionBackward0: double backward (create_graph=True through a convolution) is not "
-                   "implemented yet");
+    if (autograd::GradMode::is_enabled() && (g.requires_grad() || input.requires_grad() || weight.requires_grad()))
+      return apply_differentiable(g, input, weight);  // create_graph: gradients with their own history
     bool need_w = should_compute_output(1) || (has_bias && should_compute_output(2));
     if (!transposed) {
       if (should_compute_output(0))
@@ -61,6 +56,41 @@ struct ConvolutionBackward final : autograd::Node {
         if (has_bias) out[2] = ember::sum(g, IntArrayRef({0, 2, 3}));
       }
     }
+    return out;
+  }
+
+  /// The same gradients through differentiable ops (create_graph=True, double backward): the input
+  /// gradient as the transposed convolution, the weight gradient as im2col (an as_strided view of the
+  /// padded input) contracted with the output gradient per group.
+  autograd::variable_list apply_differentiable(const Tensor& g, const Tensor& input, const Tensor& weight) {
+    autograd::variable_list out(has_bias ? 3 : 2);
+    const Tensor& x = transposed ? g : input;   // the plain convolution's input ...
+    const Tensor& gy = transposed ? input : g;  // ... and its output gradient
+    if (should_compute_output(0)) {
+      if (transposed) {
+        out[0] = ember::convolution(g, weight, std::nullopt, stride, padding, dilation, false, {0, 0}, groups);
+      } else {
+        DimVector op;
+        for (int i = 0; i < 2; ++i)
+          op.push_back(input.sizes()[2 + i] - ((g.sizes()[2 + i] - 1) * stride[i] - 2 * padding[i] +
+                                               dilation[i] * (weight.sizes()[2 + i] - 1) + 1));
+        out[0] = ember::convolution(g, weight, std::nullopt, stride, padding, dilation, true, op, groups);
+      }
+    }
+    if (should_compute_output(1)) {
+      const int64_t n = x.sizes()[0], c = x.sizes()[1], o = weight.sizes()[0], kh = weight.sizes()[2],
+                    kw = weight.sizes()[3], oh = gy.sizes()[2], ow = gy.sizes()[3];
+      Tensor xp = ember::constant_pad_nd(x, {padding[1], padding[1], padding[0], padding[0]}, 0).contiguous();
+      const int64_t hp = xp.sizes()[2], wp = xp.sizes()[3];
+      // patches[n, c, i, j, a, b] = xp[n, c, i * stride_h + a * dilation_h, j * stride_w + b * dilation_w]
+      Tensor patches = xp.as_strided({n, c, oh, ow, kh, kw}, {c * hp * wp, hp * wp, stride[0] * wp, stride[1],
+                                                              dilation[0] * wp, dilation[1]},
+                                     xp.storage_offset());
+      Tensor pg = patches.reshape({n, groups, c / groups, oh, ow, kh, kw});
+      Tensor yg = gy.reshape({n, groups, o / groups, oh, ow});
+      out[1] = ember::einsum("ngohw,ngchwab->gocab", {yg, pg}).reshape(weight.sizes());
+    }
+    if (has_bias && should_compute_output(2)) out[2] = ember::sum(g, IntArrayRef({0, 2, 3}));
     return out;
   }
 };
