@@ -80,9 +80,8 @@ struct CrossEntropyBackward final : autograd::Node {
     std::optional<Tensor> wo;
     if (has_weight) wo = weight_.unpack();
     Tensor self = self_.unpack();
-    EMBER_CHECK_AS(NotImplementedError,
-                   !autograd::GradMode::is_enabled() || !(grads[0].requires_grad() || self.requires_grad()), name(),
-                   ": double backward (create_graph=True through this loss) is not implemented yet");
+    if (autograd::GradMode::is_enabled() && (grads[0].requires_grad() || self.requires_grad()))
+      return {differentiable(grads[0], self, target_.unpack(), wo)};  // create_graph: double backward
     if (nll)
       out[0] = ember::nll_loss_backward(grads[0], self, target_.unpack(), wo, reduction, ignore_index,
                                         total_weight_.unpack());
@@ -90,6 +89,29 @@ struct CrossEntropyBackward final : autograd::Node {
       out[0] = ember::_cross_entropy_backward(grads[0], self, target_.unpack(), wo, reduction, ignore_index,
                                               label_smoothing, lse_.unpack(), total_weight_.unpack());
     return out;
+  }
+
+  /// The same gradient through differentiable ops (create_graph=True): per sample, with g the incoming
+  /// gradient scaled by the reduction and zero for ignored targets,
+  /// nll: -g w_t onehot; cross entropy: g ((1 - ls) w_t + ls/C sum(w)) softmax(x) - g (1 - ls) w_t onehot - g ls/C w.
+  Tensor differentiable(const Tensor& grad, const Tensor& self, const Tensor& target,
+                        const std::optional<Tensor>& weight) {
+    const int64_t cdim = self.dim() == 1 ? 0 : 1, c = self.sizes()[cdim];
+    Tensor t = target.to(std::nullopt, kInt64);
+    Tensor keep = (t != ignore_index).to(std::nullopt, self.dtype());
+    Tensor tc = ember::where(t != ignore_index, t, Scalar(int64_t(0)));
+    Tensor onehot = ember::one_hot(tc, c).to(std::nullopt, self.dtype()).movedim(-1, cdim);
+    Tensor wt = weight ? weight->index_select(0, tc.reshape({-1})).view(t.sizes()) : ember::ones_like(keep);
+    wt = wt * keep;
+    Tensor g = reduction == 0 ? grad : reduction == 1 ? grad / total_weight_.unpack() : grad;
+    Tensor gs = (g * keep).unsqueeze(cdim);  // broadcast over the class dim
+    if (nll) return -(gs * wt.unsqueeze(cdim)) * onehot;
+    DimVector wshape(static_cast<size_t>(self.dim()), 1);
+    wshape[cdim] = c;
+    Tensor wfull = weight ? weight->view(wshape) : ember::ones(wshape, self.options());
+    const double ls = label_smoothing, sm = ls / static_cast<double>(c);
+    Tensor a = (wt * (1 - ls) + wfull.sum() * sm).unsqueeze(cdim);
+    return gs * (a * ember::softmax(self, cdim) - wt.unsqueeze(cdim) * onehot * (1 - ls) - wfull * sm);
   }
 };
 
