@@ -130,7 +130,17 @@ def test_norm_meta_shapes():
     assert tuple(F.group_norm(x, 2).shape) == (4, 8, 5, 5)
 
 
-def test_double_backward_is_refused_clearly():
-    x = T(rng.standard_normal((3, 4)), grad=True)
-    with pytest.raises(NotImplementedError, match="NativeLayerNormBackward0: double backward"):
-        ember.autograd.grad(F.layer_norm(x, 4).pow(2).sum(), x, create_graph=True)
+@pytest.mark.parametrize("case", ["batch_train", "batch_eval", "layer", "group"])
+def test_norm_double_backward(case):
+    """create_graph=True: the gradients are built from differentiable ops (gradgradcheck)."""
+    from ember.autograd import gradgradcheck
+    x = T(rng.standard_normal((3, 4, 2)), grad=True)
+    w, b = T(rng.standard_normal(4), grad=True), T(rng.standard_normal(4), grad=True)
+    rm, rv = T(rng.standard_normal(4)), T(rng.uniform(0.5, 2, 4))
+    fns = {
+        "batch_train": lambda a, c, d: F.batch_norm(a, None, None, c, d, training=True),
+        "batch_eval": lambda a, c, d: F.batch_norm(a, rm, rv, c, d, training=False),
+        "layer": lambda a, c, d: F.layer_norm(a.transpose(1, 2), 4, c, d),
+        "group": lambda a, c, d: F.group_norm(a, 2, c, d),
+    }
+    assert gradgradcheck(fns[case], (x, w, b))

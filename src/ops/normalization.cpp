@@ -19,6 +19,7 @@ struct NormBackward final : autograd::Node {
   autograd::SavedVariable input_, weight_, mean_, invstd_;
   bool has_weight = false, has_bias = false, layer = false, train = true;
   DimVector normalized_shape;
+  double eps = 1e-5;
   std::string name() const override { return layer ? "NativeLayerNormBackward0" : "NativeBatchNormBackward0"; }
   void release_variables() override {
     input_.reset();
@@ -33,10 +34,9 @@ struct NormBackward final : autograd::Node {
     std::optional<Tensor> w;
     if (has_weight) w = weight_.unpack();
     Tensor input = input_.unpack();
-    EMBER_CHECK_AS(NotImplementedError,
-                   !autograd::GradMode::is_enabled() ||
-                       !(grads[0].requires_grad() || input.requires_grad() || (w && w->requires_grad())),
-                   name(), ": double backward (create_graph=True through this normalization) is not implemented yet");
+    if (autograd::GradMode::is_enabled() &&
+        (grads[0].requires_grad() || input.requires_grad() || (w && w->requires_grad())))
+      return differentiable(grads[0], input, w);  // create_graph: double backward
     auto r = layer ? ember::_layer_norm_backward(grads[0], input, normalized_shape, mean_.unpack(), invstd_.unpack(), w)
                    : ember::_batch_norm_backward(grads[0], input, w, mean_.unpack(), invstd_.unpack(), train);
     out[0] = std::get<0>(r);
@@ -44,11 +44,46 @@ struct NormBackward final : autograd::Node {
     if (has_bias) out[n - 1] = std::get<2>(r);
     return out;
   }
+
+  /// The same gradients through differentiable ops (create_graph=True): the statistics recomputed from
+  /// the input as ops (in eval mode the running ones are constants), then
+  /// dx = rstd (w g - mean(w g) - xhat mean(w g xhat)), dw = sum(g xhat), db = sum(g).
+  autograd::variable_list differentiable(const Tensor& g, const Tensor& x, const std::optional<Tensor>& w) {
+    size_t n = 1 + has_weight + has_bias;
+    autograd::variable_list out(n);
+    const int64_t k = layer ? static_cast<int64_t>(normalized_shape.size()) : 0;
+    // dims: where the statistics are taken; pdims: what the weight / bias gradients sum over.
+    // Layer norm: the trailing normalized dims / the leading ones. Batch norm: (N, *) for both.
+    DimVector dims, pdims, pshape(static_cast<size_t>(x.dim()), 1);
+    for (int64_t d = 0; d < x.dim(); ++d) {
+      if (layer) (d >= x.dim() - k ? dims : pdims).push_back(d);
+      else if (d != 1) dims.push_back(d), pdims.push_back(d);
+    }
+    if (!layer) pshape[1] = x.sizes()[1];
+    Tensor mean, rstd;
+    if (layer || train) {
+      mean = x.mean(IntArrayRef(dims), true);
+      rstd = ember::rsqrt(ember::square(x - mean).mean(IntArrayRef(dims), true) + eps);
+    } else {
+      mean = mean_.unpack().view(pshape);
+      rstd = invstd_.unpack().view(pshape);
+    }
+    Tensor xhat = (x - mean) * rstd;
+    Tensor wg = w ? g * (layer ? *w : w->view(pshape)) : g;
+    if (layer || train)
+      out[0] = rstd * (wg - wg.mean(IntArrayRef(dims), true) - xhat * (wg * xhat).mean(IntArrayRef(dims), true));
+    else
+      out[0] = wg * rstd;
+    auto param_sum = [&](const Tensor& t) { return pdims.empty() ? t : t.sum(IntArrayRef(pdims)); };
+    if (has_weight) out[1] = param_sum(g * xhat);
+    if (has_bias) out[n - 1] = param_sum(g);
+    return out;
+  }
 };
 
 void record_norm(const Tensor& out, const Tensor& input, const std::optional<Tensor>& weight,
                  const std::optional<Tensor>& bias, const Tensor& mean, const Tensor& invstd, bool layer, bool train,
-                 IntArrayRef normalized_shape) {
+                 IntArrayRef normalized_shape, double eps) {
   const Tensor w = weight.value_or(Tensor()), b = bias.value_or(Tensor());
   if (!autograd::GradMode::is_enabled() || !autograd::any_requires_grad({&input, &w, &b})) return;
   auto node = autograd::make_node<NormBackward>();
@@ -57,6 +92,7 @@ void record_norm(const Tensor& out, const Tensor& input, const std::optional<Ten
   node->layer = layer;
   node->train = train;
   node->normalized_shape = DimVector(normalized_shape);
+  node->eps = eps;
   node->reserve_next_edges(1 + node->has_weight + node->has_bias);
   node->add_next_edge(autograd::gradient_edge(input));
   if (w.defined()) node->add_next_edge(autograd::gradient_edge(w));
@@ -121,7 +157,7 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input, const 
     if (training && rm && !rm->is_same(*running_mean)) running_mean->copy_(*rm);
     if (training && rv && !rv->is_same(*running_var)) running_var->copy_(*rv);
   }
-  record_norm(out, input, weight, bias, mean, invstd, false, training, {});
+  record_norm(out, input, weight, bias, mean, invstd, false, training, {}, eps);
   return {out, mean, invstd};
 }
 
@@ -181,7 +217,7 @@ std::tuple<Tensor, Tensor, Tensor> native_layer_norm(const Tensor& input, IntArr
         out.view({rows, cols}), mean.view({rows}), rstd.view({rows}), input.contiguous().view({rows, cols}),
         normalized_shape, contig(weight), contig(bias), eps);
   }
-  record_norm(out, input, weight, bias, mean, rstd, true, true, normalized_shape);
+  record_norm(out, input, weight, bias, mean, rstd, true, true, normalized_shape, eps);
   return {out, mean, rstd};
 }
 
