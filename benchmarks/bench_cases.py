@@ -16,7 +16,7 @@ import traceback
 
 perf_ns = time.perf_counter_ns
 
-ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S9", "S10", "S10f", "S11", "S13"]
+ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S7", "S9", "S10", "S10f", "S11", "S12", "S13"]
 
 from bench_lib import *  # noqa: F401,F403 (the harness: NA, Timer, Lib, constants)
 
@@ -410,6 +410,59 @@ def case_S13(L, T, args):
     gbs = 7 * 4 * n / (ms * 1e-3) / 1e9  # reads param, grad, exp_avg, exp_avg_sq; writes param and both moments
     return [(f"Adam step, {len(shapes)} tensors, {n / 1e6:.2f}M params", ms, "ms"),
             ("bytes moved (7 floats / param)", gbs, "GB/s")]
+
+def _functional(L):
+    if L.name == "numpy":
+        raise NA("no nn.functional")
+    import importlib
+    try:
+        return importlib.import_module(L.name + ".nn.functional")
+    except ImportError as e:
+        raise NA(f"{L.name}.nn.functional missing ({e})")
+
+
+def case_S7(L, T, args):
+    """conv2d batch 32, 3 -> 64 channels, 32x32, 3x3, padding 1: forward, and forward+backward (weight and
+    bias gradients; the input, an image batch, needs none)."""
+    F = _functional(L)
+    np = L.np
+    x = L.from_np(rng_array(np, (32, 3, 32, 32), 1))
+    w = L.from_np(rng_array(np, (64, 3, 3, 3), 2) * np.float32(0.2)).requires_grad_()
+    b = L.from_np(rng_array(np, (64,), 3)).requires_grad_()
+    gy = L.from_np(rng_array(np, (32, 64, 32, 32), 4))
+    F.conv2d(x, w, b, padding=1).backward(gy)
+
+    def fwd(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            F.conv2d(x.detach(), w.detach(), b.detach(), padding=1)
+        return perf_ns() - t0
+
+    def fwd_bwd(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            w.grad = None
+            b.grad = None
+            F.conv2d(x, w, b, padding=1).backward(gy)
+        return perf_ns() - t0
+    return [("forward", T(fwd) / 1e6, "ms"), ("forward+backward", T(fwd_bwd) / 1e6, "ms")]
+
+
+def case_S12(L, T, args):
+    """cross_entropy over (4096, 1000) logits and int64 targets, forward+backward (mean reduction)."""
+    F = _functional(L)
+    np = L.np
+    x = L.from_np(rng_array(np, (4096, 1000), 5)).requires_grad_()
+    t = L.from_np(np.random.default_rng(6).integers(0, 1000, size=4096).astype(np.int64))
+    F.cross_entropy(x, t).backward()
+
+    def fwd_bwd(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            x.grad = None
+            F.cross_entropy(x, t).backward()
+        return perf_ns() - t0
+    return [("forward+backward", T(fwd_bwd) / 1e6, "ms")]
 
 
 CASE_FUNCS = {k: globals()["case_" + k] for k in ALL_CASES}

@@ -290,6 +290,75 @@ CASES["clamp_"] = [lambda d: d.w(3, 4).clamp_(d.t(4), None)]
 CASES["clip_"] = [lambda d: d.w(3, 4).clip_(-1, 1), lambda d: d.w(3, 4).clip_(max=d.t(3, 1))]
 CASES["repeat_interleave"] += [lambda d: ember.repeat_interleave(d.t(3), 2, output_size=6)]
 
+# nn math (convolution.yaml, loss.yaml, pooling.yaml, normalization.yaml, padding.yaml, nn.yaml)
+_T4 = [0, 4, 1, 2]
+_P1 = [1, 1]
+CASES.update({
+    "convolution": [lambda d: ember.convolution(d.t(2, 3, 6, 6), d.t(4, 3, 3, 3), d.t(4), _P1, _P1, _P1, False, [0, 0], 1)],
+    "_convolution_backward_input": [lambda d: ember._C._convolution_backward_input(
+        d.t(2, 4, 6, 6), d.t(4, 3, 3, 3), [2, 3, 6, 6], _P1, _P1, _P1, 1)],
+    "_convolution_backward_weight": [lambda d: ember._C._convolution_backward_weight(
+        d.t(2, 4, 6, 6), d.t(2, 3, 6, 6), [4, 3, 3, 3], _P1, _P1, _P1, 1)],
+    "conv1d": [lambda d: ember.conv1d(d.t(2, 3, 7), d.t(4, 3, 3), d.t(4), 2, 1),
+               lambda d: ember.conv1d(d.t(3, 7), d.t(4, 3, 2), None, 1, "same")],
+    "conv2d": [lambda d: ember.conv2d(d.t(2, 3, 6, 5), d.t(6, 1, 3, 3), d.t(6), 2, 1, 1, 3),
+               lambda d: ember.conv2d(d.t(2, 3, 6, 5), d.t(4, 3, 2, 3), None, 1, "same")],
+    "conv_transpose1d": [lambda d: ember.conv_transpose1d(d.t(2, 3, 5), d.t(3, 2, 3), None, 2)],
+    "conv_transpose2d": [lambda d: ember.conv_transpose2d(d.t(2, 4, 3, 3), d.t(4, 2, 3, 3), d.t(4), 2, 1, 1, 2)],
+    "cross_entropy_loss": [lambda d: ember.cross_entropy_loss(d.t(4, 5), d.i(_T4)),
+                           lambda d: ember.cross_entropy_loss(d.t(4, 5), d.t(4, 5), None, 0, -100, 0.1)],
+    "_cross_entropy_forward": [lambda d: ember._C._cross_entropy_forward(d.t(4, 5), d.i(_T4), None, 0, -100, 0.1)],
+    "_cross_entropy_backward": [lambda d: ember._C._cross_entropy_backward(
+        d.t(), d.t(4, 5), d.i(_T4), None, 1, -100, 0.0, d.t(4), d.pos())],
+    "nll_loss": [lambda d: ember.nll_loss(d.t(4, 5), d.i(_T4)), lambda d: ember.nll_loss(d.t(2, 5, 2), d.i([[0, 4], [1, 2]]), None, 0)],
+    "nll_loss_forward": [lambda d: ember.nll_loss_forward(d.t(4, 5), d.i(_T4), d.t(5), 1, -100)],
+    "nll_loss_backward": [lambda d: ember.nll_loss_backward(d.t(), d.t(4, 5), d.i(_T4), None, 1, -100, d.pos())],
+    "nll_loss2d": [lambda d: ember.nll_loss2d(d.t(2, 3, 1, 2), d.i([[[0, 1]], [[2, 0]]]))],
+    "nll_loss_nd": [lambda d: ember.nll_loss_nd(d.t(2, 3, 2), d.i([[0, 1], [2, 0]]), None, 2)],
+    "mse_loss": [lambda d: ember.mse_loss(d.t(3, 4), d.t(3, 4)), lambda d: ember.mse_loss(d.t(3, 4), d.t(3, 4), 0)],
+    "l1_loss": [lambda d: ember.l1_loss(d.t(3, 4), d.t(3, 4), 2)],
+    "smooth_l1_loss": [lambda d: ember.smooth_l1_loss(d.t(3, 4), d.t(3, 4), 0, 0.5)],
+    "huber_loss": [lambda d: ember.huber_loss(d.t(3, 4), d.t(3, 4), 1, 0.5)],
+    "binary_cross_entropy": [lambda d: ember.binary_cross_entropy(ember.sigmoid(d.t(3, 4)), d.pos(3, 4) / 3, d.t(3, 4), 0)],
+    "binary_cross_entropy_with_logits": [lambda d: ember.binary_cross_entropy_with_logits(
+        d.t(3, 4), d.pos(3, 4) / 3, None, d.pos(4))],
+    "kl_div": [lambda d: ember.kl_div(d.t(3, 4), d.pos(3, 4), 0), lambda d: ember.kl_div(d.t(3, 4), d.t(3, 4), log_target=True)],
+    "constant_pad_nd": [lambda d: ember.constant_pad_nd(d.t(3, 4), [1, 2, -1, 1], 0.5)],
+    "max_pool2d_with_indices": [lambda d: ember.max_pool2d_with_indices(d.t(2, 3, 7, 6), [3, 3], [2, 2], [1, 1], [1, 1], True)],
+    "max_pool2d_with_indices_backward": [lambda d: ember.max_pool2d_with_indices_backward(
+        d.t(1, 2, 2, 2), d.t(1, 2, 4, 4), [2, 2], [], [0, 0], [1, 1], False, d.i([[[[0, 3], [8, 15]]] * 2]))],
+    "max_pool2d": [lambda d: ember.max_pool2d(d.t(3, 6, 6), [2, 2])],
+    "max_pool1d_with_indices": [lambda d: ember.max_pool1d_with_indices(d.t(2, 3, 9), [3], [2])],
+    "max_pool1d": [lambda d: ember.max_pool1d(d.t(2, 3, 9), [3], [], [1])],
+    "avg_pool2d": [lambda d: ember.avg_pool2d(d.t(2, 3, 7, 6), [3, 2], [2, 2], [1, 1], True, False, None)],
+    "avg_pool2d_backward": [lambda d: ember.avg_pool2d_backward(d.t(1, 2, 2, 2), d.t(1, 2, 4, 4), [2, 2], [], [0, 0],
+                                                                 False, True, None)],
+    "avg_pool1d": [lambda d: ember.avg_pool1d(d.t(2, 3, 9), [3])],
+    "adaptive_avg_pool2d": [lambda d: ember.adaptive_avg_pool2d(d.t(2, 3, 7, 6), [3, 4])],
+    "_adaptive_avg_pool2d_backward": [lambda d: ember._C._adaptive_avg_pool2d_backward(d.t(2, 3, 3, 4), d.t(2, 3, 7, 6))],
+    "adaptive_avg_pool1d": [lambda d: ember.adaptive_avg_pool1d(d.t(2, 3, 9), [4])],
+    "native_batch_norm": [lambda d: ember.native_batch_norm(d.t(4, 3, 2), d.t(3), d.t(3), None, None, True, 0.1, 1e-5)],
+    "_batch_norm_backward": [lambda d: ember._C._batch_norm_backward(d.t(4, 3, 2), d.t(4, 3, 2), None, d.t(3), d.pos(3), True)],
+    "batch_norm": [lambda d: ember.batch_norm(d.t(4, 3, 2, 2), None, d.t(3), d.w(3), d.pos(3), False, 0.1, 1e-5, False)],
+    "native_layer_norm": [lambda d: ember.native_layer_norm(d.t(2, 3, 4), [3, 4], d.t(3, 4), None, 1e-5)],
+    "_layer_norm_backward": [lambda d: ember._C._layer_norm_backward(d.t(2, 3), d.t(2, 3), [3], d.t(2, 1), d.pos(2, 1), d.t(3))],
+    "layer_norm": [lambda d: ember.layer_norm(d.t(2, 3, 4), [4], d.t(4), d.t(4))],
+    "group_norm": [lambda d: ember.group_norm(d.t(2, 4, 3), 2, d.t(4), d.t(4))],
+    "hardtanh": [lambda d: ember.hardtanh(d.t(3, 4), -0.5, 0.5)],
+    "relu6": [lambda d: ember.relu6(d.t(3, 4))],
+    "leaky_relu": [lambda d: ember.leaky_relu(d.t(3, 4), 0.2)],
+    "elu": [lambda d: ember.elu(d.t(3, 4))],
+    "softplus": [lambda d: ember.softplus(d.t(3, 4), 2, 10)],
+    "dropout": [lambda d: ember.dropout(d.t(3, 4), 0.5, True)],
+    "feature_dropout": [lambda d: ember.feature_dropout(d.t(2, 3, 4), 0.5, True)],
+    "embedding": [lambda d: ember.embedding(d.t(10, 3), d.i([[1, 2], [3, 9]]), 2)],
+    "_embedding_backward": [lambda d: ember._C._embedding_backward(d.t(2, 2, 3), d.i([[1, 2], [3, 9]]), [10, 3], -1, False)],
+    "one_hot": [lambda d: ember.one_hot(d.i([1, 0, 3]), 4)],
+    "pad": [lambda d: ember.pad(d.t(1, 2, 4, 5), [1, 2, 2, 1], "reflect"), lambda d: ember.pad(d.t(2, 4), [1, 1], "constant", 2.0)],
+    "upsample_nearest2d": [lambda d: ember.upsample_nearest2d(d.t(1, 2, 3, 3), [6, 5])],
+    "upsample_bilinear2d": [lambda d: ember.upsample_bilinear2d(d.t(1, 2, 3, 3), [5, 4], False)],
+})
+
 # Registry-only ops with non-tensor results: the same values on meta as on the CPU.
 NON_TENSOR = {
     "size": [lambda d: ember._C._call_boxed("size", d.t(2, 3)), lambda d: ember._C._call_boxed("size", d.t(2, 3), 1)],

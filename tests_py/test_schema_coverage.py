@@ -57,6 +57,12 @@ GRADCHECK = {
     "random_": (lambda a: (a * 1).random_(0, 5, generator=seeded()) + a, lambda: (leaf(3, 4),)),
     "bernoulli": (lambda p: ember.bernoulli(p, generator=seeded()) + p, lambda: (leaf(3, 4, low=0.2, high=0.8),)),
     "threshold_backward": (lambda g, x: ember.threshold_backward(g, x, 0.0), lambda: (leaf(3, 4), leaf(3, 4, low=0.5))),
+    # nn math with formulas (the hand-recorded nodes of convolution, the losses and the norms are
+    # gradchecked in tests_py/test_nn_functional_*.py)
+    "max_pool2d_with_indices": (lambda a: ember.max_pool2d_with_indices(a, [2, 2], [1, 1])[0], lambda: (leaf(1, 2, 4, 4),)),
+    "avg_pool2d": (lambda a: ember.avg_pool2d(a, [3, 2], [2, 1], [1, 1], True, False), lambda: (leaf(1, 2, 5, 4),)),
+    "adaptive_avg_pool2d": (lambda a: ember.adaptive_avg_pool2d(a, [2, 3]), lambda: (leaf(1, 2, 5, 4),)),
+    "embedding": (lambda w: ember.embedding(w, idx([[0, 2], [2, 0]]), 1), lambda: (leaf(3, 4),)),
 }
 
 

@@ -15,6 +15,11 @@ void register_logical();
 void register_index();
 void register_sorting();
 void register_optim();
+void register_conv();
+void register_loss();
+void register_pooling();
+void register_normalization();
+void register_embedding();
 }  // namespace cpu
 
 namespace kernels {
@@ -33,6 +38,11 @@ void register_all() {
   cpu::register_index();
   cpu::register_sorting();
   cpu::register_optim();
+  cpu::register_conv();
+  cpu::register_loss();
+  cpu::register_pooling();
+  cpu::register_normalization();
+  cpu::register_embedding();
 }
 }  // namespace kernels
 }  // namespace ember

@@ -245,7 +245,7 @@ def ops_cpp(ops: list[Op]) -> str:
             meta_call = f'structured::meta_{op.meta}("{op.name}", {", ".join(meta_args)})'
             all_names = ", ".join(a.name for a in op.args)
             L += [f"{fn_ret_type(op)} {op.name}({P}) {{"]
-            L += _observe(f"{NAMESPACE}::{op.name}.{op.overload}", fn_ret_type(op), f"{op.name}({names})",
+            L += _observe(f"{NAMESPACE}::{op.name}.{op.overload}", fn_ret_type(op), f"ember::{op.name}({names})",
                           call_args(op))
             if diff:
                 L += ga.record_prologue(op)
@@ -285,7 +285,7 @@ def ops_cpp(ops: list[Op]) -> str:
                       "[&](const Tensor& o) { o.copy_(r); });",
                       "  return out;", "}"]
             L += [f"{fn_ret_type(op)} {op.name}({P}) {{"]
-            L += _observe(f"{NAMESPACE}::{op.name}.{op.overload}", fn_ret_type(op), f"{op.name}({names})",
+            L += _observe(f"{NAMESPACE}::{op.name}.{op.overload}", fn_ret_type(op), f"ember::{op.name}({names})",
                           call_args(op))
             if diff and op.returns_self:
                 L.append(f'  autograd::check_inplace(self, "{op.name}");')
@@ -400,10 +400,15 @@ def _ivalue_default(a: Arg) -> str:
     return f"IValue(int64_t({d}))"
 
 
+def _c_str(s: str) -> str:
+    """s escaped for a C++ string literal (string defaults such as padding="valid" carry quotes)."""
+    return s.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _arg_infos(op: Op, args: list[Arg], scalar_ok: set[str]) -> str:
     def one(a: Arg) -> str:
         has = "true" if a.default is not None else "false"
-        return (f'{{"{a.name}", "{a.type}", {has}, "{a.default or ""}", {"true" if a.kwarg_only else "false"}, '
+        return (f'{{"{a.name}", "{a.type}", {has}, "{_c_str(a.default or "")}", {"true" if a.kwarg_only else "false"}, '
                 f'{"true" if a.name in scalar_ok else "false"}, {a.size or 0}, {_ivalue_default(a)}}}')
     return ", ".join(one(a) for a in args)
 
@@ -480,8 +485,8 @@ def registry_cpp(ops: list[Op]) -> str:
         call_names = call_args(op)
         if op.registry_only:
             call = f"native::{op.id}({', '.join(call_names)})"
-        elif "function" in op.variants:
-            call = f"{op.name}({', '.join(call_names)})"
+        elif "function" in op.variants:  # qualified: a parameter may share the op's name (pad)
+            call = f"ember::{op.name}({', '.join(call_names)})"
         else:
             call = f"self.{op.name}({', '.join(method_call_args(op))})"
         L.append(f"  auto r = {call};" if op.returns else f"  {call};")
@@ -537,7 +542,7 @@ def registry_cpp(ops: list[Op]) -> str:
     for op, name, ovl, args, rets, fn, kind, scalar_ok, order in primary + derived:
         nret = len(op.returns)
         text = _schema_text(name, ovl, args, rets)
-        L.append(f'    {{OpId::{op.id}, "{name}", "{ovl}", "{text}", {{{_arg_infos(op, args, scalar_ok)}}}, {nret}, '
+        L.append(f'    {{OpId::{op.id}, "{name}", "{ovl}", "{_c_str(text)}", {{{_arg_infos(op, args, scalar_ok)}}}, {nret}, '
                  f'&{fn}, {kind}, "{NAMESPACE}::{name}.{ovl}", {order}}},')
     L += ["  };", "  return table;", "}", "", "}  // namespace ember", ""]
     return "\n".join(L)

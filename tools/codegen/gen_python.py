@@ -152,6 +152,11 @@ def _nparams(op: Op, form: str) -> int:
     return len(op.args) - 1
 
 
+def _c_str(s: str) -> str:
+    """s escaped for a C++ string literal (string defaults such as padding="valid" carry quotes)."""
+    return s.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _sig(op: Op, form: str, pyname: str) -> str:
     if form == "inplace":
         return py_sig(op, True, name=pyname)
@@ -166,12 +171,12 @@ def _binding(fname: str, pyname: str, entries: list[tuple[Op, str]]) -> list[str
          "  EMBER_PY_TRY", f"  PyObject* pa[{maxp}];"]
     if len(entries) == 1:
         op, form = entries[0]
-        L += [f'  static const ArgParser parser("{_sig(op, form, pyname)}");',
+        L += [f'  static const ArgParser parser("{_c_str(_sig(op, form, pyname))}");',
               "  parser.parse(args, nargs, kwnames, pa);"]
         L += _case(op, form, _nparams(op, form))
     else:
         L.append("  static const ArgParser parsers[] = {")
-        L += [f'      ArgParser("{_sig(op, form, pyname)}"),' for op, form in entries]
+        L += [f'      ArgParser("{_c_str(_sig(op, form, pyname))}"),' for op, form in entries]
         L += ["  };", f'  static const OverloadSet overloads("{pyname}", parsers, {len(entries)});',
               "  switch (overloads.parse(args, nargs, kwnames, pa)) {"]
         for k, (op, form) in enumerate(entries):

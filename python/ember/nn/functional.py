@@ -1,9 +1,8 @@
 """ember.nn.functional: the stateless forms of the layers (PyTorch's torch.nn.functional).
 
-Linear and the activations here call schema ops. ReLU6, LeakyReLU, ELU, Softplus and Hardtanh are
-compositions of existing ops written so that values and gradients equal PyTorch's (the boundary
-rules included); fused schema ops replace them later. The other layers' functions (convolution,
-pooling, normalization, dropout, losses, ...) come from ember.nn._functional.
+Linear and the activations here call schema ops; the other layers' functions (convolution, pooling,
+normalization, dropout, losses, relu6 / leaky_relu / elu / softplus / hardtanh, ...) come from
+ember.nn._functional, one file per area, each over its schema ops.
 """
 import warnings
 
@@ -68,62 +67,14 @@ def relu_(input):  # noqa: A002
     return input.relu_()
 
 
-def _hardtanh(x, min_val, max_val):
-    # where() sends the gradient to x only strictly inside (min_val, max_val), as PyTorch's hardtanh.
-    inside = (x > min_val) & (x < max_val)
-    return ember.where(inside, x, x.detach().clamp(min_val, max_val))
-
-
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
-    """clamp(x, min_val, max_val); the gradient is 1 strictly inside the interval, 0 elsewhere."""
-    if min_val > max_val:
-        raise ValueError("min_val cannot be greater than max_val")
-    if inplace:
-        return _inplace(_hardtanh, input, min_val, max_val)
-    return _hardtanh(input, min_val, max_val)
-
-
 def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
     """hardtanh in place."""
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
-def relu6(input, inplace=False):  # noqa: A002
-    """min(max(x, 0), 6) (hardtanh(x, 0, 6))."""
-    return hardtanh(input, 0.0, 6.0, inplace)
-
-
-def _leaky_relu(x, negative_slope):
-    return ember.where(x > 0, x, x * negative_slope)
-
-
-def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
-    """x for x > 0, negative_slope * x otherwise."""
-    if inplace:
-        return _inplace(_leaky_relu, input, negative_slope)
-    return _leaky_relu(input, negative_slope)
-
-
 def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
     """leaky_relu in place."""
     return leaky_relu(input, negative_slope, inplace=True)
-
-
-def _elu(x, alpha):
-    # expm1 of min(x, 0): the unused branch stays finite for large x, so its zero gradient is not NaN.
-    # The value is alpha * expm1(x) and the gradient alpha * exp(x), as PyTorch's kernels compute them
-    # (expm1's own backward, (result + 1), loses the gradient's precision for very negative x).
-    xc = x.clamp(max=0)
-    e = ember.exp(xc)
-    neg = ember.expm1(xc.detach()) * alpha + (e - e.detach()) * alpha
-    return ember.where(x > 0, x, neg)
-
-
-def elu(input, alpha=1.0, inplace=False):  # noqa: A002
-    """x for x > 0, alpha * (exp(x) - 1) otherwise."""
-    if inplace:
-        return _inplace(_elu, input, alpha)
-    return _elu(input, alpha)
 
 
 def elu_(input, alpha=1.0):  # noqa: A002
@@ -153,13 +104,6 @@ def sigmoid(input):  # noqa: A002
     return ember.sigmoid(input)
 
 
-def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
-    """log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (as PyTorch)."""
-    bx = input * beta
-    soft = ember.log1p(ember.exp(bx.clamp(max=threshold))) / beta
-    return ember.where(bx > threshold, input, soft)
-
-
 def _get_softmax_dim(name, ndim, stacklevel):
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
                   "argument.", stacklevel=stacklevel)
@@ -178,3 +122,15 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dim is None:
         dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
     return ember.log_softmax(input, dim, dtype=dtype)
+
+
+from ._functional.activation import *  # noqa: F401,F403
+from ._functional.conv import *  # noqa: F401,F403
+from ._functional.dropout import *  # noqa: F401,F403
+from ._functional.loss import *  # noqa: F401,F403
+from ._functional.misc import *  # noqa: F401,F403
+from ._functional.norm import *  # noqa: F401,F403
+from ._functional.pooling import *  # noqa: F401,F403
+from ._functional import activation as _a, conv as _c, dropout as _d, loss as _l, misc as _m, norm as _n, pooling as _p
+
+__all__ = sorted(set(__all__) | {n for mod in (_a, _c, _d, _l, _m, _n, _p) for n in mod.__all__})
