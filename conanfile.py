@@ -79,3 +79,7 @@ class EmberConan(ConanFile):
         ember.set_property("cmake_target_name", "Ember::ember")
         ember.libs = ["ember"]
         ember.requires = ["runtime"]
+        # Loaded even by a program that calls only runtime symbols: its static initializers switch
+        # recording on (Note [autograd hooks]; CMakeLists.txt does the same for Ember::ember).
+        ember.exelinkflags = ["-Wl,--no-as-needed"]
+        ember.sharedlinkflags = ["-Wl,--no-as-needed"]
