@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   ember::Tensor x = ember::arange(6, ember::kFloat32).reshape({2, 3});
   ember::Tensor y = ember::matmul(x * 2 + 1, ember::ones({3, 1}));
-  std::printf("ops: %g %g\n", y[0].item<double>(), y[1].item<double>());
+  std::printf("ops: %g %g\n", y.select(0, 0).item<double>(), y.select(0, 1).item<double>());
   try {
     x.requires_grad_();
     std::puts("requires_grad_ did not raise without libember");
@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   ember::Tensor loss = (w * w * 3).sum();
   std::printf("with libember: grad_fn %s\n", loss.grad_fn() ? loss.grad_fn()->name().c_str() : "none");
   loss.backward();
-  std::printf("grad: %g %g %g\n", w.grad()[0].item<double>(), w.grad()[1].item<double>(), w.grad()[2].item<double>());
+  std::printf("grad: %g %g %g\n", w.grad().select(0, 0).item<double>(), w.grad().select(0, 1).item<double>(),
+              w.grad().select(0, 2).item<double>());
   return 0;
 }
