@@ -123,3 +123,15 @@ def test_dispatch_header_does_not_pull_the_op_api():
     with open(os.path.join(ROOT, "include/ember/dispatch/dispatch.h"), encoding="utf-8") as fh:
         incs = INCLUDE.findall(fh.read())
     assert "ember/gen/functions.h" not in incs
+
+
+def test_runtime_op_bodies_know_no_autograd_node():
+    """The generated op bodies (libember_runtime) reach autograd only through the hooks."""
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "tools", "codegen"))
+    import gen_cpp
+    import schema
+    body = gen_cpp.ops_cpp(schema.load(os.path.join(ROOT, "src", "ops")))
+    for needle in ("autograd_nodes.h", "ember/autograd/", "make_node", "generated::", "set_history"):
+        assert needle not in body, needle
+    assert "detail::g_record.add_pre" in body and "detail::g_record.add_post" in body

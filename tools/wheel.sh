@@ -30,7 +30,7 @@ export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 raw="$(ls "$OUT"/raw/ember-*.whl)"
 log "auditwheel show: $(auditwheel show "$raw" | tr '\n' ' ' | cut -c1-300)"
 log "auditwheel repair"
-auditwheel repair -q -w "$OUT" "$raw"
+auditwheel repair -w "$OUT" "$raw"
 wheel="$(ls -t "$OUT"/ember-*manylinux*.whl | head -n1)"
 log "repaired: $(basename "$wheel") ($(du -h "$wheel" | cut -f1))"
 
