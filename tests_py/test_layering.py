@@ -131,7 +131,8 @@ def test_runtime_op_bodies_know_no_autograd_node():
     sys.path.insert(0, os.path.join(ROOT, "tools", "codegen"))
     import gen_cpp
     import schema
-    body = gen_cpp.ops_cpp(schema.load(os.path.join(ROOT, "src", "ops")))
+    from pathlib import Path
+    body = gen_cpp.ops_cpp(schema.load(Path(ROOT) / "src" / "ops"))
     for needle in ("autograd_nodes.h", "ember/autograd/", "make_node", "generated::", "set_history"):
         assert needle not in body, needle
     assert "detail::g_record.add_pre" in body and "detail::g_record.add_post" in body
