@@ -114,8 +114,11 @@ def test_tuple_returns_named_tuples_and_result_n(tmp_path):
     import gen_cpp
     import gen_python
     body = gen_cpp.ops_cpp(ops)
-    assert "std::tuple<Tensor, Tensor> out;" in body and "set_history(std::get<0>(out), std::move(grad_node))" in body
-    assert "grad_node->result1_.save(std::get<1>(out), false);" in body
+    # The runtime's body hands its outputs to libember's recording (Note [autograd hooks]).
+    assert "std::tuple<Tensor, Tensor> out;" in body and "(std::move(grad_node), std::get<0>(out), std::get<1>(out));" in body
+    record = gen_autograd.autograd_record_cpp(lambda op: gen_cpp.params(op, defaults=False))
+    assert "set_history(out, std::move(grad_node))" in record
+    assert "grad_node->result1_.save(out1, false);" in record
     assert "Tensor result1 = result1_.unpack();" in gen_autograd.nodes_cpp(ops)
     text = "".join(gen_python.binding_files(ops).values())
     assert '"ember.return_types.f"' in text and "wrap_named(return_type_f(), r)" in text
@@ -139,8 +142,10 @@ def test_multi_output_ops(tmp_path):
     import gen_cpp
     assert gen_cpp.kernel_params(ops[0])[:2] == ["const Tensor& out0", "const Tensor& out1"]
     body = gen_cpp.ops_cpp(ops)
-    assert "std::tuple<Tensor, Tensor> out;" in body and "autograd::set_history(std::get<0>(out), std::move(grad_node));" in body
-    assert "grad_node->result1_.save(std::get<1>(out), false);" in body
+    assert "std::tuple<Tensor, Tensor> out;" in body and "(std::move(grad_node), std::get<0>(out), std::get<1>(out));" in body
+    record = gen_autograd.autograd_record_cpp(lambda op: gen_cpp.params(op, defaults=False))
+    assert "autograd::set_history(out, std::move(grad_node));" in record
+    assert "grad_node->result1_.save(out1, false);" in record
     assert "Tensor result1 = result1_.unpack();" in gen_autograd.nodes_cpp(ops)
     with pytest.raises(schema.SchemaError, match="unknown name 'result2'"):
         load_text(tmp_path, """

@@ -73,10 +73,11 @@ sanitize|sanitize-build)
     export SKBUILD_EDITABLE_SKIP="$ROOT/build" PYTHONPATH="$ASAN_TREE/pkg"  # the finder skips when it names build/
     export EMBER_TEST_OPS_LIB="$ASAN_TREE/libember_test_ops.so"  # tests_cpp/libs: the op library of the tests
     "$PY" -c 'import ember, sys; sys.exit(0 if "build-asan" in ember._C.__file__ else "not the instrumented ember._C: " + ember._C.__file__)' || rc=1
-    # Skipped here, and why: the tests that build a C++ program or a Python extension module against the
-    # installed package (test_find_package_consumer, test_python_interop) need the package's CMake
-    # config and a non-instrumented libember, which build-asan/pkg does not carry.
-    "$PY" -m pytest tests_py -q -p no:cacheprovider -k "not find_package_consumer and not python_interop" "$@" || rc=1
+    # Skipped here, and why: the tests that build a C++ program, a Python extension module or a conan
+    # package against the installed package (test_cmake_consumer: tour and runtime_only,
+    # test_python_interop, test_conan_package) need the package's CMake config and a non-instrumented
+    # libember / libember_runtime, which build-asan/pkg does not carry.
+    "$PY" -m pytest tests_py -q -p no:cacheprovider -k "not cmake_consumer and not python_interop and not conan_package" "$@" || rc=1
     unset LD_PRELOAD
     # A report is an ERROR (ASan, LeakSanitizer) or a UBSan "runtime error"; the logs may also hold
     # ASan's "failed to allocate" warnings for the impossible sizes that tests request on purpose.

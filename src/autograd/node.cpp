@@ -83,41 +83,14 @@ void SavedVariable::save_parts(const TensorImpl* impl, uint32_t output_nr) {
 }
 
 namespace {
-thread_local std::vector<SavedTensorPackHook> t_pack_hooks;
-// How many hooks t_pack_hooks holds: a trivially typed initial-exec TLS read on every save (the
-// vector itself needs the general-dynamic TLS path).
-__attribute__((tls_model("initial-exec"))) thread_local int t_pack_hook_count = 0;
+// The pack-hook stack lives in the runtime's thread-local state (src/dispatch/thread_local_state.cpp),
+// which ThreadLocalState carries to worker threads.
 struct PackHookPop {  // takes the top hook off while it runs (a hook's own ops must not re-enter it)
   SavedTensorPackHook hook;
-  PackHookPop() : hook(std::move(t_pack_hooks.back())) {
-    t_pack_hooks.pop_back();
-    --t_pack_hook_count;
-  }
-  ~PackHookPop() {
-    t_pack_hooks.push_back(std::move(hook));
-    ++t_pack_hook_count;
-  }
+  PackHookPop() : hook(take_top_saved_tensors_hook()) {}
+  ~PackHookPop() { push_saved_tensors_hook(std::move(hook)); }
 };
-}
-void push_saved_tensors_hook(SavedTensorPackHook hook) {
-  t_pack_hooks.push_back(std::move(hook));
-  ++t_pack_hook_count;
-}
-void pop_saved_tensors_hook() {
-  EMBER_CHECK(!t_pack_hooks.empty(), "pop_saved_tensors_hook: no hook to pop");
-  t_pack_hooks.pop_back();
-  --t_pack_hook_count;
-}
-std::vector<SavedTensorPackHook> saved_tensors_hooks_stack() {
-  if (t_pack_hook_count == 0) return {};
-  return t_pack_hooks;
-}
-void set_saved_tensors_hooks_stack(const std::vector<SavedTensorPackHook>& hooks) {
-  if (hooks.empty() && t_pack_hook_count == 0) return;
-  t_pack_hooks = hooks;
-  t_pack_hook_count = static_cast<int>(hooks.size());
-}
-int num_saved_tensors_hooks() { return t_pack_hook_count; }
+}  // namespace
 
 void SavedVariable::save(const Tensor& t, bool is_output) {
   was_defined_ = t.defined();
@@ -126,7 +99,7 @@ void SavedVariable::save(const Tensor& t, bool is_output) {
               "be saved for backward. To work around you can make a clone to get a normal tensor and use it in "
               "autograd.");
   version_ = t._version();
-  if (t_pack_hook_count > 0) {
+  if (num_saved_tensors_hooks() > 0) {
     PackHookPop top;
     hooked_ = std::make_unique<Hooked>();
     hooked_->state = top.hook(is_output ? t.detach() : t);
@@ -152,7 +125,7 @@ void SavedVariable::save(const Tensor& t, bool is_output) {
 }
 
 void SavedVariable::save_output_of(const Tensor& t, const Node* owner) {
-  if (t_pack_hook_count > 0) {
+  if (num_saved_tensors_hooks() > 0) {
     was_defined_ = t.defined();
     if (!was_defined_) return;
     version_ = t._version();

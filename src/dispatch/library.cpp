@@ -13,8 +13,8 @@
 #include <unordered_map>
 
 #include "dispatch/observe.h"
-#include "ember/autograd/autograd.h"
-#include "ember/autograd/function.h"
+#include "core/autograd_hooks.h"
+#include "ember/core/grad_mode.h"
 #include "ember/gen/functions.h"
 
 namespace ember {
@@ -233,7 +233,7 @@ void run(const OperatorEntry& e, Stack& stack) {
       return;
     }
     // No derivative: run without recording, then make the outputs raise on backward.
-    autograd::variable_list inputs;
+    std::vector<Tensor> inputs;
     for (size_t i = 0; i < n; ++i) {
       if (a[i].isTensor() && a[i].toTensor().defined()) inputs.push_back(a[i].toTensor());
       if (a[i].isTensorList())
@@ -243,9 +243,10 @@ void run(const OperatorEntry& e, Stack& stack) {
       autograd::NoGradGuard no_grad;
       run_device(e, stack, n);
     }
-    for (size_t i = base; i < stack.size(); ++i) {
+    auto delayed_error = ember::detail::g_autograd_hooks.delayed_error;  // null without libember
+    for (size_t i = base; i < stack.size() && delayed_error; ++i) {
       if (!stack[i].isTensor()) continue;
-      stack[i] = autograd::delayed_error({stack[i].toTensor()}, inputs,
+      stack[i] = delayed_error({stack[i].toTensor()}, inputs,
                                          ember::detail::str("the derivative for '", e.qualified,
                                                      "' is not implemented: register an Autograd kernel "
                                                      "(EMBER_LIBRARY_IMPL(ns, Autograd, m)) or "

@@ -2,7 +2,7 @@
 #include <cmath>
 #include "ember/util/pool.h"
 
-#include "ember/autograd/grad_mode.h"
+#include "ember/core/grad_mode.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
 #include "ops/structured.h"

@@ -16,7 +16,7 @@
 
 #include <cstring>
 
-#include "ember/autograd/autograd.h"
+#include "core/autograd_hooks.h"
 #include "ember/gen/functions.h"
 #include "ops/advanced_indexing.h"
 
@@ -89,33 +89,6 @@ Tensor get_view(const Tensor& self, ArrayRef<TensorIndex> indices) {
   return r;
 }
 
-/// The node that `t[indices] = value` records on t: t's old graph gets grad with the written
-/// region zeroed, value gets that region (summed to its shape). It reports PyTorch's name for this
-/// write, CopySlices; unlike autograd's CopySlices (Note [views and in-place ops], an in-place op on
-/// any view) it is built from ops, so it is twice differentiable.
-struct SliceAssignBackward final : autograd::Node {
-  std::vector<TensorIndex> indices;
-  DimVector self_sizes, value_sizes, value_stripped;
-  ScalarType value_dtype = kFloat32;
-  bool has_value = false;
-  std::string name() const override { return "CopySlices"; }
-  autograd::variable_list apply(autograd::variable_list&& grads) override {
-    const Tensor& g = grads[0];
-    autograd::variable_list out(has_value ? 2 : 1);
-    if (!g.defined()) return out;
-    if (should_compute_output(0)) {
-      Tensor mask = ones(self_sizes, g.options());
-      get_view(mask, indices).fill_(0);
-      out[0] = g * mask;
-    }
-    if (has_value && should_compute_output(1)) {
-      Tensor gv = autograd::sum_to(get_view(g, indices), value_stripped);
-      out[1] = autograd::reduce_grad(gv.reshape(value_sizes), value_sizes, value_dtype);
-    }
-    return out;
-  }
-};
-
 void write(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* value, const Scalar* scalar) {
   self.check_defined("index_put_");
   bool record = autograd::GradMode::is_enabled() &&
@@ -139,21 +112,9 @@ void write(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor* valu
       view.fill_(*scalar);
     }
   }
-  if (!record || !is_floating_point(self.dtype())) return;
-  auto node = autograd::make_node<SliceAssignBackward>();
-  node->indices.assign(indices.begin(), indices.end());
-  node->self_sizes = self.sizes();
-  node->has_value = value != nullptr;
-  node->reserve_next_edges(node->has_value ? 2 : 1);
-  node->add_next_edge(autograd::gradient_edge(self));
-  if (value) {
-    node->add_next_edge(autograd::gradient_edge(*value));
-    node->value_sizes = value->sizes();
-    node->value_stripped = v.sizes();
-    node->value_dtype = value->dtype();
-  }
-  autograd::set_history_inplace(self, node);
-  if (autograd::AnomalyMode::is_enabled()) node->set_creation_trace(autograd::current_trace());
+  if (!record || !is_floating_point(self.dtype()) || !detail::g_autograd_hooks.record_index_put) return;
+  // The node (SliceAssignBackward) is the autograd layer's (Note [autograd hooks]).
+  detail::g_autograd_hooks.record_index_put(self, indices, value, value ? v.sizes() : IntArrayRef());
 }
 
 }  // namespace

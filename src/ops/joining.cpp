@@ -3,7 +3,7 @@
 // repeat, tile, repeat_interleave (differentiable through the ops they call).
 #include <string>
 
-#include "ember/autograd/autograd.h"
+#include "core/autograd_hooks.h"
 #include "ember/gen/functions.h"
 #include "ember/gen/native.h"
 #include "ops/structured.h"
@@ -16,30 +16,6 @@ namespace {
 
 /// PyTorch's legacy rule: 1-D empty tensors take no part in cat's shape checks.
 bool skipped_in_cat(const Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
-
-/// cat's gradient: each input gets its slice of grad (skipped inputs get zeros of their shape).
-struct CatBackward final : autograd::Node {
-  std::vector<DimVector> sizes;
-  std::vector<ScalarType> dtypes;
-  std::vector<int64_t> starts;  // -1: skipped
-  int64_t dim = 0;
-  std::string name() const override { return "CatBackward0"; }
-  autograd::variable_list apply(autograd::variable_list&& grads) override {
-    const Tensor& g = grads[0];
-    autograd::variable_list out(sizes.size());
-    if (!g.defined()) return out;
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      if (!should_compute_output(i)) continue;
-      if (starts[i] < 0) {
-        out[i] = ember::zeros(sizes[i], g.options().dtype(dtypes[i]));
-        continue;
-      }
-      Tensor gi = g.narrow(dim, starts[i], sizes[i][dim]);
-      out[i] = autograd::reduce_grad(gi, sizes[i], dtypes[i]);
-    }
-    return out;
-  }
-};
 
 std::vector<Tensor> atleast(TensorList tensors, int64_t n) {
   std::vector<Tensor> out;
@@ -106,24 +82,13 @@ Tensor cat(TensorList tensors, int64_t dim) {
       offset += n;
     }
   }
-  bool record = autograd::GradMode::is_enabled() && is_floating_point(dtype);
+  // Recorded by the autograd layer when it is loaded (Note [autograd hooks]).
+  bool record = detail::g_autograd_hooks.record_cat && autograd::GradMode::is_enabled() && is_floating_point(dtype);
   if (record) {
     record = false;
     for (const Tensor& t : tensors) record |= t.requires_grad();
   }
-  if (record) {
-    auto node = autograd::make_node<CatBackward>();
-    node->dim = d;
-    node->starts = starts;
-    node->reserve_next_edges(tensors.size());
-    for (const Tensor& t : tensors) {
-      node->add_next_edge(autograd::gradient_edge(t));
-      node->sizes.emplace_back(t.sizes());
-      node->dtypes.push_back(t.dtype());
-    }
-    autograd::set_history(out, node);
-    if (autograd::AnomalyMode::is_enabled()) node->set_creation_trace(autograd::current_trace());
-  }
+  if (record) detail::g_autograd_hooks.record_cat(out, tensors, d, starts);
   return out;
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/autograd/grad_mode.h"
+#include "ember/core/grad_mode.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/native.h"
 #include "ops/reduction_util.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "ember/autograd/grad_mode.h"
+#include "ember/core/grad_mode.h"
 #include "ember/gen/functions.h"
 
 namespace ember::native {

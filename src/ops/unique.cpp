@@ -7,7 +7,7 @@
 
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/functions.h"
-#include "ember/autograd/function.h"
+#include "core/autograd_hooks.h"
 #include "ember/gen/native.h"
 #include "ops/dim_util.h"
 #include "ops/structured.h"
@@ -103,10 +103,10 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& self_in, int64_t d,
 
 /// PyTorch keeps history through these ops and raises when backward reaches them; so does ember.
 Tensor not_differentiable(const Tensor& out, const Tensor& input, const char* op) {
-  if (!autograd::GradMode::is_enabled() || !input.defined() || !input.requires_grad() ||
-      !is_floating_point(out.dtype()))
+  if (!detail::g_autograd_hooks.delayed_error || !autograd::GradMode::is_enabled() || !input.defined() ||
+      !input.requires_grad() || !is_floating_point(out.dtype()))
     return out;
-  return autograd::delayed_error({out}, {input}, detail::str("the derivative for '", op, "' is not implemented."))[0];
+  return detail::g_autograd_hooks.delayed_error({out}, {input}, detail::str("the derivative for '", op, "' is not implemented."))[0];
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include <atomic>
 
 #include "ember/util/error.h"
-#include "util/parallel.h"
+#include "util/fork.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif

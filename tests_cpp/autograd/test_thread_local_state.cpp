@@ -10,7 +10,7 @@
 #include <ember/autograd/thread_local_state.h>
 #include <ember/ember.h>
 
-#include "util/parallel.h"
+#include "kernels/cpu/parallel.h"
 
 using namespace ember;
 using autograd::GradMode;

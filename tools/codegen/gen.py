@@ -38,9 +38,13 @@ def main() -> int:
     inc = a.out / "include" / "ember" / "gen"
     write_if_changed(inc / "op_ids.h", gen_cpp.op_ids_h(ops))
     write_if_changed(inc / "functions.h", gen_cpp.functions_h(ops))
+    write_if_changed(inc / "kernel_sigs.h", gen_cpp.kernel_sigs_h(ops))
     write_if_changed(inc / "tensor_methods.h", gen_cpp.tensor_methods_h(ops))
     write_if_changed(inc / "native.h", gen_cpp.native_h(ops))
-    write_if_changed(a.out / "src" / "ops.cpp", gen_cpp.ops_cpp(ops))
+    write_if_changed(a.out / "src" / "ops.cpp", gen_cpp.ops_cpp(ops))  # first: it collects the recording hooks
+    params_of = lambda op: gen_cpp.params(op, defaults=False)  # noqa: E731
+    write_if_changed(a.out / "src" / "record_hooks.h", gen_autograd.record_hooks_h(params_of))
+    write_if_changed(a.out / "src" / "autograd_record.cpp", gen_autograd.autograd_record_cpp(params_of))
     write_if_changed(a.out / "src" / "registry.cpp", gen_cpp.registry_cpp(ops))
     write_if_changed(a.out / "src" / "autograd_nodes.h", gen_autograd.nodes_h(ops))
     write_if_changed(a.out / "src" / "autograd_nodes.cpp", gen_autograd.nodes_cpp(ops))

@@ -260,3 +260,80 @@ def record_epilogue(op: Op, out_expr: str, others: list[str] | None = None, inpl
         L.append(f"    autograd::set_history({out_expr}, std::move(grad_node));")
     L.append("  }")
     return L
+
+
+# ---- recording through hooks (Note [autograd hooks], src/core/autograd_hooks.h) -----------------
+# The runtime's op bodies (ops.cpp) call g_record.<key>_pre / _post; libember's autograd_record.cpp
+# holds those functions (the prologue and epilogue above) and fills the table when it loads.
+# HOOKS collects, while ops.cpp is generated, every (key -> op, inplace, further outputs) it calls.
+HOOKS: dict[str, tuple] = {}
+
+
+def _hook_key(op: Op, inplace: bool) -> str:
+    return f"{op.id}_inplace" if inplace else op.id
+
+
+def hook_prologue(op: Op, self_expr: str = "self", inplace: bool = False) -> list[str]:
+    """Runtime side of record_prologue: asks libember for a node when recording is due."""
+    key = _hook_key(op, inplace)
+    ins, _ = analyze(op)
+    ptrs = ", ".join(f"&{self_expr if n == 'self' else n}" for n in ins)
+    args = ", ".join(self_expr if a.name == "self" else a.name for a in op.args)
+    HOOKS.setdefault(key, [op, inplace, 0])
+    return ["  std::shared_ptr<autograd::Node> grad_node;",
+            f"  if (detail::g_record.{key}_pre && autograd::GradMode::is_enabled() && "
+            f"detail::any_requires_grad({{{ptrs}}}))",
+            f"    grad_node = detail::g_record.{key}_pre({args});"]
+
+
+def hook_epilogue(op: Op, out_expr: str, others: list[str] | None = None, inplace: bool = False) -> list[str]:
+    key = _hook_key(op, inplace)
+    HOOKS[key][2] = len(others or [])
+    extra = "".join(f", {o}" for o in (others or []))
+    return [f"  if (grad_node) detail::g_record.{key}_post(std::move(grad_node), {out_expr}{extra});"]
+
+
+def _hook_sigs(key: str, params_of) -> tuple[str, str]:
+    op, inplace, n_others = HOOKS[key]
+    from schema import RETURN_TYPES
+    pre = f"std::shared_ptr<autograd::Node> (*{key}_pre)({', '.join(params_of(op))})"
+    outs = ["const Tensor& self"] if inplace else ["const Tensor& out"]
+    outs += [f"const {RETURN_TYPES[op.returns[i].type]}& out{i}" for i in range(1, n_others + 1)]
+    post = f"void (*{key}_post)(std::shared_ptr<autograd::Node>&& node, {', '.join(outs)})"
+    return pre, post
+
+
+def record_hooks_h(params_of) -> str:
+    L = [HEADER, "// The per-op recording hooks of the runtime's op bodies (Note [autograd hooks]).", "#pragma once",
+         "#include <memory>", "", '#include "ember/gen/functions.h"', "",
+         "namespace ember::autograd {", "class Node;", "}  // namespace ember::autograd", "",
+         "namespace ember::detail {", "", "/// Null until libember is loaded (its generated autograd_record.cpp fills it).",
+         "struct RecordHooks {"]
+    for key in sorted(HOOKS):
+        pre, post = _hook_sigs(key, params_of)
+        L += [f"  {pre} = nullptr;", f"  {post} = nullptr;"]
+    L += ["};", "", "EMBER_API extern RecordHooks g_record;", "", "}  // namespace ember::detail", ""]
+    return "\n".join(L)
+
+
+def autograd_record_cpp(params_of) -> str:
+    L = [HEADER, "// The recording half of every differentiable op body, installed into the runtime's hooks when",
+         "// libember loads (Note [autograd hooks]).", '#include "autograd_nodes.h"', '#include "record_hooks.h"',
+         '#include "ember/gen/functions.h"', "",
+         "namespace ember::autograd::generated {", "namespace {", ""]
+    for key in sorted(HOOKS):
+        op, inplace, n_others = HOOKS[key]
+        pre, post = _hook_sigs(key, params_of)
+        L.append(pre.replace(f"(*{key}_pre)", f"{key}_pre") + " {")
+        L += record_prologue(op, "self", inplace)
+        L += ["  return grad_node;", "}"]
+        L.append(post.replace(f"(*{key}_post)", f"{key}_post") + " {")
+        L.append(f"  auto grad_node = std::static_pointer_cast<{node_name(op)}>(std::move(node));")
+        out = "self" if inplace else "out"
+        L += record_epilogue(op, out, [f"out{i}" for i in range(1, n_others + 1)] or None, inplace)
+        L += ["}", ""]
+    L += ["const bool installed = [] {", "  detail::RecordHooks& r = detail::g_record;"]
+    for key in sorted(HOOKS):
+        L += [f"  r.{key}_pre = &{key}_pre;", f"  r.{key}_post = &{key}_post;"]
+    L += ["  return true;", "}();", "", "}  // namespace", "}  // namespace ember::autograd::generated", ""]
+    return "\n".join(L)

@@ -121,8 +121,8 @@ def op_ids_h(ops: list[Op]) -> str:
 
 def functions_h(ops: list[Op]) -> str:
     L = [HEADER, "#pragma once", "#include <optional>", "#include <string>", "#include <tuple>", "",
-         '#include "ember/core/generator.h"', '#include "ember/core/tensor.h"', '#include "ember/gen/op_ids.h"', "",
-         "namespace ember {", ""]
+         '#include "ember/core/generator.h"', '#include "ember/core/tensor.h"', '#include "ember/gen/kernel_sigs.h"',
+         '#include "ember/gen/op_ids.h"', "", "namespace ember {", ""]
     L.append("/// A 0-d tensor holding s, marked as a wrapped number (promotes by category only).")
     L.append("EMBER_API Tensor scalar_to_tensor(const Scalar& s);")
     L.append("")
@@ -161,8 +161,17 @@ def functions_h(ops: list[Op]) -> str:
             if op.scalar_args:
                 L.append(f"inline const Tensor& operator{sym}=(const Tensor& a, const Scalar& b) "
                          f"{{ return a.{op.name}_(b); }}")
-    L += ["", "/// Kernel signatures: outputs first (absent for ops that modify self), then the op's "
-          "arguments.", "template <OpId op> struct KernelSig;"]
+    L += ["", "}  // namespace ember", ""]
+    return "\n".join(L)
+
+
+def kernel_sigs_h(ops: list[Op]) -> str:
+    """The dispatch table's kernel signatures, apart from the op API (ember/dispatch/dispatch.h needs only these)."""
+    L = [HEADER, "#pragma once", "#include <optional>", "#include <string>", "",
+         '#include "ember/core/generator.h"', '#include "ember/core/tensor.h"', '#include "ember/gen/op_ids.h"', "",
+         "namespace ember {", "",
+         "/// Kernel signatures: outputs first (absent for ops that modify self), then the op's arguments.",
+         "template <OpId op> struct KernelSig;"]
     for op in ops:
         if op.has_kernel:
             L.append(f"template <> struct KernelSig<OpId::{op.id}> {{ using fn = void (*)("
@@ -229,9 +238,13 @@ def _observe(qname: str, ret: str, call: str, boxed: list[str]) -> list[str]:
 
 
 def ops_cpp(ops: list[Op]) -> str:
-    L = [HEADER, '#include "ember/autograd/autograd.h"', '#include "ember/dispatch/dispatch.h"',
+    # No autograd here: this file is the runtime's (Note [autograd hooks]); record_hooks.h is written
+    # after it, from the hooks it calls.
+    ga.HOOKS.clear()
+    L = [HEADER, '#include "ember/core/grad_mode.h"', '#include "ember/dispatch/dispatch.h"',
          '#include "ember/gen/functions.h"', '#include "ember/gen/native.h"', '#include "ops/structured.h"',
-         '#include "autograd_nodes.h"', '#include "dispatch/observe.h"', "", "namespace ember {", ""]
+         '#include "core/autograd_hooks.h"', '#include "record_hooks.h"', '#include "dispatch/observe.h"', "",
+         "namespace ember {", "", "detail::RecordHooks detail::g_record;", ""]
     for op in ops:
         if op.registry_only:
             continue
@@ -248,12 +261,12 @@ def ops_cpp(ops: list[Op]) -> str:
             L += _observe(f"{NAMESPACE}::{op.name}.{op.overload}", fn_ret_type(op), f"ember::{op.name}({names})",
                           call_args(op))
             if diff:
-                L += ga.record_prologue(op)
+                L += ga.hook_prologue(op)
             L += [f"  auto m = {meta_call};",
                   "  Tensor out = structured::alloc(m);",
                   f"  {op.id}_run(out, m, {all_names});"]
             if diff:
-                L += ga.record_epilogue(op, "out")
+                L += ga.hook_epilogue(op, "out")
             L += ["  return out;", "}"]
             if op.out:
                 ptrs = ", ".join(f"&{t}" for t in tensors)
@@ -289,24 +302,24 @@ def ops_cpp(ops: list[Op]) -> str:
                           call_args(op))
             if diff and op.returns_self:
                 L.append(f'  autograd::check_inplace(self, "{op.name}");')
-                L += ga.record_prologue(op, inplace=True)
+                L += ga.hook_prologue(op, inplace=True)
                 L += ["  {", "    autograd::NoGradGuard no_grad;", f"    native::{op.id}({names});", "  }"]
-                L += ga.record_epilogue(op, "self", inplace=True)
+                L += ga.hook_epilogue(op, "self", inplace=True)
                 L += ["  return self;"]
             elif diff and len(op.returns) > 1:  # tuple returns: only the first output is differentiable
-                L += ga.record_prologue(op)
+                L += ga.hook_prologue(op)
                 L += [f"  {fn_ret_type(op)} out;", "  {", "    autograd::NoGradGuard no_grad;",
                       f"    out = native::{op.id}({names});", "  }"]
-                L += ga.record_epilogue(op, "std::get<0>(out)",
+                L += ga.hook_epilogue(op, "std::get<0>(out)",
                                         [f"std::get<{i}>(out)" for i in range(1, len(op.returns))])
                 L += ["  return out;"]
             elif diff:
-                L += ga.record_prologue(op)
+                L += ga.hook_prologue(op)
                 L += ["  Tensor out;", "  {", "    autograd::NoGradGuard no_grad;",
                       f"    out = native::{op.id}({names});", "  }"]
                 if op.args and op.args[0].name == "self" and op.args[0].type == "Tensor":
                     L.append("  if (out.is_same(self)) return out;  // nothing happened (e.g. to() a no-op)")
-                L += ga.record_epilogue(op, "out")
+                L += ga.hook_epilogue(op, "out")
                 L += ["  return out;"]
             elif op.has_factory_options:
                 # requires_grad is applied to the finished tensor, never to intermediates.
@@ -351,14 +364,14 @@ def ops_cpp(ops: list[Op]) -> str:
                               f"{op.name}_({', '.join(rest_names)})", ["*this"] + rest_names)
                 if diff:
                     L.append(f'  autograd::check_inplace(*this, "{op.name}_");')
-                    L += ga.record_prologue(op, self_expr="(*this)", inplace=True)
+                    L += ga.hook_prologue(op, self_expr="(*this)", inplace=True)
                 others = ", ".join(f"&{t}" for t in tensors[1:])
                 L += [f"  auto m = {meta_call};",
                       f'  structured::check_overlap("{op.name}_", *this, {{{others}}});',
                       f'  structured::write_into("{op.name}_", *this, m, true, [&](const Tensor& o) '
                       f"{{ {op.id}_run(o, m, *this{', ' + rest if rest else ''}); }});"]
                 if diff:
-                    L += ga.record_epilogue(op, "(*this)", inplace=True)
+                    L += ga.hook_epilogue(op, "(*this)", inplace=True)
                 L += ["  return *this;", "}"]
                 for s in _method_scalar_args(op):
                     MP2 = ", ".join(params(op, defaults=False, method=True, override={s: "const Scalar&"}))

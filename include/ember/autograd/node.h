@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ember/core/tensor.h"
+#include "ember/dispatch/thread_local_state.h"
 #include "ember/util/pool.h"
 
 namespace ember::autograd {
@@ -156,20 +157,7 @@ std::shared_ptr<T> make_node(Args&&... args) {
   return internal::make_pooled<T>(std::forward<Args>(args)...);
 }
 
-/// What a pack hook returns for a saved tensor; unpack() gives the tensor back in backward.
-struct SavedTensorHookState {
-  virtual ~SavedTensorHookState() = default;
-  virtual Tensor unpack() = 0;
-};
-using SavedTensorPackHook = std::function<std::shared_ptr<SavedTensorHookState>(const Tensor&)>;
-/// Thread-local stack of pack hooks (Python's saved_tensors_hooks): while one is pushed, every
-/// tensor saved for backward goes through the top hook instead of being held directly.
-EMBER_API void push_saved_tensors_hook(SavedTensorPackHook hook);
-EMBER_API void pop_saved_tensors_hook();
-/// The calling thread's pack hooks, bottom first, and setting them (ThreadLocalState carries them).
-EMBER_API std::vector<SavedTensorPackHook> saved_tensors_hooks_stack();
-EMBER_API void set_saved_tensors_hooks_stack(const std::vector<SavedTensorPackHook>& hooks);
-EMBER_API int num_saved_tensors_hooks();
+// SavedTensorHookState, SavedTensorPackHook and the pack-hook stack: ember/dispatch/thread_local_state.h.
 
 /// Note [saved variables]: a tensor saved for backward remembers its version counter's value; if
 /// anything writes the tensor (or any view of it) in place before backward, unpack() raises.

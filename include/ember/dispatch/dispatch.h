@@ -1,7 +1,7 @@
 // The kernel table: one entry per (op, device type, dtype). Kernel files fill it through explicit
 // register_*() calls (src/kernels/register.cpp); generated op bodies look kernels up.
 #pragma once
-#include "ember/gen/functions.h"
+#include "ember/gen/kernel_sigs.h"
 
 namespace ember::dispatch {
 

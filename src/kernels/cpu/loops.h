@@ -6,7 +6,7 @@
 
 #include "ember/core/tensor.h"
 #include "kernels/cpu/vec_math.h"
-#include "util/parallel.h"
+#include "kernels/cpu/parallel.h"
 
 namespace ember::cpu {
 

@@ -4,15 +4,14 @@
 #include <atomic>
 #include <cstdint>
 
-#include "ember/autograd/thread_local_state.h"
+#include "ember/dispatch/thread_local_state.h"
+#include "util/fork.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 namespace ember {
 
-/// Set in a child process after fork(): OpenMP's pool is not usable there (Note [thread policy]).
-extern std::atomic<bool> g_in_forked_child;
 
 /// Elements below which a loop stays on the calling thread.
 constexpr int64_t kGrainSize = 32768;
@@ -24,8 +23,8 @@ void parallel_for(int64_t n, int64_t grain, const F& f) {
 #ifdef _OPENMP
   if (n > grain && !omp_in_parallel() && omp_get_max_threads() > 1 && !g_in_forked_child.load(std::memory_order_relaxed)) {
     int64_t nthreads = std::min<int64_t>(omp_get_max_threads(), (n + grain - 1) / grain);
-    // Note [thread-local state]: the workers run under the caller's state. The one header of the
-    // util layer that reaches up (to autograd's snapshot); the guard is a no-op when they match.
+    // Note [thread-local state]: the workers run under the caller's state; the guard is a no-op when
+    // they match.
     ThreadLocalState state;
 #pragma omp parallel num_threads(static_cast<int>(nthreads))
     {
