@@ -4,10 +4,15 @@
 // run as 2-D ones over (N, C, 1, L) views, so the kernels see 2-D problems only.
 #include <string>
 
-#include "ember/autograd/autograd.h"
+#include "core/autograd_hooks.h"
+#include "ops/nn_autograd.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/functions.h"
 #include "ember/gen/native.h"
+
+namespace ember::detail {
+NNAutogradHooks g_nn_autograd;
+}  // namespace ember::detail
 
 namespace ember::native {
 
@@ -19,81 +24,6 @@ DimVector expand_param(IntArrayRef p, int64_t n, const char* what) {
               p);
   return p.size() == 1 ? DimVector(static_cast<size_t>(n), p[0]) : DimVector(p);
 }
-
-/// The gradients of a convolution: input, weight and (when it had one) bias.
-struct ConvolutionBackward final : autograd::Node {
-  autograd::SavedVariable input_, weight_;
-  DimVector stride, padding, dilation;
-  int64_t groups = 1;
-  bool transposed = false, has_bias = false;
-  std::string name() const override { return "ConvolutionBackward0"; }
-  void release_variables() override {
-    input_.reset();
-    weight_.reset();
-  }
-  autograd::variable_list apply(autograd::variable_list&& grads) override {
-    const Tensor& g = grads[0];
-    autograd::variable_list out(has_bias ? 3 : 2);
-    if (!g.defined()) return out;
-    Tensor input = input_.unpack(), weight = weight_.unpack();
-    if (autograd::GradMode::is_enabled() && (g.requires_grad() || input.requires_grad() || weight.requires_grad()))
-      return apply_differentiable(g, input, weight);  // create_graph: gradients with their own history
-    bool need_w = should_compute_output(1) || (has_bias && should_compute_output(2));
-    if (!transposed) {
-      if (should_compute_output(0))
-        out[0] = ember::_convolution_backward_input(g, weight, input.sizes(), stride, padding, dilation, groups);
-      if (need_w) {
-        auto gw = ember::_convolution_backward_weight(g, input, weight.sizes(), stride, padding, dilation, groups);
-        out[1] = std::get<0>(gw);
-        if (has_bias) out[2] = std::get<1>(gw);
-      }
-    } else {  // y = A_w^T x: dx = A_w dy (a plain convolution); dw pairs x (as "grad_output") with dy
-      if (should_compute_output(0))
-        out[0] = ember::convolution(g, weight, std::nullopt, stride, padding, dilation, false, {0, 0}, groups);
-      if (need_w) {
-        auto gw = ember::_convolution_backward_weight(input, g, weight.sizes(), stride, padding, dilation, groups);
-        out[1] = std::get<0>(gw);
-        if (has_bias) out[2] = ember::sum(g, IntArrayRef({0, 2, 3}));
-      }
-    }
-    return out;
-  }
-
-  /// The same gradients through differentiable ops (create_graph=True, double backward): the input
-  /// gradient as the transposed convolution, the weight gradient as im2col (an as_strided view of the
-  /// padded input) contracted with the output gradient per group.
-  autograd::variable_list apply_differentiable(const Tensor& g, const Tensor& input, const Tensor& weight) {
-    autograd::variable_list out(has_bias ? 3 : 2);
-    const Tensor& x = transposed ? g : input;   // the plain convolution's input ...
-    const Tensor& gy = transposed ? input : g;  // ... and its output gradient
-    if (should_compute_output(0)) {
-      if (transposed) {
-        out[0] = ember::convolution(g, weight, std::nullopt, stride, padding, dilation, false, {0, 0}, groups);
-      } else {
-        DimVector op;
-        for (int i = 0; i < 2; ++i)
-          op.push_back(input.sizes()[2 + i] - ((g.sizes()[2 + i] - 1) * stride[i] - 2 * padding[i] +
-                                               dilation[i] * (weight.sizes()[2 + i] - 1) + 1));
-        out[0] = ember::convolution(g, weight, std::nullopt, stride, padding, dilation, true, op, groups);
-      }
-    }
-    if (should_compute_output(1)) {
-      const int64_t n = x.sizes()[0], c = x.sizes()[1], o = weight.sizes()[0], kh = weight.sizes()[2],
-                    kw = weight.sizes()[3], oh = gy.sizes()[2], ow = gy.sizes()[3];
-      Tensor xp = ember::constant_pad_nd(x, {padding[1], padding[1], padding[0], padding[0]}, 0).contiguous();
-      const int64_t hp = xp.sizes()[2], wp = xp.sizes()[3];
-      // patches[n, c, i, j, a, b] = xp[n, c, i * stride_h + a * dilation_h, j * stride_w + b * dilation_w]
-      Tensor patches = xp.as_strided({n, c, oh, ow, kh, kw}, {c * hp * wp, hp * wp, stride[0] * wp, stride[1],
-                                                              dilation[0] * wp, dilation[1]},
-                                     xp.storage_offset());
-      Tensor pg = patches.reshape({n, groups, c / groups, oh, ow, kh, kw});
-      Tensor yg = gy.reshape({n, groups, o / groups, oh, ow});
-      out[1] = ember::einsum("ngohw,ngchwab->gocab", {yg, pg}).reshape(weight.sizes());
-    }
-    if (has_bias && should_compute_output(2)) out[2] = ember::sum(g, IntArrayRef({0, 2, 3}));
-    return out;
-  }
-};
 
 }  // namespace
 
@@ -185,30 +115,15 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const std::optiona
   }
   Tensor out = ember::empty(out_sizes, input.options());
   {
-    autograd::NoGradGuard no_grad;
+    NoGradGuard no_grad;
     Tensor x = input.contiguous(), w = weight.contiguous();
     std::optional<Tensor> b;
     if (bias.defined()) b = bias.contiguous();
     dispatch::kernel<OpId::convolution>(input.device().type(), input.dtype())(out, x, w, b, stride, padding, dilation,
                                                                              transposed, output_padding, groups);
   }
-  if (autograd::GradMode::is_enabled() && autograd::any_requires_grad({&input, &weight, &bias})) {
-    auto node = autograd::make_node<ConvolutionBackward>();
-    node->stride = stride;
-    node->padding = padding;
-    node->dilation = dilation;
-    node->groups = groups;
-    node->transposed = transposed;
-    node->has_bias = bias.defined();
-    node->reserve_next_edges(bias.defined() ? 3 : 2);
-    node->add_next_edge(autograd::gradient_edge(input));
-    node->add_next_edge(autograd::gradient_edge(weight));
-    if (bias.defined()) node->add_next_edge(autograd::gradient_edge(bias));
-    node->input_.save(input, false);
-    node->weight_.save(weight, false);
-    if (autograd::AnomalyMode::is_enabled()) node->set_creation_trace(autograd::current_trace());
-    autograd::set_history(out, std::shared_ptr<autograd::Node>(node));
-  }
+  if (autograd::GradMode::is_enabled() && detail::any_requires_grad({&input, &weight, &bias}) && detail::g_nn_autograd.convolution)
+    detail::g_nn_autograd.convolution(out, input, weight, bias, stride, padding, dilation, groups, transposed);
   return out;
 }
 

@@ -4,7 +4,8 @@
 // Inputs are (N, C, d1, ..., dk) or (C,); the kernels see (N, C, inner) and targets (N, inner).
 #include <string>
 
-#include "ember/autograd/autograd.h"
+#include "core/autograd_hooks.h"
+#include "ops/nn_autograd.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/functions.h"
 #include "ember/gen/native.h"
@@ -60,80 +61,12 @@ std::optional<Tensor> contiguous_weight(const std::optional<Tensor>& w) {
   return std::nullopt;
 }
 
-struct CrossEntropyBackward final : autograd::Node {
-  autograd::SavedVariable self_, target_, weight_, lse_, total_weight_;
-  int64_t reduction = 1, ignore_index = -100;
-  double label_smoothing = 0;
-  bool has_weight = false;
-  bool nll = false;  // NllLossBackward0: self holds log-probabilities
-  std::string name() const override { return nll ? "NllLossBackward0" : "CrossEntropyLossBackward0"; }
-  void release_variables() override {
-    self_.reset();
-    target_.reset();
-    weight_.reset();
-    lse_.reset();
-    total_weight_.reset();
-  }
-  autograd::variable_list apply(autograd::variable_list&& grads) override {
-    autograd::variable_list out(1);
-    if (!grads[0].defined() || !should_compute_output(0)) return out;
-    std::optional<Tensor> wo;
-    if (has_weight) wo = weight_.unpack();
-    Tensor self = self_.unpack();
-    if (autograd::GradMode::is_enabled() && (grads[0].requires_grad() || self.requires_grad()))
-      return {differentiable(grads[0], self, target_.unpack(), wo)};  // create_graph: double backward
-    if (nll)
-      out[0] = ember::nll_loss_backward(grads[0], self, target_.unpack(), wo, reduction, ignore_index,
-                                        total_weight_.unpack());
-    else
-      out[0] = ember::_cross_entropy_backward(grads[0], self, target_.unpack(), wo, reduction, ignore_index,
-                                              label_smoothing, lse_.unpack(), total_weight_.unpack());
-    return out;
-  }
-
-  /// The same gradient through differentiable ops (create_graph=True): per sample, with g the incoming
-  /// gradient scaled by the reduction and zero for ignored targets,
-  /// nll: -g w_t onehot; cross entropy: g ((1 - ls) w_t + ls/C sum(w)) softmax(x) - g (1 - ls) w_t onehot - g ls/C w.
-  Tensor differentiable(const Tensor& grad, const Tensor& self, const Tensor& target,
-                        const std::optional<Tensor>& weight) {
-    const int64_t cdim = self.dim() == 1 ? 0 : 1, c = self.sizes()[cdim];
-    Tensor t = target.to(std::nullopt, kInt64);
-    Tensor keep = (t != ignore_index).to(std::nullopt, self.dtype());
-    Tensor tc = ember::where(t != ignore_index, t, Scalar(int64_t(0)));
-    Tensor onehot = ember::one_hot(tc, c).to(std::nullopt, self.dtype()).movedim(-1, cdim);
-    Tensor wt = weight ? weight->index_select(0, tc.reshape({-1})).view(t.sizes()) : ember::ones_like(keep);
-    wt = wt * keep;
-    Tensor g = reduction == 0 ? grad : reduction == 1 ? grad / total_weight_.unpack() : grad;
-    Tensor gs = (g * keep).unsqueeze(cdim);  // broadcast over the class dim
-    if (nll) return -(gs * wt.unsqueeze(cdim)) * onehot;
-    DimVector wshape(static_cast<size_t>(self.dim()), 1);
-    wshape[cdim] = c;
-    Tensor wfull = weight ? weight->view(wshape) : ember::ones(wshape, self.options());
-    const double ls = label_smoothing, sm = ls / static_cast<double>(c);
-    Tensor a = (wt * (1 - ls) + wfull.sum() * sm).unsqueeze(cdim);
-    return gs * (a * ember::softmax(self, cdim) - wt.unsqueeze(cdim) * onehot * (1 - ls) - wfull * sm);
-  }
-};
-
 void record(const Tensor& out, const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight,
             int64_t reduction, int64_t ignore_index, double label_smoothing, const Tensor& lse,
             const Tensor& total_weight, bool nll) {
-  if (!autograd::GradMode::is_enabled() || !self.requires_grad()) return;
-  auto node = autograd::make_node<CrossEntropyBackward>();
-  node->reduction = reduction;
-  node->ignore_index = ignore_index;
-  node->label_smoothing = label_smoothing;
-  node->nll = nll;
-  node->reserve_next_edges(1);
-  node->add_next_edge(autograd::gradient_edge(self));
-  node->self_.save(self, false);
-  node->target_.save(target, false);
-  node->has_weight = weight && weight->defined();
-  if (node->has_weight) node->weight_.save(*weight, false);
-  if (lse.defined()) node->lse_.save(lse, false);
-  node->total_weight_.save(total_weight, false);
-  if (autograd::AnomalyMode::is_enabled()) node->set_creation_trace(autograd::current_trace());
-  autograd::set_history(out, std::shared_ptr<autograd::Node>(node));
+  if (!autograd::GradMode::is_enabled() || !self.requires_grad() || !detail::g_nn_autograd.class_loss) return;
+  detail::g_nn_autograd.class_loss(out, self, target, weight, reduction, ignore_index, label_smoothing, lse,
+                                   total_weight, nll);
 }
 
 /// Cross entropy against class probabilities, as PyTorch composes it (differentiable through the ops).
@@ -187,7 +120,7 @@ std::tuple<Tensor, Tensor, Tensor> _cross_entropy_forward(const Tensor& self, co
   Tensor out = reduction == 0 ? ember::empty(target.sizes(), self.options()) : ember::empty({}, self.options());
   Tensor lse = ember::empty(target.sizes(), self.options());
   Tensor total = ember::empty({}, self.options());
-  autograd::NoGradGuard no_grad;
+  NoGradGuard no_grad;
   Tensor x = self.contiguous().view({g.n, g.c, g.inner});
   Tensor t = target.to(std::nullopt, kInt64).contiguous().view({g.n, g.inner});
   dispatch::kernel<OpId::_cross_entropy_forward>(self.device().type(), self.dtype())(
@@ -229,7 +162,7 @@ std::tuple<Tensor, Tensor> nll_loss_forward(const Tensor& self, const Tensor& ta
   ClassGeom g = class_geom("nll_loss", self, target, weight);
   Tensor out = reduction == 0 ? ember::empty(target.sizes(), self.options()) : ember::empty({}, self.options());
   Tensor total = ember::empty({}, self.options());
-  autograd::NoGradGuard no_grad;
+  NoGradGuard no_grad;
   Tensor x = self.contiguous().view({g.n, g.c, g.inner});
   Tensor t = target.to(std::nullopt, kInt64).contiguous().view({g.n, g.inner});
   dispatch::kernel<OpId::nll_loss_forward>(self.device().type(), self.dtype())(

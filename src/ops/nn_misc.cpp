@@ -14,7 +14,10 @@ namespace ember::native {
 
 Tensor hardtanh(const Tensor& self, const Scalar& min_val, const Scalar& max_val) {
   self.check_defined("hardtanh");
-  return ember::clamp(self, min_val, max_val);
+  // where() sends the gradient to self only strictly inside (min_val, max_val), as PyTorch's
+  // hardtanh_backward (clamp's gradient would also pass at the bounds).
+  Tensor inside = ember::logical_and(self > min_val, self < max_val);
+  return ember::where(inside, self, ember::clamp(self.detach(), min_val, max_val));
 }
 
 Tensor relu6(const Tensor& self) { return ember::hardtanh(self, 0, 6); }
@@ -26,8 +29,12 @@ Tensor leaky_relu(const Tensor& self, const Scalar& negative_slope) {
 
 Tensor elu(const Tensor& self, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale) {
   self.check_defined("elu");
-  // expm1 of the clamped negative part: the untaken branch of where stays finite for large inputs
-  Tensor neg = ember::expm1(ember::clamp(self, std::nullopt, Scalar(0.0)) * input_scale) * alpha;
+  // expm1 of the clamped negative part: the untaken branch of where stays finite for large inputs. The
+  // value is alpha * expm1(x) and the gradient alpha * input_scale * exp(x), as PyTorch's kernels
+  // compute them (expm1's own backward, result + 1, loses precision for very negative x).
+  Tensor xc = ember::clamp(self, std::nullopt, Scalar(0.0)) * input_scale;
+  Tensor e = ember::exp(xc);
+  Tensor neg = ember::expm1(xc.detach()) * alpha + (e - e.detach()) * alpha;
   return ember::where(self > 0, self, neg) * scale;
 }
 

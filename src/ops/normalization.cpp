@@ -3,7 +3,8 @@
 // the generator's formulas cannot save); batch_norm / layer_norm / group_norm are composites over them.
 #include <string>
 
-#include "ember/autograd/autograd.h"
+#include "core/autograd_hooks.h"
+#include "ops/nn_autograd.h"
 #include "ember/dispatch/dispatch.h"
 #include "ember/gen/functions.h"
 #include "ember/gen/native.h"
@@ -14,95 +15,12 @@ namespace {
 
 bool has(const std::optional<Tensor>& t) { return t && t->defined(); }
 
-/// The gradients of a normalization: input, then weight and bias where they were given.
-struct NormBackward final : autograd::Node {
-  autograd::SavedVariable input_, weight_, mean_, invstd_;
-  bool has_weight = false, has_bias = false, layer = false, train = true;
-  DimVector normalized_shape;
-  double eps = 1e-5;
-  std::string name() const override { return layer ? "NativeLayerNormBackward0" : "NativeBatchNormBackward0"; }
-  void release_variables() override {
-    input_.reset();
-    weight_.reset();
-    mean_.reset();
-    invstd_.reset();
-  }
-  autograd::variable_list apply(autograd::variable_list&& grads) override {
-    size_t n = 1 + has_weight + has_bias;
-    autograd::variable_list out(n);
-    if (!grads[0].defined()) return out;
-    std::optional<Tensor> w;
-    if (has_weight) w = weight_.unpack();
-    Tensor input = input_.unpack();
-    if (autograd::GradMode::is_enabled() &&
-        (grads[0].requires_grad() || input.requires_grad() || (w && w->requires_grad())))
-      return differentiable(grads[0], input, w);  // create_graph: double backward
-    auto r = layer ? ember::_layer_norm_backward(grads[0], input, normalized_shape, mean_.unpack(), invstd_.unpack(), w)
-                   : ember::_batch_norm_backward(grads[0], input, w, mean_.unpack(), invstd_.unpack(), train);
-    out[0] = std::get<0>(r);
-    if (has_weight) out[1] = std::get<1>(r);
-    if (has_bias) out[n - 1] = std::get<2>(r);
-    return out;
-  }
-
-  /// The same gradients through differentiable ops (create_graph=True): the statistics recomputed from
-  /// the input as ops (in eval mode the running ones are constants), then
-  /// dx = rstd (w g - mean(w g) - xhat mean(w g xhat)), dw = sum(g xhat), db = sum(g).
-  autograd::variable_list differentiable(const Tensor& g, const Tensor& x, const std::optional<Tensor>& w) {
-    size_t n = 1 + has_weight + has_bias;
-    autograd::variable_list out(n);
-    const int64_t k = layer ? static_cast<int64_t>(normalized_shape.size()) : 0;
-    // dims: where the statistics are taken; pdims: what the weight / bias gradients sum over.
-    // Layer norm: the trailing normalized dims / the leading ones. Batch norm: (N, *) for both.
-    DimVector dims, pdims, pshape(static_cast<size_t>(x.dim()), 1);
-    for (int64_t d = 0; d < x.dim(); ++d) {
-      if (layer) (d >= x.dim() - k ? dims : pdims).push_back(d);
-      else if (d != 1) dims.push_back(d), pdims.push_back(d);
-    }
-    if (!layer) pshape[1] = x.sizes()[1];
-    Tensor mean, rstd;
-    if (layer || train) {
-      mean = x.mean(IntArrayRef(dims), true);
-      rstd = ember::rsqrt(ember::square(x - mean).mean(IntArrayRef(dims), true) + eps);
-    } else {
-      mean = mean_.unpack().view(pshape);
-      rstd = invstd_.unpack().view(pshape);
-    }
-    Tensor xhat = (x - mean) * rstd;
-    Tensor wg = w ? g * (layer ? *w : w->view(pshape)) : g;
-    if (layer || train)
-      out[0] = rstd * (wg - wg.mean(IntArrayRef(dims), true) - xhat * (wg * xhat).mean(IntArrayRef(dims), true));
-    else
-      out[0] = wg * rstd;
-    auto param_sum = [&](const Tensor& t) { return pdims.empty() ? t : t.sum(IntArrayRef(pdims)); };
-    if (has_weight) out[1] = param_sum(g * xhat);
-    if (has_bias) out[n - 1] = param_sum(g);
-    return out;
-  }
-};
-
 void record_norm(const Tensor& out, const Tensor& input, const std::optional<Tensor>& weight,
                  const std::optional<Tensor>& bias, const Tensor& mean, const Tensor& invstd, bool layer, bool train,
                  IntArrayRef normalized_shape, double eps) {
   const Tensor w = weight.value_or(Tensor()), b = bias.value_or(Tensor());
-  if (!autograd::GradMode::is_enabled() || !autograd::any_requires_grad({&input, &w, &b})) return;
-  auto node = autograd::make_node<NormBackward>();
-  node->has_weight = w.defined();
-  node->has_bias = b.defined();
-  node->layer = layer;
-  node->train = train;
-  node->normalized_shape = DimVector(normalized_shape);
-  node->eps = eps;
-  node->reserve_next_edges(1 + node->has_weight + node->has_bias);
-  node->add_next_edge(autograd::gradient_edge(input));
-  if (w.defined()) node->add_next_edge(autograd::gradient_edge(w));
-  if (b.defined()) node->add_next_edge(autograd::gradient_edge(b));
-  node->input_.save(input, false);
-  if (w.defined()) node->weight_.save(w, false);
-  node->mean_.save(mean, false);
-  node->invstd_.save(invstd, false);
-  if (autograd::AnomalyMode::is_enabled()) node->set_creation_trace(autograd::current_trace());
-  autograd::set_history(out, std::shared_ptr<autograd::Node>(node));
+  if (!autograd::GradMode::is_enabled() || !detail::any_requires_grad({&input, &w, &b}) || !detail::g_nn_autograd.norm) return;
+  detail::g_nn_autograd.norm(out, input, weight, bias, mean, invstd, layer, train, normalized_shape, eps);
 }
 
 void check_param(const char* op, const std::optional<Tensor>& t, const char* what, int64_t c, const Tensor& input) {
@@ -146,7 +64,7 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input, const 
   Tensor out = ember::empty(input.sizes(), input.options());
   Tensor mean = ember::empty({c}, input.options()), invstd = ember::empty({c}, input.options());
   {
-    autograd::NoGradGuard no_grad;
+    NoGradGuard no_grad;
     int64_t inner = 1;
     for (int64_t d = 2; d < input.dim(); ++d) inner *= input.sizes()[d];
     // The kernel updates the running stats in place; strided ones go through a contiguous copy.
@@ -212,7 +130,7 @@ std::tuple<Tensor, Tensor, Tensor> native_layer_norm(const Tensor& input, IntArr
   Tensor out = ember::empty(input.sizes(), input.options());
   Tensor mean = ember::empty(stat_shape, input.options()), rstd = ember::empty(stat_shape, input.options());
   {
-    autograd::NoGradGuard no_grad;
+    NoGradGuard no_grad;
     dispatch::kernel<OpId::native_layer_norm>(input.device().type(), input.dtype())(
         out.view({rows, cols}), mean.view({rows}), rstd.view({rows}), input.contiguous().view({rows, cols}),
         normalized_shape, contig(weight), contig(bias), eps);
