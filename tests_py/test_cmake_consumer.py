@@ -23,3 +23,8 @@ def test_find_package_consumer(tmp_path):
     # The program prints z = x @ ones + 1 as libtorch prints it.
     assert " 4  4\n 8  8\n[ CPUFloatType{2,2} ]" in out
     assert "error, as expected: add:" in out
+    # The nn frontend as a user links it: a libtorch-style module, its repr and a training loop.
+    out = subprocess.run([os.path.join(str(tmp_path), "nn_mlp")], check=True, capture_output=True, text=True).stdout
+    assert "Mlp(\n  (fc1): Linear(in_features=2, out_features=32, bias=True)" in out
+    losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith("step ")]
+    assert len(losses) == 4 and losses[-1] < 0.1 * losses[0]

@@ -194,3 +194,22 @@ TEST_CASE("layers print as Python's repr", "[nn]") {
   )
 ))");
 }
+
+TEST_CASE("Linear: the same seed gives Python's weights (same state_dict keys and values)", "[nn]") {
+  // Python: ember.manual_seed(0); m = nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1));
+  // m.state_dict() and m(ember.tensor([[1.0, -2.0, 0.5]])), printed by running it
+  // (C++ leaves the order of evaluating constructor arguments open, and GCC goes right to left: make
+  // the layers first, in order, to draw their weights in Python's order)
+  manual_seed(0);
+  nn::Linear l0(3, 2);
+  nn::Linear l2(2, 1);
+  nn::Sequential m(l0, nn::ReLU(), l2);
+  auto sd = m->named_parameters();
+  REQUIRE(sd.keys() == std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias"});
+  REQUIRE(values(sd["0.weight"]) == std::vector<double>{-0.11657115817070007, 0.5452971458435059, -0.5548920035362244,
+                                                        0.3318237066268921, 0.5017591714859009, -0.05735844373703003});
+  REQUIRE(values(sd["0.bias"]) == std::vector<double>{0.24665820598602295, 0.18357783555984497});
+  REQUIRE(values(sd["2.weight"]) == std::vector<double>{-0.35479071736335754, 0.1265619993209839});
+  REQUIRE(values(sd["2.bias"]) == std::vector<double>{0.4831969141960144});
+  REQUIRE(m->forward(tensor({{1.0f, -2.0f, 0.5f}})).item<double>() == 0.4831969141960144);
+}

@@ -274,3 +274,37 @@ TEST_CASE("Module: a libtorch-style training loop lowers the loss", "[nn]") {
   }
   REQUIRE(last < 0.2 * first);
 }
+
+TEST_CASE("OrderedDict: insertion order, lookup, errors", "[nn]") {
+  OrderedDict<std::string, int> d;
+  d.insert("b", 2);
+  d.insert("a", 1);
+  d.insert("c", 3);
+  REQUIRE(d.keys() == std::vector<std::string>{"b", "a", "c"});
+  REQUIRE(d.values() == std::vector<int>{2, 1, 3});
+  REQUIRE(d["a"] == 1);
+  REQUIRE(d[0].key() == "b");
+  REQUIRE(d[size_t{2}].value() == 3);
+  REQUIRE(d.front().key() == "b");
+  REQUIRE(d.back().value() == 3);
+  REQUIRE(d.contains("c"));
+  REQUIRE(d.find("z") == nullptr);
+  REQUIRE_THROWS_WITH(d.insert("a", 5), "Key 'a' already defined");
+  REQUIRE_THROWS_WITH(d["z"], "Key 'z' is not defined");
+  REQUIRE_THROWS_AS(d[size_t{3}], IndexError);
+  d.insert_or_assign("a", 10);
+  REQUIRE(d.keys() == std::vector<std::string>{"b", "a", "c"});
+  REQUIRE(d["a"] == 10);
+  d.erase("b");
+  REQUIRE(d.keys() == std::vector<std::string>{"a", "c"});
+  REQUIRE(d["c"] == 3);  // the index follows the erase
+  OrderedDict<std::string, int> other{{"c", 30}, {"d", 4}};
+  d.update(other);
+  REQUIRE(d.pairs() == std::vector<std::pair<std::string, int>>{{"a", 10}, {"c", 30}, {"d", 4}});
+  int sum = 0;
+  for (const auto& item : d) sum += item.value();
+  REQUIRE(sum == 44);
+  d.clear();
+  REQUIRE(d.is_empty());
+  REQUIRE_THROWS_AS(d.front(), IndexError);
+}
