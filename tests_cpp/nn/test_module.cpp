@@ -25,6 +25,8 @@ struct NetImpl : nn::Module {
     scale = register_buffer("scale", ones({3}));
   }
   Tensor forward(Tensor x) { return body->forward(act(fc1(x))) * scale; }
+  // Note [Module::to]: a module keeping copies of its tensor handles re-reads them after to()
+  void on_tensors_replaced() override { scale = buffers_["scale"]; }
   nn::Linear fc1{nullptr};
   nn::ReLU act{nullptr};
   nn::Sequential body{nullptr};
@@ -156,6 +158,7 @@ TEST_CASE("Module: to(dtype) converts floating tensors and keeps members in sync
   REQUIRE(net->fc1->weight.grad().dtype() == kFloat64);
   REQUIRE(values(net->fc1->weight) == old_weight);  // float32 -> float64 is exact
   REQUIRE(net->named_buffers()["scale"].dtype() == kFloat64);
+  REQUIRE(net->scale.dtype() == kFloat64);
   REQUIRE(net->named_buffers()["extra.count"].dtype() == kInt64);
   // the forward runs in float64
   auto y = net->forward(ones({2, 4}, kFloat64));
