@@ -70,3 +70,8 @@ def test_runtime_alone_runs_ops_then_records_once_libember_loads(examples):
     out = subprocess.run([exe, os.path.join(LIBDIR, "libember.so")], check=True, capture_output=True, text=True).stdout
     assert "with libember: grad_fn SumBackward0" in out
     assert "grad: 6 6 6" in out
+    # The nn frontend as a user links it: a libtorch-style module, its repr and a training loop.
+    out = subprocess.run([os.path.join(str(tmp_path), "nn_mlp")], check=True, capture_output=True, text=True).stdout
+    assert "Mlp(\n  (fc1): Linear(in_features=2, out_features=32, bias=True)" in out
+    losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith("step ")]
+    assert len(losses) == 4 and losses[-1] < 0.1 * losses[0]

@@ -8,23 +8,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ember/arg.h"
 #include "ember/core/tensor.h"
 #include "ember/util/export.h"
 
-#ifndef EMBER_ARG
-/// Declares an option `name` of type T with a chained setter and getters, as libtorch's TORCH_ARG.
-#define EMBER_ARG(T, name)                                               \
- public:                                                                 \
-  inline auto name(const T& new_##name)->decltype(*this) { /* NOLINT */ \
-    this->name##_ = new_##name;                                          \
-    return *this;                                                        \
-  }                                                                      \
-  inline const T& name() const noexcept { return this->name##_; }       \
-  inline T& name() noexcept { return this->name##_; }                   \
-                                                                         \
- private:                                                                \
-  T name##_ /* NOLINT */
-#endif
 
 namespace ember::optim {
 

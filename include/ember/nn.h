@@ -1,0 +1,17 @@
+// The nn frontend (libtorch's torch/nn.h): Module, holders, containers, layers, functional, init, utils.
+#pragma once
+#include "ember/arg.h"
+#include "ember/enum.h"
+#include "ember/nn/functional.h"
+#include "ember/nn/init.h"
+#include "ember/nn/module.h"
+#include "ember/nn/modules/activation.h"
+#include "ember/nn/modules/any.h"
+#include "ember/nn/modules/container.h"
+#include "ember/nn/modules/functional.h"
+#include "ember/nn/modules/linear.h"
+#include "ember/nn/options/activation.h"
+#include "ember/nn/options/linear.h"
+#include "ember/nn/pimpl.h"
+#include "ember/nn/utils.h"
+#include "ember/ordered_dict.h"
