@@ -1,6 +1,6 @@
 """C++ programs built exactly as a user would: find_package(Ember) against ember.utils.cmake_prefix_path.
-examples_cpp/ holds tour (links Ember::ember) and runtime_only (links Ember::runtime alone: no autograd,
-no Python; docs/layers.md); one build serves the tests below."""
+examples_cpp/ holds tour and nn_mlp (link Ember::ember) and runtime_only (links Ember::runtime alone: no
+autograd, no Python; docs/layers.md); one build serves the tests below."""
 import os
 import re
 import shutil
@@ -70,8 +70,11 @@ def test_runtime_alone_runs_ops_then_records_once_libember_loads(examples):
     out = subprocess.run([exe, os.path.join(LIBDIR, "libember.so")], check=True, capture_output=True, text=True).stdout
     assert "with libember: grad_fn SumBackward0" in out
     assert "grad: 6 6 6" in out
+
+
+def test_nn_frontend_consumer(examples):
     # The nn frontend as a user links it: a libtorch-style module, its repr and a training loop.
-    out = subprocess.run([os.path.join(str(tmp_path), "nn_mlp")], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([os.path.join(examples, "nn_mlp")], check=True, capture_output=True, text=True).stdout
     assert "Mlp(\n  (fc1): Linear(in_features=2, out_features=32, bias=True)" in out
     losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith("step ")]
     assert len(losses) == 4 and losses[-1] < 0.1 * losses[0]
