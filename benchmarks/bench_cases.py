@@ -16,8 +16,6 @@ import traceback
 
 perf_ns = time.perf_counter_ns
 
-ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S7", "S9", "S10", "S10f", "S11", "S12", "S13"]
-
 from bench_lib import *  # noqa: F401,F403 (the harness: NA, Timer, Lib, constants)
 
 # --------------------------------------------------------------------------------------------
