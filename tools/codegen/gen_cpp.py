@@ -351,7 +351,10 @@ def ops_cpp(ops: list[Op]) -> str:
             for s in _method_scalar_args(op):
                 MP2 = ", ".join(params(op, defaults=False, method=True, override={s: "const Scalar&"}))
                 n2 = ", ".join(call_args(op, method=True, replace={s: f"scalar_to_tensor({s})"}))
-                L += [f"{ret_type(op)} Tensor::{op.name}({MP2}) const {{ return ember::{op.name}({n2}); }}"]
+                if op.returns_self:  # as above: never a reference to the free function's temporary
+                    L += [f"{ret_type(op)} Tensor::{op.name}({MP2}) const {{ ember::{op.name}({n2}); return *this; }}"]
+                else:
+                    L += [f"{ret_type(op)} Tensor::{op.name}({MP2}) const {{ return ember::{op.name}({n2}); }}"]
             if op.inplace:
                 tensors = [a.name for a in op.args if a.type == "Tensor"]
                 rest = ", ".join(a.name for a in op.args[1:])
