@@ -1,5 +1,5 @@
-// ember::nn::functional: the activations as the same compositions Python's functional.py uses, so
-// both languages record the same ops and give the same values and gradients.
+// ember::nn::functional: libtorch's functional API over the schema ops (ember::hardtanh, ember::elu, ...),
+// the same ops Python's ember.nn.functional calls, so both languages give the same values and gradients.
 #include "ember/nn/functional.h"
 
 #include "ember/autograd/grad_mode.h"
@@ -8,8 +8,8 @@
 
 namespace ember::nn::functional {
 namespace {
-// In-place forms of compositions compute from a copy (the composition's saved tensors must not be the
-// input being overwritten), then write the result into input (Python's _inplace).
+// In-place forms compute from a copy (the op's saved tensors must not be the input being overwritten),
+// then write the result into input (Python's _apply in ember/nn/_functional/activation.py).
 template <class Fn>
 Tensor inplace(const Tensor& input, const Fn& fn) {
   Tensor out = fn(input.clone());
@@ -17,21 +17,6 @@ Tensor inplace(const Tensor& input, const Fn& fn) {
   return input;
 }
 
-Tensor hardtanh_impl(const Tensor& x, double min_val, double max_val) {
-  // where() sends the gradient to x only strictly inside (min_val, max_val), as PyTorch's hardtanh
-  Tensor inside = logical_and(x > min_val, x < max_val);
-  return where(inside, x, x.detach().clamp(min_val, max_val));
-}
-
-Tensor leaky_relu_impl(const Tensor& x, double slope) { return where(x > 0, x, x * slope); }
-
-Tensor elu_impl(const Tensor& x, double alpha) {
-  // expm1 of min(x, 0) keeps the unused branch finite; value alpha * expm1(x), gradient alpha * exp(x)
-  Tensor xc = x.clamp(std::nullopt, 0);
-  Tensor e = exp(xc);
-  Tensor neg = expm1(xc.detach()) * alpha + (e - e.detach()) * alpha;
-  return where(x > 0, x, neg);
-}
 }  // namespace
 
 Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
@@ -60,8 +45,8 @@ Tensor relu(Tensor input, const ReLUFuncOptions& options) {
 Tensor hardtanh(Tensor input, const HardtanhFuncOptions& options) {
   double lo = options.min_val(), hi = options.max_val();
   EMBER_CHECK_VALUE(lo <= hi, "min_val cannot be greater than max_val");
-  if (options.inplace()) return inplace(input, [&](const Tensor& x) { return hardtanh_impl(x, lo, hi); });
-  return hardtanh_impl(input, lo, hi);
+  if (options.inplace()) return inplace(input, [&](const Tensor& x) { return ember::hardtanh(x, lo, hi); });
+  return ember::hardtanh(input, lo, hi);
 }
 
 Tensor relu6(Tensor input, const ReLU6FuncOptions& options) {
@@ -70,14 +55,14 @@ Tensor relu6(Tensor input, const ReLU6FuncOptions& options) {
 
 Tensor leaky_relu(Tensor input, const LeakyReLUFuncOptions& options) {
   double slope = options.negative_slope();
-  if (options.inplace()) return inplace(input, [&](const Tensor& x) { return leaky_relu_impl(x, slope); });
-  return leaky_relu_impl(input, slope);
+  if (options.inplace()) return inplace(input, [&](const Tensor& x) { return ember::leaky_relu(x, slope); });
+  return ember::leaky_relu(input, slope);
 }
 
 Tensor elu(Tensor input, const ELUFuncOptions& options) {
   double alpha = options.alpha();
-  if (options.inplace()) return inplace(input, [&](const Tensor& x) { return elu_impl(x, alpha); });
-  return elu_impl(input, alpha);
+  if (options.inplace()) return inplace(input, [&](const Tensor& x) { return ember::elu(x, alpha); });
+  return ember::elu(input, alpha);
 }
 
 Tensor gelu(const Tensor& input, const GELUFuncOptions& options) { return ember::gelu(input, options.approximate()); }
@@ -85,10 +70,7 @@ Tensor gelu(const Tensor& input, const GELUFuncOptions& options) { return ember:
 Tensor silu(const Tensor& input) { return ember::silu(input); }
 
 Tensor softplus(const Tensor& input, const SoftplusFuncOptions& options) {
-  double beta = options.beta(), threshold = options.threshold();
-  Tensor bx = input * beta;
-  Tensor soft = log1p(exp(bx.clamp(std::nullopt, threshold))) / beta;
-  return where(bx > threshold, input, soft);
+  return ember::softplus(input, options.beta(), options.threshold());
 }
 
 Tensor softmax(const Tensor& input, const SoftmaxFuncOptions& options) {
