@@ -183,7 +183,9 @@ def test_overloads_fixed_size_lists_and_new_returns(tmp_path):
     text = "".join(gen_python.binding_files(ops).values())
     assert 'OverloadSet overloads("f", parsers, 2)' in text and "int[2] k=3" in text and "to_intlist(pa[1], 2)" in text
     reg = gen_cpp.registry_cpp(ops)
-    assert '"aten::f.pair"' in reg and "IValue(std::vector<int64_t>{int64_t(3), int64_t(3)})" in reg
+    # Note [registry table as data]: the default [3, 3] of int[2] k=3 is two entries of the int pool.
+    assert '"aten::f.pair"' in reg and "const int64_t kIntPool[] = {3, 3, 0};" in reg
+    assert """{"k", "int[]", true, "3", false, false, 2, 'l', 0, 0.0, nullptr, 0, 2}""" in reg
     with pytest.raises(schema.SchemaError, match="defined twice"):
         load_text(tmp_path, "- op: f(Tensor self) -> Tensor\n  native: true\n  doc: x.\n"
                             "- op: f.default(Tensor self) -> Tensor\n  native: true\n  doc: x.\n")

@@ -397,36 +397,34 @@ _UNBOX = {
 }
 
 
-def _ivalue_default(a: Arg) -> str:
-    """The C++ IValue of an argument's schema default."""
-    d = a.default
-    if d is None or d == "None":
-        return "IValue()"
-    if d in ("True", "False"):
-        return f"IValue({d.lower()})"
-    if d.startswith(("'", '"')):
-        return f'IValue(std::string("{d[1:-1]}"))'
-    base = a.type.rstrip("?")
-    if base == "int[]":
-        items = d[1:-1].split(",") if d.startswith("[") else [d] * (a.size or 1)
-        items = [x.strip() for x in items if x.strip()]
-        return "IValue(std::vector<int64_t>{" + ", ".join(f"int64_t({x})" for x in items) + "})"
-    if base == "float" or any(c in d for c in ".eE") and base != "str":
-        return f"IValue(double({d}))"
-    return f"IValue(int64_t({d}))"
-
-
 def _c_str(s: str) -> str:
     """s escaped for a C++ string literal (string defaults such as padding="valid" carry quotes)."""
     return s.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _arg_infos(op: Op, args: list[Arg], scalar_ok: set[str]) -> str:
-    def one(a: Arg) -> str:
-        has = "true" if a.default is not None else "false"
-        return (f'{{"{a.name}", "{a.type}", {has}, "{_c_str(a.default or "")}", {"true" if a.kwarg_only else "false"}, '
-                f'{"true" if a.name in scalar_ok else "false"}, {a.size or 0}, {_ivalue_default(a)}}}')
-    return ", ".join(one(a) for a in args)
+def _arg_row(a: Arg, scalar_ok: set[str], pool: list[int]) -> str:
+    """One ArgRow of the registry table (Note [registry table as data]); int-list defaults go to pool."""
+    has = "true" if a.default is not None else "false"
+    head = (f'{{"{a.name}", "{a.type}", {has}, "{_c_str(a.default or "")}", {"true" if a.kwarg_only else "false"}, '
+            f'{"true" if a.name in scalar_ok else "false"}, {a.size or 0}, ')
+    d = a.default
+    base = a.type.rstrip("?")
+    if d is None or d == "None":
+        tail = "'n', 0, 0.0, nullptr, 0, 0"
+    elif d in ("True", "False"):
+        tail = f"'b', {1 if d == 'True' else 0}, 0.0, nullptr, 0, 0"
+    elif d.startswith(("'", '"')):
+        tail = f"'s', 0, 0.0, \"{_c_str(d[1:-1])}\", 0, 0"
+    elif base == "int[]":
+        items = d[1:-1].split(",") if d.startswith("[") else [d] * (a.size or 1)
+        items = [int(x.strip()) for x in items if x.strip()]
+        tail = f"'l', 0, 0.0, nullptr, {len(pool)}, {len(items)}"
+        pool.extend(items)
+    elif base == "float" or any(c in d for c in ".eE") and base != "str":
+        tail = f"'d', 0, double({d}), nullptr, 0, 0"
+    else:
+        tail = f"'i', int64_t({d}), 0.0, nullptr, 0, 0"
+    return head + tail + "}"
 
 
 def _schema_text(name: str, overload: str, args: list[Arg], returns: str) -> str:
@@ -553,12 +551,57 @@ def registry_cpp(ops: list[Op]) -> str:
                           for i, a in enumerate(sargs)]
                 derived.append((op, op.name + "_", op.inplace_overload(ovl), siargs, "Tensor(a!)", fn_si,
                                 "OpKind::ScalarInplace", set(), index * 8 + 4 + 2 * k))
-    L += ["", "}  // namespace", "", "const std::vector<OpInfo>& all_ops() {",
-          "  static const std::vector<OpInfo> table = {"]
+    # Note [registry table as data]: the table is emitted as plain constant rows (string literals, numbers,
+    # function pointers) that one loop turns into OpInfo objects at first use. An initializer list of
+    # ~1000 OpInfo objects with nested vectors and IValues was one huge function that took minutes to
+    # compile (13 min under ASan/UBSan); plain rows compile in seconds.
+    pool: list[int] = []
+    arg_rows: list[str] = []
+    op_rows: list[str] = []
     for op, name, ovl, args, rets, fn, kind, scalar_ok, order in primary + derived:
-        nret = len(op.returns)
+        first = len(arg_rows)
+        for a in args:
+            arg_rows.append("    " + _arg_row(a, scalar_ok, pool) + ",")
         text = _schema_text(name, ovl, args, rets)
-        L.append(f'    {{OpId::{op.id}, "{name}", "{ovl}", "{_c_str(text)}", {{{_arg_infos(op, args, scalar_ok)}}}, {nret}, '
-                 f'&{fn}, {kind}, "{NAMESPACE}::{name}.{ovl}", {order}}},')
-    L += ["  };", "  return table;", "}", "", "}  // namespace ember", ""]
+        op_rows.append(f'    {{OpId::{op.id}, "{name}", "{ovl}", "{_c_str(text)}", {first}, {len(args)}, {len(op.returns)}, '
+                       f'&{fn}, {kind}, "{NAMESPACE}::{name}.{ovl}", {order}}},')
+    L += ["struct ArgRow {", "  const char* name; const char* type; bool has_default; const char* default_value;",
+          "  bool kwarg_only; bool scalar_ok; int size;",
+          "  char dkind;  // the default's IValue: 'n' None, 'b' bool, 'i' int, 'd' double, 's' str, 'l' int list",
+          "  int64_t i; double d; const char* s; int pool_first; int pool_len;", "};",
+          "struct OpRow {", "  OpId id; const char* name; const char* overload; const char* schema;",
+          "  int first_arg; int num_args; int num_returns; BoxedFn boxed; OpKind kind; const char* qualified; int order;",
+          "};", "",
+          "const int64_t kIntPool[] = {" + ", ".join(str(v) for v in pool) + (", " if pool else "") + "0};",
+          "const ArgRow kArgRows[] = {"] + arg_rows + ["};", "const OpRow kOpRows[] = {"] + op_rows + ["};", "",
+          "IValue default_of(const ArgRow& a) {",
+          "  switch (a.dkind) {",
+          "    case 'b': return IValue(a.i != 0);",
+          "    case 'i': return IValue(a.i);",
+          "    case 'd': return IValue(a.d);",
+          "    case 's': return IValue(std::string(a.s));",
+          "    case 'l': return IValue(std::vector<int64_t>(kIntPool + a.pool_first, kIntPool + a.pool_first + a.pool_len));",
+          "    default: return IValue();",
+          "  }",
+          "}", "",
+          "}  // namespace", "",
+          "const std::vector<OpInfo>& all_ops() {",
+          "  static const std::vector<OpInfo> table = [] {",
+          "    std::vector<OpInfo> t;",
+          "    t.reserve(std::size(kOpRows));",
+          "    for (const OpRow& r : kOpRows) {",
+          "      std::vector<ArgInfo> args;",
+          "      args.reserve(static_cast<size_t>(r.num_args));",
+          "      for (int k = 0; k < r.num_args; ++k) {",
+          "        const ArgRow& a = kArgRows[r.first_arg + k];",
+          "        args.push_back(ArgInfo{a.name, a.type, a.has_default, a.default_value, a.kwarg_only, a.scalar_ok, a.size,",
+          "                               default_of(a)});",
+          "      }",
+          "      t.push_back(OpInfo{r.id, r.name, r.overload, r.schema, std::move(args), r.num_returns, r.boxed, r.kind,",
+          "                         r.qualified, r.order});",
+          "    }",
+          "    return t;",
+          "  }();",
+          "  return table;",
+          "}", "", "}  // namespace ember", ""]
     return "\n".join(L)
