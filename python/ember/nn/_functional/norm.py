@@ -7,13 +7,6 @@ __all__ = ["batch_norm", "layer_norm", "group_norm", "normalize"]
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """Batch norm over (N, C, *); in training the running stats (when given) are updated in place."""
-    if training:
-        size = input.shape
-        n = size[0] if len(size) else 1
-        for d in size[2:]:
-            n *= d
-        if n == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
     return _C.batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, False)
 
 
