@@ -419,6 +419,35 @@ def _functional(L):
         raise NA(f"{L.name}.nn.functional missing ({e})")
 
 
+def case_S6(L, T, args):
+    """MLP 784-512-512-10 (nn.Linear + ReLU) on a batch of 128, cross-entropy, SGD momentum 0.9: one train
+    step (zero_grad, forward, backward, step)."""
+    F = _functional(L)
+    np = L.np
+    nn = getattr(L.m, "nn", None)
+    optim = getattr(L.m, "optim", None)
+    if nn is None or optim is None or not hasattr(nn, "Sequential"):
+        raise NA("nn / optim missing")
+    L.m.manual_seed(0)
+    net = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    opt = optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    x = L.from_np(rng_array(np, (128, 784), 7))
+    t = L.from_np(np.random.default_rng(8).integers(0, 10, size=128).astype(np.int64))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(net(x), t).backward()
+        opt.step()
+    step()
+
+    def run(n):
+        t0 = perf_ns()
+        for _ in range(n):
+            step()
+        return perf_ns() - t0
+    return [("train step", T(run) / 1e6, "ms")]
+
+
 def case_S7(L, T, args):
     """conv2d batch 32, 3 -> 64 channels, 32x32, 3x3, padding 1: forward, and forward+backward (weight and
     bias gradients; the input, an image batch, needs none)."""

@@ -78,3 +78,69 @@ def test_nn_frontend_consumer(examples):
     assert "Mlp(\n  (fc1): Linear(in_features=2, out_features=32, bias=True)" in out
     losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith("step ")]
     assert len(losses) == 4 and losses[-1] < 0.1 * losses[0]
+
+
+def test_nn_cnn_parity_python_cpp(examples, tmp_path):
+    # The same small CNN in Python and in C++ (examples_cpp/nn_cnn.cpp): Python writes its parameters,
+    # buffers, input and target as raw float64 files; the C++ program loads them, runs forward +
+    # cross_entropy + backward in eval mode (BatchNorm on running stats, Dropout off) and writes its
+    # output and gradients, which must equal Python's to 1e-10. Names and repr must be Python's too.
+    import numpy as np
+
+    import ember.nn as nn
+    import ember.nn.functional as F
+
+    class Cnn(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+            self.bn1 = nn.BatchNorm2d(4)
+            self.pool = nn.MaxPool2d(2)
+            self.conv2 = nn.Conv2d(4, 8, (3, 3), padding="same")
+            self.flatten = nn.Flatten()
+            self.drop = nn.Dropout(0.5)
+            self.fc = nn.Linear(32, 3)
+
+        def forward(self, x):
+            h = self.pool(F.relu(self.bn1(self.conv1(x))))
+            h = self.pool(F.relu(self.conv2(h)))
+            return self.fc(self.drop(self.flatten(h)))
+
+    ember.manual_seed(7)
+    net = Cnn().double()
+    with ember.no_grad():
+        net.bn1.weight.copy_(ember.rand(4, dtype=ember.float64) + 0.5)
+        net.bn1.bias.copy_(ember.randn(4, dtype=ember.float64) * 0.1)
+        net.bn1.running_mean.copy_(ember.randn(4, dtype=ember.float64) * 0.1)
+        net.bn1.running_var.copy_(ember.rand(4, dtype=ember.float64) + 0.5)
+        net.bn1.num_batches_tracked.fill_(3)
+    net.eval()
+    x = ember.randn(2, 1, 8, 8, dtype=ember.float64, requires_grad=True)
+    target = ember.tensor([0, 2])
+    tensors = dict(net.state_dict())
+    tensors["x"] = x.detach()
+    tensors["target"] = target
+    with open(tmp_path / "manifest.txt", "w") as f:
+        for name, t in tensors.items():
+            f.write(f"{name} {t.dim()} {' '.join(str(d) for d in t.shape)}\n")
+            t.to(ember.float64).numpy().astype(np.float64).tofile(str(tmp_path / f"{name}.bin"))
+    out = subprocess.run([os.path.join(examples, "nn_cnn"), str(tmp_path)], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.startswith(repr(net) + "\n"), out
+    params = [line.split()[1] for line in out.splitlines() if line.startswith("param ")]
+    buffers = [line.split()[1] for line in out.splitlines() if line.startswith("buffer ")]
+    assert params == [k for k, _ in net.named_parameters()]
+    assert buffers == [k for k, _ in net.named_buffers()]
+    assert set(params + buffers) == set(net.state_dict().keys())
+    assert "clone same=1 independent=1" in out
+
+    y = net(x)
+    F.cross_entropy(y, target).backward()
+
+    def load(name, like):
+        return np.fromfile(str(tmp_path / f"{name}.bin"), dtype=np.float64).reshape(tuple(like.shape))
+
+    np.testing.assert_allclose(load("out", y), y.detach().numpy(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(load("grad_x", x), x.grad.numpy(), rtol=0, atol=1e-10)
+    for name, p in net.named_parameters():
+        np.testing.assert_allclose(load("grad_" + name, p), p.grad.numpy(), rtol=0, atol=1e-10, err_msg=name)

@@ -97,4 +97,40 @@ FunctionalImpl::FunctionalImpl(Function function) : Module("Functional"), functi
 
 Tensor FunctionalImpl::forward(Tensor input) { return function_(std::move(input)); }
 
+// Containers clone their children one by one (they are not Cloneable: their children are not made by a
+// reset()); clone_ (a container that is the child of a Cloneable module) copies a clone into this one.
+std::shared_ptr<Module> SequentialImpl::clone(const std::optional<Device>& device) const {
+  auto copy = std::make_shared<SequentialImpl>();
+  auto names = children_.keys();
+  for (size_t i = 0; i < modules_.size(); ++i) copy->push_back(names[i], modules_[i].clone(device));
+  copy->is_training_ = is_training_;
+  return copy;
+}
+
+void SequentialImpl::clone_(Module& other, const std::optional<Device>& device) {
+  *this = static_cast<SequentialImpl&>(*other.clone(device));
+}
+
+std::shared_ptr<Module> ModuleListImpl::clone(const std::optional<Device>& device) const {
+  auto copy = std::make_shared<ModuleListImpl>();
+  for (const auto& m : modules_) copy->push_back(m->clone(device));
+  copy->is_training_ = is_training_;
+  return copy;
+}
+
+void ModuleListImpl::clone_(Module& other, const std::optional<Device>& device) {
+  *this = static_cast<ModuleListImpl&>(*other.clone(device));
+}
+
+std::shared_ptr<Module> ModuleDictImpl::clone(const std::optional<Device>& device) const {
+  auto copy = std::make_shared<ModuleDictImpl>();
+  for (const auto& item : children_) copy->insert(item.key(), item.value()->clone(device));
+  copy->is_training_ = is_training_;
+  return copy;
+}
+
+void ModuleDictImpl::clone_(Module& other, const std::optional<Device>& device) {
+  *this = static_cast<ModuleDictImpl&>(*other.clone(device));
+}
+
 }  // namespace ember::nn

@@ -37,6 +37,27 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   return out;
 }
 
+Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight, const Tensor& bias) {
+  // Python's F.bilinear: (N, in1) @ (in1, out * in2) -> (N, out, in2), then contract in2 with x2
+  input1.check_defined("bilinear");
+  input2.check_defined("bilinear");
+  weight.check_defined("bilinear");
+  std::vector<int64_t> lead1(input1.sizes().begin(), input1.sizes().end() - 1);
+  std::vector<int64_t> lead2(input2.sizes().begin(), input2.sizes().end() - 1);
+  EMBER_CHECK(lead1 == lead2, "bilinear(): input batch dimensions do not match: got ", IntArrayRef(lead1), " and ",
+              IntArrayRef(lead2));
+  EMBER_CHECK(weight.dim() == 3 && weight.size(1) == input1.size(-1) && weight.size(2) == input2.size(-1),
+              "bilinear(): weight of shape ", weight.sizes(), " does not fit inputs of sizes ", input1.size(-1),
+              " and ", input2.size(-1), " (expected [out, ", input1.size(-1), ", ", input2.size(-1), "])");
+  Tensor x1 = input1.reshape({-1, input1.size(-1)});
+  Tensor x2 = input2.reshape({-1, input2.size(-1)});
+  Tensor t = x1.matmul(weight.permute({1, 0, 2}).reshape({weight.size(1), -1})).reshape({x1.size(0), weight.size(0), -1});
+  Tensor out = (t * x2.unsqueeze(1)).sum(-1);
+  if (bias.defined()) out = out + bias;
+  lead1.push_back(weight.size(0));
+  return out.reshape(lead1);
+}
+
 Tensor relu(Tensor input, const ReLUFuncOptions& options) {
   if (options.inplace()) return input.relu_();
   return ember::relu(input);

@@ -104,4 +104,60 @@ Tensor orthogonal_(Tensor tensor, double, const std::optional<Generator>&) {
   throw NotImplementedError("nn::init::orthogonal_ is not implemented in ember yet: it needs a QR decomposition");
 }
 
+namespace {
+// Inverse error function on float64 tensors: Giles' single-precision approximation refined by two Newton
+// steps on erf (python/ember/nn/init.py's _erfinv; ember has no erfinv op yet).
+Tensor erfinv_approx(const Tensor& y) {
+  Tensor w = -(((1 - y) * (1 + y)).log());
+  Tensor small = w < 5;
+  Tensor ws = w - 2.5;
+  Tensor p_small = full_like(y, 2.81022636e-08);
+  for (double c : {3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164,
+                   0.246640727, 1.50140941})
+    p_small = p_small * ws + c;
+  Tensor wl = w.sqrt() - 3;
+  Tensor p_large = full_like(y, -0.000200214257);
+  for (double c : {0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047,
+                   1.00167406, 2.83297682})
+    p_large = p_large * wl + c;
+  Tensor x = where(small, p_small, p_large) * y;
+  const double two_over_sqrt_pi = 2.0 / std::sqrt(M_PI);
+  for (int i = 0; i < 2; ++i) x = x - (erf(x) - y) / ((-x * x).exp() * two_over_sqrt_pi);
+  return x;
+}
+double norm_cdf(double x) { return (1.0 + std::erf(x / std::sqrt(2.0))) / 2.0; }
+}  // namespace
+
+Tensor trunc_normal_(Tensor tensor, double mean, double std, double a, double b,
+                     const std::optional<Generator>& generator) {
+  if (mean < a - 2 * std || mean > b + 2 * std)
+    warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.");
+  NoGradGuard no_grad;
+  double lo = norm_cdf((a - mean) / std), hi = norm_cdf((b - mean) / std);
+  Tensor u = empty(tensor.sizes(), TensorOptions().dtype(kFloat64).device(tensor.device()));
+  u.uniform_(2 * lo - 1, 2 * hi - 1, generator);
+  u = u.clamp(-1 + 1e-15, 1 - 1e-15);
+  Tensor x = erfinv_approx(u) * (std * std::sqrt(2.0)) + mean;
+  tensor.copy_(x.clamp(a, b));
+  return tensor;
+}
+
+Tensor dirac_(Tensor tensor, int64_t groups) {
+  int64_t dims = tensor.dim();
+  EMBER_CHECK_VALUE(dims >= 3 && dims <= 5, "Only tensors with 3, 4, or 5 dimensions are supported");
+  EMBER_CHECK_VALUE(groups > 0 && tensor.size(0) % groups == 0, "dim 0 must be divisible by groups");
+  int64_t per_group = tensor.size(0) / groups;
+  int64_t min_dim = std::min(per_group, tensor.size(1));
+  NoGradGuard no_grad;
+  tensor.zero_();
+  for (int64_t g = 0; g < groups; ++g) {
+    for (int64_t d = 0; d < min_dim; ++d) {
+      Tensor t = tensor.select(0, g * per_group + d).select(0, d);
+      for (int64_t k = 2; k < dims; ++k) t = t.select(0, tensor.size(k) / 2);
+      t.fill_(1);
+    }
+  }
+  return tensor;
+}
+
 }  // namespace ember::nn::init

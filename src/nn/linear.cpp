@@ -11,7 +11,7 @@
 
 namespace ember::nn {
 
-LinearImpl::LinearImpl(const LinearOptions& options_) : Module("Linear"), options(options_) { reset(); }
+LinearImpl::LinearImpl(const LinearOptions& options_) : Cloneable("Linear"), options(options_) { reset(); }
 
 void LinearImpl::reset() {
   EMBER_CHECK_VALUE(options.in_features() >= 0 && options.out_features() >= 0,
@@ -48,7 +48,35 @@ void LinearImpl::pretty_print(std::ostream& stream) const {
          << ", bias=" << detail::py_bool(options.bias()) << ")";
 }
 
-FlattenImpl::FlattenImpl(const FlattenOptions& options_) : Module("Flatten"), options(options_) {}
+BilinearImpl::BilinearImpl(const BilinearOptions& options_) : Cloneable("Bilinear"), options(options_) { reset(); }
+
+void BilinearImpl::reset() {
+  weight = register_parameter("weight", empty({options.out_features(), options.in1_features(), options.in2_features()}));
+  bias = register_parameter("bias", options.bias() ? empty({options.out_features()}) : Tensor());
+  reset_parameters();
+}
+
+void BilinearImpl::reset_parameters() {
+  double bound = 1 / std::sqrt(static_cast<double>(weight.size(1)));
+  init::uniform_(weight, -bound, bound);
+  if (bias.defined()) init::uniform_(bias, -bound, bound);
+}
+
+void BilinearImpl::on_tensors_replaced() {
+  weight = parameters_["weight"];
+  bias = parameters_["bias"];
+}
+
+Tensor BilinearImpl::forward(const Tensor& input1, const Tensor& input2) {
+  return functional::bilinear(input1, input2, weight, bias);
+}
+
+void BilinearImpl::pretty_print(std::ostream& stream) const {
+  stream << "Bilinear(in1_features=" << options.in1_features() << ", in2_features=" << options.in2_features()
+         << ", out_features=" << options.out_features() << ", bias=" << detail::py_bool(options.bias()) << ")";
+}
+
+FlattenImpl::FlattenImpl(const FlattenOptions& options_) : Cloneable("Flatten"), options(options_) {}
 
 Tensor FlattenImpl::forward(const Tensor& input) { return input.flatten(options.start_dim(), options.end_dim()); }
 
@@ -56,7 +84,7 @@ void FlattenImpl::pretty_print(std::ostream& stream) const {
   stream << "Flatten(start_dim=" << options.start_dim() << ", end_dim=" << options.end_dim() << ")";
 }
 
-UnflattenImpl::UnflattenImpl(UnflattenOptions options_) : Module("Unflatten"), options(std::move(options_)) {}
+UnflattenImpl::UnflattenImpl(UnflattenOptions options_) : Cloneable("Unflatten"), options(std::move(options_)) {}
 
 Tensor UnflattenImpl::forward(const Tensor& input) { return input.unflatten(options.dim(), options.sizes()); }
 

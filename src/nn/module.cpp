@@ -61,7 +61,13 @@ const std::string& Module::name() const noexcept {
 }
 
 std::shared_ptr<Module> Module::clone(const std::optional<Device>&) const {
-  throw NotImplementedError(detail::str(name(), "::clone: deep-copying modules is not implemented in ember yet"));
+  throw NotImplementedError(detail::str(name(), "::clone: this module derives nn::Module directly; derive "
+                                        "nn::Cloneable<", name(), "Impl> and register its state in reset() to clone it"));
+}
+
+void Module::clone_(Module&, const std::optional<Device>&) {
+  throw NotImplementedError(detail::str(name(), "::clone: this child module cannot be cloned in place; derive "
+                                        "nn::Cloneable<", name(), "Impl> and register its state in reset()"));
 }
 
 void Module::apply(const std::function<void(Module&)>& fn) {

@@ -10,6 +10,8 @@ namespace ember::nn::functional {
 
 /// input @ weight.T + bias; input (*, in), weight (out, in), bias (out) or undefined.
 EMBER_API Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = {});
+/// x1^T A x2 + b: input1 (*, in1), input2 (*, in2), weight (out, in1, in2), bias (out) or undefined.
+EMBER_API Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight, const Tensor& bias = {});
 /// max(x, 0); options.inplace() writes into input.
 EMBER_API Tensor relu(Tensor input, const ReLUFuncOptions& options = {});
 /// min(max(x, 0), 6).
@@ -32,3 +34,6 @@ EMBER_API Tensor softmax(const Tensor& input, const SoftmaxFuncOptions& options)
 EMBER_API Tensor log_softmax(const Tensor& input, const LogSoftmaxFuncOptions& options);
 
 }  // namespace ember::nn::functional
+
+#include "ember/nn/functional/layers.h"
+#include "ember/nn/functional/loss.h"

@@ -54,6 +54,11 @@ EMBER_API Tensor kaiming_uniform_(Tensor tensor, double a = 0, FanModeType mode 
 EMBER_API Tensor kaiming_normal_(Tensor tensor, double a = 0, FanModeType mode = ember::kFanIn,
                                  NonlinearityType nonlinearity = ember::kLeakyReLU,
                                  const std::optional<Generator>& generator = std::nullopt);
+/// N(mean, std^2) truncated to [a, b] (inverse-CDF sampling in float64, as Python's trunc_normal_).
+EMBER_API Tensor trunc_normal_(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2,
+                               const std::optional<Generator>& generator = std::nullopt);
+/// A 3-, 4- or 5-D convolution weight as the Dirac delta (each group keeps its input channels).
+EMBER_API Tensor dirac_(Tensor tensor, int64_t groups = 1);
 /// A (semi-)orthogonal matrix: not implemented (ember has no QR decomposition yet), throws NotImplementedError.
 EMBER_API Tensor orthogonal_(Tensor tensor, double gain = 1.0,
                              const std::optional<Generator>& generator = std::nullopt);

@@ -16,6 +16,8 @@ namespace ember::nn {
 
 template <class Contained>
 class ModuleHolder;
+template <class Derived>
+class Cloneable;
 
 /// The base of every module (layers, containers, user networks). Held by std::shared_ptr.
 class EMBER_API Module : public std::enable_shared_from_this<Module> {
@@ -30,7 +32,8 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
 
   /// The name printed by pretty_print and operator<< (Python's class name).
   const std::string& name() const noexcept;
-  /// A deep copy (libtorch's Cloneable): not implemented in ember yet, throws NotImplementedError.
+  /// A deep copy (libtorch's Cloneable): built-in modules and modules deriving nn::Cloneable<Derived> have
+  /// it; a module deriving Module directly throws NotImplementedError.
   virtual std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const;
 
   /// Calls fn on this module and every descendant (pre-order, each once).
@@ -121,7 +124,11 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   bool is_training_ = true;
 
  private:
+  template <class Derived>
+  friend class Cloneable;
   friend EMBER_API std::ostream& operator<<(std::ostream& stream, const Module& module);
+  /// Turns this module into a clone of other (Cloneable implements it; the default throws).
+  virtual void clone_(Module& other, const std::optional<Device>& device);
   void register_module_impl(std::string name, std::shared_ptr<Module> module);
   void replace_module_impl(const std::string& name, std::shared_ptr<Module> module);
   template <class Fn>

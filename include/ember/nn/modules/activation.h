@@ -2,6 +2,7 @@
 // Softmax, LogSoftmax (libtorch's classes and options; Python's repr). forward calls nn::functional.
 #pragma once
 #include "ember/core/tensor.h"
+#include "ember/nn/cloneable.h"
 #include "ember/nn/module.h"
 #include "ember/nn/options/activation.h"
 #include "ember/nn/pimpl.h"
@@ -10,9 +11,10 @@ namespace ember::nn {
 
 // Each activation: `XImpl(const XOptions& = {})`, `Tensor forward(Tensor)`, `options`, Python's repr.
 #define EMBER_ACTIVATION_DECL(Name, OptionsType, ...)                                        \
-  class EMBER_API Name##Impl : public Module {                                              \
+  class EMBER_API Name##Impl : public Cloneable<Name##Impl> {                              \
    public:                                                                                  \
     explicit Name##Impl(const OptionsType& options_ __VA_ARGS__);                          \
+    void reset() override {}                                                                \
     Tensor forward(Tensor input);                                                           \
     void pretty_print(std::ostream& stream) const override;                                 \
     OptionsType options;                                                                    \
@@ -31,25 +33,28 @@ EMBER_ACTIVATION_DECL(LogSoftmax, LogSoftmaxOptions);
 #undef EMBER_ACTIVATION_DECL
 
 /// x * sigmoid(x).
-class EMBER_API SiLUImpl : public Module {
+class EMBER_API SiLUImpl : public Cloneable<SiLUImpl> {
  public:
-  SiLUImpl() : Module("SiLU") {}
+  SiLUImpl() : Cloneable("SiLU") {}
+  void reset() override {}
   Tensor forward(const Tensor& input);
 };
 EMBER_MODULE(SiLU);
 
 /// tanh(x).
-class EMBER_API TanhImpl : public Module {
+class EMBER_API TanhImpl : public Cloneable<TanhImpl> {
  public:
-  TanhImpl() : Module("Tanh") {}
+  TanhImpl() : Cloneable("Tanh") {}
+  void reset() override {}
   Tensor forward(const Tensor& input);
 };
 EMBER_MODULE(Tanh);
 
 /// 1 / (1 + exp(-x)).
-class EMBER_API SigmoidImpl : public Module {
+class EMBER_API SigmoidImpl : public Cloneable<SigmoidImpl> {
  public:
-  SigmoidImpl() : Module("Sigmoid") {}
+  SigmoidImpl() : Cloneable("Sigmoid") {}
+  void reset() override {}
   Tensor forward(const Tensor& input);
 };
 EMBER_MODULE(Sigmoid);

@@ -3,6 +3,7 @@
 #pragma once
 #include <any>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -49,7 +50,8 @@ class AnyModule {
   AnyModule() = default;
   /// Wraps a module held by a shared_ptr.
   template <class M, class = std::enable_if_t<std::is_base_of_v<Module, M>>>
-  explicit AnyModule(std::shared_ptr<M> module) : module_(module), call_(make_call(std::move(module))) {}
+  explicit AnyModule(std::shared_ptr<M> module)
+      : module_(module), call_(make_call(std::move(module))), clone_(make_clone<M>()) {}
   /// Wraps a module given by value (moved into a new shared_ptr).
   template <class M, class = std::enable_if_t<std::is_base_of_v<Module, std::decay_t<M>>>, class = void>
   explicit AnyModule(M&& module) : AnyModule(std::make_shared<std::decay_t<M>>(std::forward<M>(module))) {}
@@ -98,10 +100,24 @@ class AnyModule {
   template <class T>
   T& get() const { return *ptr<T>(); }
   bool is_empty() const noexcept { return module_ == nullptr; }
+  /// An AnyModule holding a deep copy of the module (Module::clone), with the same forward signature.
+  AnyModule clone(const std::optional<Device>& device = std::nullopt) const {
+    check_non_empty();
+    return clone_(module_, device);
+  }
   const std::type_info& type_info() const { check_non_empty(); return typeid(*module_); }
 
  private:
   using Call = std::function<std::any(std::vector<std::any>&)>;
+  using Clone = AnyModule (*)(const std::shared_ptr<Module>&, const std::optional<Device>&);
+  template <class M>
+  static Clone make_clone() {
+    return [](const std::shared_ptr<Module>& module, const std::optional<Device>& device) {
+      auto copy = std::dynamic_pointer_cast<M>(module->clone(device));
+      EMBER_CHECK(copy != nullptr, module->name(), "::clone returned a module of another type");
+      return AnyModule(std::move(copy));
+    };
+  }
   template <class T>
   static std::any to_any(T&& v) {
     if constexpr (std::is_same_v<std::decay_t<T>, std::any>) return std::forward<T>(v);
@@ -132,6 +148,7 @@ class AnyModule {
 
   std::shared_ptr<Module> module_;
   Call call_;
+  Clone clone_ = nullptr;
 };
 
 }  // namespace ember::nn

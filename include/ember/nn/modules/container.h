@@ -47,6 +47,8 @@ class EMBER_API SequentialImpl : public Module {
   explicit SequentialImpl(std::initializer_list<NamedAnyModule> named_modules);
   /// Named modules in order.
   explicit SequentialImpl(OrderedDict<std::string, AnyModule>&& ordered_dict);
+  /// A deep copy: every module cloned, same names.
+  std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const override;
 
   /// Appends a module named by its position.
   template <class M>
@@ -96,6 +98,7 @@ class EMBER_API SequentialImpl : public Module {
     else return AnyModule(std::forward<M>(module));
   }
   size_t check_index(size_t index) const;
+  void clone_(Module& other, const std::optional<Device>& device) override;
   std::vector<AnyModule> modules_;
 };
 /// A shared handle to a SequentialImpl; also constructible from named modules:
@@ -130,6 +133,8 @@ class EMBER_API ModuleListImpl : public Module {
   void insert(size_t index, const ModuleHolder<M>& holder) { insert(index, std::static_pointer_cast<Module>(holder.ptr())); }
   /// Appends every module of other.
   void extend(const ModuleListImpl& other);
+  /// A deep copy: every module cloned.
+  std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const override;
 
   std::shared_ptr<Module> ptr(size_t index) const;
   template <class T>
@@ -151,6 +156,7 @@ class EMBER_API ModuleListImpl : public Module {
 
  private:
   void rename_children();
+  void clone_(Module& other, const std::optional<Device>& device) override;
   std::vector<std::shared_ptr<Module>> modules_;
 };
 EMBER_MODULE(ModuleList);
@@ -190,6 +196,11 @@ class EMBER_API ModuleDictImpl : public Module {
   }
   size_t size() const noexcept { return children_.size(); }
   bool empty() const noexcept { return children_.is_empty(); }
+  /// A deep copy: every module cloned, same keys.
+  std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const override;
+
+ private:
+  void clone_(Module& other, const std::optional<Device>& device) override;
 };
 EMBER_MODULE(ModuleDict);
 

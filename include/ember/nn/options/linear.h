@@ -16,6 +16,16 @@ struct EMBER_API LinearOptions {
   EMBER_ARG(bool, bias) = true;
 };
 
+/// Bilinear(in1_features, in2_features, out_features).bias(true).
+struct EMBER_API BilinearOptions {
+  BilinearOptions(int64_t in1_features, int64_t in2_features, int64_t out_features)
+      : in1_features_(in1_features), in2_features_(in2_features), out_features_(out_features) {}
+  EMBER_ARG(int64_t, in1_features);
+  EMBER_ARG(int64_t, in2_features);
+  EMBER_ARG(int64_t, out_features);
+  EMBER_ARG(bool, bias) = true;
+};
+
 /// Flatten(start_dim=1, end_dim=-1).
 struct EMBER_API FlattenOptions {
   EMBER_ARG(int64_t, start_dim) = 1;
