@@ -28,6 +28,8 @@ get_worker_info = _worker.get_worker_info
 
 # How often (seconds) the main process, waiting for a batch, checks that every worker is alive.
 _STATUS_CHECK_INTERVAL = 0.1
+# How long (seconds) stopping workers may finish their current batch before SIGTERM.
+_SHUTDOWN_GRACE = 1.0
 
 
 class _InfiniteConstantSampler(Sampler):
@@ -291,7 +293,7 @@ class _WorkerPool:
                     q.put(None)
                 except (OSError, ValueError):
                     pass
-            deadline = time.monotonic() + 5.0
+            deadline = time.monotonic() + _SHUTDOWN_GRACE
             for w in self.workers:
                 while w.is_alive() and time.monotonic() < deadline:
                     self.drain(0.01)

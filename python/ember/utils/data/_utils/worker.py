@@ -55,6 +55,7 @@ class ExceptionWrapper:
         if exc_info is None:
             exc_info = sys.exc_info()
         self.exc_type = exc_info[0]
+        self.exc_name = exc_info[0].__name__
         try:  # the type travels by reference: one the main process cannot load becomes RuntimeError
             pickle.loads(pickle.dumps(self.exc_type))
         except Exception:
@@ -63,7 +64,7 @@ class ExceptionWrapper:
         self.where = where
 
     def reraise(self):
-        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        msg = f"Caught {self.exc_name} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             msg = KeyErrorMessage(msg)
         try:
@@ -103,6 +104,7 @@ def _numpy_seed(base_seed, worker_id):
 def worker_loop(kind_iterable, dataset, index_queue, data_queue, auto_collation, collate_fn,
                 drop_last, base_seed, init_fn, worker_id, num_workers, shm_prefix, parent_pid):
     global _worker_info
+    parent_gone = False
     try:
         ember.set_num_threads(1)  # as PyTorch: no intra-op threads in workers (and no libgomp after fork)
         seed = base_seed + worker_id
@@ -131,7 +133,8 @@ def worker_loop(kind_iterable, dataset, index_queue, data_queue, auto_collation,
                 r = index_queue.get(timeout=_PARENT_CHECK_INTERVAL)
             except queue.Empty:
                 if os.getppid() != parent_pid:
-                    break  # the main process is gone
+                    parent_gone = True
+                    break
                 continue
             if r is None:
                 break
@@ -163,5 +166,10 @@ def worker_loop(kind_iterable, dataset, index_queue, data_queue, auto_collation,
             del data, r
     except KeyboardInterrupt:
         pass
-    data_queue.cancel_join_thread()
+    # Note [worker exit]: a worker that leaves normally flushes its results (the queue's feeder
+    # thread is joined at exit; the main process drains the queue meanwhile). Cancelling that join
+    # could end the process while its feeder holds the queue's shared write lock, and every other
+    # worker would then block on it forever.
+    if parent_gone:
+        data_queue.cancel_join_thread()
     data_queue.close()
