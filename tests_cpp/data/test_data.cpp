@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include <ember/data.h>
 #include <ember/ember.h>
 
 using namespace ember;
