@@ -12,7 +12,6 @@ import weakref
 
 import ember
 
-from . import _utils
 from ._utils import collate as _collate
 from ._utils import shm as _shm
 from ._utils import worker as _worker
