@@ -492,4 +492,36 @@ def case_S12(L, T, args):
     return [("forward+backward", T(fwd_bwd) / 1e6, "ms")]
 
 
+def case_S14(L, T, args):
+    """DataLoader over TensorDataset(60000 x 784 float32, int64 labels), batch 64, shuffle, one epoch
+    (938 batches, every batch touched), with 0 and 2 worker processes: batches per second, the median
+    of 3 epochs after a warm-up epoch (each epoch starts its workers, as a non-persistent loader does)."""
+    if L.name == "numpy":
+        raise NA("no DataLoader")
+    import importlib
+    try:
+        data = importlib.import_module(L.name + ".utils.data")
+    except ImportError as e:
+        raise NA(f"{L.name}.utils.data missing ({e})")
+    np = L.np
+    x = L.from_np(rng_array(np, (60000, 784), 7))
+    y = L.from_np(np.random.default_rng(8).integers(0, 10, size=60000).astype(np.int64))
+    ds = data.TensorDataset(x, y)
+    out = []
+    for workers in (0, 2):
+        loader = data.DataLoader(ds, batch_size=64, shuffle=True, num_workers=workers,
+                                 generator=L.m.Generator().manual_seed(0))
+        rates = []
+        for epoch in range(1 + (1 if args.quick else 3)):
+            t0 = perf_ns()
+            n = 0
+            for xb, yb in loader:
+                n += xb.shape[0] > 0
+            dt = (perf_ns() - t0) / 1e9
+            if epoch:
+                rates.append(n / dt)
+        out.append((f"{workers} workers", statistics.median(rates), "batches/s"))
+    return out
+
+
 CASE_FUNCS = {k: globals()["case_" + k] for k in ALL_CASES}

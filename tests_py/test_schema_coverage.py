@@ -69,13 +69,14 @@ GRADCHECK = {
 def graph_nodes(out):
     """The names of every node in the graph that produced out (a tensor or a tuple of them)."""
     outs = out if isinstance(out, (tuple, list)) else (out,)
-    seen, names = set(), set()
+    seen, names, alive = set(), set(), []
     stack = [t.grad_fn for t in outs if isinstance(t, ember.Tensor) and t.grad_fn is not None]
     while stack:
         fn = stack.pop()
         if id(fn) in seen:
             continue
         seen.add(id(fn))
+        alive.append(fn)  # node wrappers may be fresh objects: keep them so that no id is reused
         names.add(fn.name())
         stack += [f for f, _ in fn.next_functions if f is not None and hasattr(f, "next_functions")]
     return names

@@ -85,7 +85,11 @@ sanitize|sanitize-build)
     # package against the installed package (test_cmake_consumer: tour and runtime_only,
     # test_python_interop, test_conan_package) need the package's CMake config and a non-instrumented
     # libember / libember_runtime, which build-asan/pkg does not carry.
-    "$PY" -m pytest tests_py -q -p no:cacheprovider -k "not cmake_consumer and not python_interop and not conan_package" "$@" || rc=1
+    # Also skipped: the DataLoader tests that kill or crash worker processes on purpose (SIGSEGV,
+    # SIGKILL, os._exit; marker crashes_workers, tests_py/conftest.py): a deliberate segfault under
+    # ASan is a sanitizer report, not a test result, and killed children leave no logs to check.
+    "$PY" -m pytest tests_py -q -p no:cacheprovider -k "not cmake_consumer and not python_interop and not conan_package" \
+        -m "not crashes_workers" "$@" || rc=1
     unset LD_PRELOAD
     # A report is an ERROR (ASan, LeakSanitizer) or a UBSan "runtime error"; the logs may also hold
     # ASan's "failed to allocate" warnings for the impossible sizes that tests request on purpose.

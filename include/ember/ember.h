@@ -4,6 +4,7 @@
 #include "ember/autograd/function.h"
 #include "ember/core/tensor.h"
 #include "ember/core/tensor_new.h"
+#include "ember/data.h"
 #include "ember/dispatch/registry.h"
 #include "ember/gen/functions.h"
 #include "ember/nn.h"

@@ -216,9 +216,27 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
               "index_select(): Expected dtype int32 or int64 for index");
   EMBER_CHECK_INDEX(index.dim() <= 1, "index_select(): Index is supposed to be a vector");
   int64_t n = index.numel();
-  checked_index(index.to(std::nullopt, kInt64), size_at(self, dim), dim, false, "index out of range in self");
+  Tensor ix64 = checked_index(index.to(std::nullopt, kInt64), size_at(self, dim), dim, false, "index out of range in self");
   if (shape.empty()) return self.reshape({1}).expand({n}).reshape(index.sizes()).clone();
   shape[dim] = n;
+  if (self.is_cpu() && self.is_contiguous() && !ix64.is_meta()) {
+    // A contiguous CPU tensor: one memcpy of a whole slice per (outer position, index) instead of
+    // the element-wise gather kernel (the DataLoader's batch gather; docs/data.md).
+    Tensor out = ember::empty(shape, self.options().requires_grad(false));
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < dim; ++d) outer *= shape[d];
+    for (int64_t d = dim + 1; d < static_cast<int64_t>(shape.size()); ++d) inner *= shape[d];
+    const size_t slice = static_cast<size_t>(inner) * self.element_size();
+    const int64_t src_rows = size_at(self, dim);
+    const auto* src = static_cast<const char*>(self.data_ptr());
+    auto* dst = static_cast<char*>(out.data_ptr());
+    const int64_t* ip = ix64.data_ptr<int64_t>();
+    if (slice > 0)
+      for (int64_t o = 0; o < outer; ++o)
+        for (int64_t i = 0; i < n; ++i)
+          std::memcpy(dst + (o * n + i) * slice, src + (o * src_rows + ip[i]) * slice, slice);
+    return out;
+  }
   Tensor ix = spread_index("index_select", index, dim, shape);
   return native::gather(self, dim, ix);
 }

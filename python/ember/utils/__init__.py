@@ -12,3 +12,11 @@ def _package_dir():
 
 #: Pass to CMake as CMAKE_PREFIX_PATH so that find_package(Ember CONFIG REQUIRED) finds ember.
 cmake_prefix_path = _os.path.join(_package_dir(), "lib", "cmake")
+
+
+def __getattr__(name):
+    # ember.utils.data loads on first use (as `import ember.utils.data`), keeping `import ember` lean.
+    if name == "data":
+        import importlib
+        return importlib.import_module("ember.utils.data")
+    raise AttributeError(f"module 'ember.utils' has no attribute '{name}'")

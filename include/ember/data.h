@@ -1,0 +1,18 @@
+// The data frontend (libtorch's torch/data.h): datasets, transforms, samplers and data loaders.
+#pragma once
+#include "ember/data/dataloader.h"
+#include "ember/data/dataloader_options.h"
+#include "ember/data/datasets/base.h"
+#include "ember/data/datasets/map.h"
+#include "ember/data/datasets/tensor.h"
+#include "ember/data/example.h"
+#include "ember/data/iterator.h"
+#include "ember/data/samplers/base.h"
+#include "ember/data/samplers/distributed.h"
+#include "ember/data/samplers/random.h"
+#include "ember/data/samplers/sequential.h"
+#include "ember/data/transforms/base.h"
+#include "ember/data/transforms/collate.h"
+#include "ember/data/transforms/lambda.h"
+#include "ember/data/transforms/stack.h"
+#include "ember/data/transforms/tensor.h"

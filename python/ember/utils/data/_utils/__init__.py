@@ -1,0 +1,1 @@
+"""Internals of ember.utils.data: collation, fetching, worker processes and shared memory."""
