@@ -145,12 +145,12 @@ def test_trace_module_with_submodules():
     assert list(traced.state_dict().keys()) == list(net.state_dict().keys())
     assert [n for n, _ in traced.named_children()] == ["body", "head"]
     x2 = ember.randn(5, 4)
-    np.testing.assert_allclose(traced(x2).numpy(), net(x2).numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(traced(x2).detach().numpy(), net(x2).detach().numpy(), rtol=1e-6, atol=1e-6)
     assert traced.body.fc.weight is net.body.fc.weight
     # parameters are attributes: changing the module's weights changes the traced module's outputs
     with ember.no_grad():
         net.head.bias.add_(1.0)
-    np.testing.assert_allclose(traced(x2).numpy(), net(x2).numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(traced(x2).detach().numpy(), net(x2).detach().numpy(), rtol=1e-6, atol=1e-6)
     assert traced.training
     traced.eval()
     assert not traced.training and not traced.body.training

@@ -4,6 +4,7 @@ The recording is C++ (ember::jit::Tracer on the op observer); this file handles 
 inputs, the module hierarchy, TracerWarning for Python values taken from traced tensors, and check_trace.
 """
 import contextlib
+import threading
 import warnings
 
 import ember
@@ -42,11 +43,19 @@ _TAIL = (" might cause the trace to be incorrect. We can't record the data flow 
          "to other inputs!")
 
 
+_depth = threading.local()
+
+
 def _hooked(name, original):
     def method(self, *args, **kwargs):
-        if _C._jit_is_traced(self):
+        outer = getattr(_depth, "n", 0) == 0  # tolist() calls numpy(): one warning, for the outer call
+        if outer and _C._jit_is_traced(self):
             warnings.warn(_WARNINGS[name] + _TAIL, TracerWarning, stacklevel=2)
-        return original(self, *args, **kwargs)
+        _depth.n = getattr(_depth, "n", 0) + 1
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _depth.n -= 1
     method.__name__ = name
     return method
 
