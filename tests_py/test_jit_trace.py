@@ -208,3 +208,20 @@ def test_trace_module_other_methods():
     assert traced.scaled(ember.ones(2)).tolist() == [6.0, 6.0]
     assert traced(ember.ones(2)).tolist() == [3.0, 3.0]
     checked(traced.scaled.graph)
+
+
+def test_trace_a_registered_op_from_a_library():
+    import os
+    from pathlib import Path
+    lib = os.environ.get("EMBER_TEST_OPS_LIB", str(Path(__file__).resolve().parents[1] / "build" / "libember_test_ops.so"))
+    if not os.path.exists(lib):
+        pytest.skip(f"the test op library is built with the C++ tests: {lib} is missing")
+    ember.ops.load_library(lib)
+    f = ember.jit.trace(lambda x: ember.ops.ember_test.scale(x, k=3.0) + 1, (ember.ones(2),))
+    g = checked(f.graph)
+    assert "ember_test::scale.default" in g.kinds()
+    assert f(ember.full((2,), 2.0)).tolist() == [7.0, 7.0]
+    # gradients through the registered op's Autograd kernel
+    x = ember.ones(2, requires_grad=True)
+    f(x).sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
