@@ -181,3 +181,52 @@ TEST_CASE("jit ir: node surgery keeps use lists consistent", "[jit]") {
   REQUIRE(g->numNodes() == 1);
   REQUIRE_THROWS_WITH(g->outputs()[0]->node()->destroy(), Catch::Contains("still has uses"));
 }
+
+TEST_CASE("jit ir: python_code shows a graph as Python-like source", "[jit]") {
+  auto g = checked(parse_graph(R"IR(graph(%self : Class[Net], %x : Tensor, %c : bool, %n : int):
+  %w : Tensor = prim::GetAttr[name="w"](%self)
+  %two : float = prim::Constant[value=2.]()
+  %y : Tensor = aten::mul.Tensor(%x, %two)
+  %r : Tensor = prim::If(%c)
+    block0():
+      -> (%y)
+    block1():
+      -> (%w)
+  %true : bool = prim::Constant[value=True]()
+  %out : Tensor = prim::Loop(%n, %true, %r)
+    block0(%i : int, %acc : Tensor):
+      %z : Tensor = aten::mul.Tensor(%acc, %w)
+      -> (%true, %z)
+  %t : Tuple[Tensor, int] = prim::TupleConstruct(%out, %n)
+  return (%t)
+)IR"));
+  std::string code = python_code(*g);
+  REQUIRE_THAT(code, Catch::Contains("def forward(self, x: Tensor, c: bool, n: int):"));
+  REQUIRE_THAT(code, Catch::Contains("w = self.w"));
+  REQUIRE_THAT(code, Catch::Contains("y = ember.ops.aten.mul.Tensor(x, 2.0)"));
+  REQUIRE_THAT(code, Catch::Contains("if c:"));
+  REQUIRE_THAT(code, Catch::Contains("for i in range(n):"));
+  REQUIRE_THAT(code, Catch::Contains("t = (out, n)"));
+  REQUIRE_THAT(code, Catch::Contains("return t"));
+}
+
+TEST_CASE("jit prim ops: registered, linted, callable by name", "[jit]") {
+  for (const char* name : {"prim::Bool.Tensor", "prim::Int.Tensor", "prim::Float.Tensor", "prim::add.int", "prim::sub.int",
+                           "prim::mul.int", "prim::floordiv.int", "prim::remainder.int", "prim::neg.int", "prim::add.float",
+                           "prim::sub.float", "prim::mul.float", "prim::div.float", "prim::lt.int", "prim::le.int",
+                           "prim::gt.int", "prim::ge.int", "prim::eq.int", "prim::ne.int"})
+    REQUIRE(find_op(name) != nullptr);
+  auto call = [](const char* name, std::vector<IValue> args) {
+    Stack s = std::move(args);
+    call_boxed(name, s);
+    return s.back();
+  };
+  REQUIRE(call("prim::floordiv.int", {int64_t{-7}, int64_t{2}}).toInt() == -4);  // Python's floor division
+  REQUIRE(call("prim::remainder.int", {int64_t{-7}, int64_t{2}}).toInt() == 1);
+  REQUIRE(call("prim::div.float", {1.0, 4.0}).toDouble() == 0.25);
+  REQUIRE(call("prim::Bool.Tensor", {ember::ones({1})}).toBool());
+  REQUIRE(call("prim::Int.Tensor", {ember::full({}, 3.7)}).toInt() == 3);
+  REQUIRE_THROWS_WITH(call("prim::Bool.Tensor", {ember::ones({2})}), Catch::Contains("2 elements cannot be converted"));
+  REQUIRE_THAT(lint_problems(*parse_graph("graph(%x : Tensor):\n  %y : int = prim::add.int(%x, %x)\n  return (%y)\n"))[0],
+               Catch::Contains("argument 'a' has type Tensor"));
+}
