@@ -1,4 +1,5 @@
 // Graph passes (include/ember/jit/passes.h): each on small graphs, with the linter after each.
+#include <ember/dispatch/library.h>
 #include <ember/ember.h>
 
 #include "jit_test_util.h"
@@ -167,4 +168,21 @@ TEST_CASE("jit passes: inlining calls", "[jit]") {
   REQUIRE_THROWS_WITH(inline_calls(*r, cu), Catch::Contains("calls itself"));
   auto u = parse_graph("graph(%x : Tensor):\n  %y : Tensor = prim::CallFunction[name=\"nope\"](%x)\n  return (%y)\n");
   REQUIRE_THROWS_WITH(inline_calls(*u, cu), Catch::Contains("no function named 'nope'"));
+}
+
+TEST_CASE("jit passes: dropout is random: never merged or folded", "[jit]") {
+  REQUIRE(dispatch::is_nondeterministic(*find_op("aten::dropout.default")));
+  REQUIRE(dispatch::is_nondeterministic(*find_op("aten::feature_dropout.default")));
+  auto g = checked(parse_graph(R"IR(graph(%x : Tensor):
+  %p : float = prim::Constant[value=0.5]()
+  %t : bool = prim::Constant[value=True]()
+  %a : Tensor = aten::dropout.default(%x, %p, %t)
+  %b : Tensor = aten::dropout.default(%x, %p, %t)
+  %c : Tensor = aten::add.Tensor(%a, %b, %p)
+  return (%c)
+)IR"));
+  REQUIRE(eliminate_common_subexpressions(*g) == 0);
+  REQUIRE(constant_propagation(*g) == 0);
+  checked(g);
+  REQUIRE(count_kind(*g, "aten::dropout.default") == 2);
 }
