@@ -524,4 +524,38 @@ def case_S14(L, T, args):
     return out
 
 
+def case_S16(L, T, args):
+    """jit.trace of 25 x ((x * 1.01 + 0.01).tanh() - 0.001) (100 ops) on a 16-element tensor: one call of
+    the traced function from Python under no_grad (the interpreter's overhead per op), and eager for scale."""
+    if L.name == "numpy":
+        raise NA("no jit")
+    jit = getattr(L.m, "jit", None)
+    if jit is None or not hasattr(jit, "trace"):
+        raise NA("jit.trace missing")
+
+    def chain(x):
+        for _ in range(25):
+            x = (x * 1.01 + 0.01).tanh() - 0.001
+        return x
+    x = L.from_np(rng_array(L.np, (16,), 7))
+    with L.m.no_grad():
+        f = jit.trace(chain, (x,))
+        for _ in range(5):  # PyTorch's profiling executor optimizes after a few calls
+            f(x)
+
+        def traced(n):
+            t0 = perf_ns()
+            for _ in range(n):
+                f(x)
+            return perf_ns() - t0
+
+        def eager(n):
+            t0 = perf_ns()
+            for _ in range(n):
+                chain(x)
+            return perf_ns() - t0
+        return [("traced call (100 ops, 16 elements, no_grad)", T(traced) / 1e3, "us"),
+                ("eager (same ops from Python)", T(eager) / 1e3, "us")]
+
+
 CASE_FUNCS = {k: globals()["case_" + k] for k in ALL_CASES}

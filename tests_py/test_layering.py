@@ -9,8 +9,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Bottom to top. A folder not listed belongs to libember at the `frontend` rank (nn, optim, data, io
 # and any new folder), so a new layer above autograd needs no edit here.
-LAYERS = ["util", "core", "dispatch", "kernels", "ops", "autograd", "frontend", "jit", "distributed", "python"]
-RUNTIME = LAYERS[: LAYERS.index("ops") + 1]
+# jit (the IR, passes, interpreter, tracer on the op observer and the script Module) is the runtime's top
+# layer: deployment runs saved programs without autograd. What of the JIT needs nn or autograd (tracing an
+# nn::Module) lives in src/jit_nn/, a libember folder at the frontend rank.
+LAYERS = ["util", "core", "dispatch", "kernels", "ops", "jit", "autograd", "frontend", "distributed", "python"]
+RUNTIME = LAYERS[: LAYERS.index("jit") + 1]
 FOLDER_LAYER = {"util": "util", "core": "core", "dispatch": "dispatch", "kernels": "kernels", "ops": "ops",
                 "autograd": "autograd", "jit": "jit", "distributed": "distributed"}
 # Headers outside a layer folder (include/ember/*.h and the generated include/ember/gen/*.h).
@@ -21,6 +24,7 @@ HEADER_LAYER = {
     "ember/gen/functions.h": "ops",        # the generated op API
     "ember/gen/native.h": "ops",
     "ember/ember.h": "python",             # the umbrella header: everything
+    "ember/jit.h": "jit",                  # the JIT umbrella (runtime)
     "ember/extension.h": "distributed",
     "ember/python.h": "python",
     "ember/python_capi.h": "python",

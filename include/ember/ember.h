@@ -7,6 +7,7 @@
 #include "ember/data.h"
 #include "ember/dispatch/registry.h"
 #include "ember/gen/functions.h"
+#include "ember/jit.h"
 #include "ember/nn.h"
 #include "ember/ops/indexing.h"
 #include "ember/optim/adagrad.h"

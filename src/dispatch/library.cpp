@@ -361,7 +361,9 @@ const FunctionSchema& schema_of(const OpInfo& op) {
 
 bool is_nondeterministic(const OpInfo& op) {
   if (op.entry) return op.entry->nondeterministic;
-  static const std::set<std::string> seeded_without_generator = {"rand_like", "randn_like", "randint_like"};
+  // random ops whose schema has no Generator argument: they draw from the default generator
+  static const std::set<std::string> seeded_without_generator = {"rand_like", "randn_like", "randint_like", "dropout",
+                                                                 "feature_dropout", "dropout_", "feature_dropout_"};
   for (const ArgInfo& a : op.args)
     if (std::string_view(a.type).rfind("Generator", 0) == 0) return true;
   return seeded_without_generator.count(op.name) > 0;
