@@ -9,9 +9,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Bottom to top. A folder not listed belongs to libember at the `frontend` rank (nn, optim, data, io
 # and any new folder), so a new layer above autograd needs no edit here.
-LAYERS = ["util", "core", "dispatch", "kernels", "ops", "autograd", "frontend", "jit", "distributed", "python"]
-RUNTIME = LAYERS[: LAYERS.index("ops") + 1]
-FOLDER_LAYER = {"util": "util", "core": "core", "dispatch": "dispatch", "kernels": "kernels", "ops": "ops",
+LAYERS = ["util", "core", "dispatch", "kernels", "ops", "serialize", "autograd", "frontend", "jit", "distributed", "python"]
+RUNTIME = LAYERS[: LAYERS.index("serialize") + 1]
+FOLDER_LAYER = {"util": "util", "core": "core", "dispatch": "dispatch", "kernels": "kernels", "ops": "ops", "serialize": "serialize",
                 "autograd": "autograd", "jit": "jit", "distributed": "distributed"}
 # Headers outside a layer folder (include/ember/*.h and the generated include/ember/gen/*.h).
 HEADER_LAYER = {
