@@ -6,6 +6,7 @@
 #include "ember/core/tensor_new.h"
 #include "ember/dispatch/registry.h"
 #include "ember/gen/functions.h"
+#include "ember/io/serialize.h"
 #include "ember/nn.h"
 #include "ember/ops/indexing.h"
 #include "ember/optim/adagrad.h"
