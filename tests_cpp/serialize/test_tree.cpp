@@ -126,6 +126,20 @@ TEST_CASE("tree: negative strides, partial storage, mixed groups and empty tenso
   CHECK(ember::equal(l[2].toTensor(), rev));
   CHECK(l[2].toTensor().stride(0) == -1);
   CHECK(l[3].toTensor().sizes() == IntArrayRef{0, 2});
+  // Tensors of different dtypes on one storage: one U8 entry, each a view at its own byte offset.
+  Tensor f = ember::arange(6., TensorOptions(kFloat32));
+  Tensor as_int(std::make_shared<TensorImpl>(f.impl()->storage(), kInt32, DimVector{2}, DimVector{1}, int64_t(3)));
+  Tensor as_byte(std::make_shared<TensorImpl>(f.impl()->storage(), kUInt8, DimVector{3}, DimVector{1}, int64_t(5)));
+  IValue mixed(GenericList({IValue(f.narrow(0, 2, 3)), IValue(as_int), IValue(as_byte)}));
+  EncodedTree me = encode_tree(mixed);
+  REQUIRE(me.tensors.size() == 1);
+  CHECK(me.tensors[0].second.dtype() == kUInt8);
+  IValue mr = roundtrip(mixed);
+  const auto& ml = mr.toListRef();
+  CHECK(ember::equal(ml[0].toTensor(), f.narrow(0, 2, 3)));
+  CHECK(ember::equal(ml[1].toTensor(), as_int));
+  CHECK(ember::equal(ml[2].toTensor(), as_byte));
+  CHECK(ml[0].toTensor().impl()->storage() == ml[1].toTensor().impl()->storage());
   // Alone on its storage, a negative-stride view is written contiguous.
   Tensor solo(std::make_shared<TensorImpl>(ember::arange(4., TensorOptions(kFloat64)).impl()->storage(), kFloat64,
                                            DimVector{4}, DimVector{-1}, int64_t(3)));
