@@ -558,4 +558,77 @@ def case_S16(L, T, args):
                 ("eager (same ops from Python)", T(eager) / 1e3, "us")]
 
 
+def _s15_file(L):
+    d = tempfile.mkdtemp(prefix=f"bench_s15_{L.name}_")
+    return os.path.join(d, "state.bin")
+
+
+def case_S15(L, T, args):
+    """save and load of a 100 MiB state dict (100 float32 tensors of 256x1024), GB/s of tensor bytes.
+    Load touches every tensor (sum). numpy: the file system's own bandwidth for the same bytes (one
+    write of a 100 MiB buffer; readinto a preallocated buffer), the ceiling for the others."""
+    np = L.np
+    n_bytes = 100 * 256 * 1024 * 4
+    path = _s15_file(L)
+    try:
+        if L.name == "numpy":
+            buf = np.ones(n_bytes, np.uint8)
+            out = bytearray(n_bytes)
+
+            def write(k):
+                t0 = perf_ns()
+                for _ in range(k):
+                    with open(path, "wb") as f:
+                        f.write(memoryview(buf))
+                return perf_ns() - t0
+
+            def read(k):
+                t0 = perf_ns()
+                for _ in range(k):
+                    with open(path, "rb", buffering=0) as f:
+                        f.readinto(out)
+                return perf_ns() - t0
+
+            def read_new(k):
+                t0 = perf_ns()
+                for _ in range(k):
+                    with open(path, "rb", buffering=0) as f:
+                        f.readinto(bytearray(n_bytes))
+                return perf_ns() - t0
+            w = T(write)
+            return [("file write (one 100 MiB write)", n_bytes / w, "GB/s"),
+                    ("file read (readinto, preallocated)", n_bytes / T(read), "GB/s"),
+                    ("file read (readinto, fresh buffer)", n_bytes / T(read_new), "GB/s")]
+        m = L.m
+        sd = {f"layer{i}.weight": L.from_np(rng_array(np, (256, 1024), seed=i)) for i in range(100)}
+        kw = {"weights_only": True}
+
+        def save(k):
+            t0 = perf_ns()
+            for _ in range(k):
+                m.save(sd, path)
+            return perf_ns() - t0
+
+        def load(mmap, touch):
+            def run(k):
+                t0 = perf_ns()
+                for _ in range(k):
+                    r = m.load(path, mmap=mmap, **kw)
+                    if touch:
+                        for t in r.values():
+                            t.sum()
+                return perf_ns() - t0
+            return run
+        rows = [("save", n_bytes / T(save), "GB/s")]
+        rows.append(("load", n_bytes / T(load(False, False)), "GB/s"))
+        rows.append(("load + touch (sum of each tensor)", n_bytes / T(load(False, True)), "GB/s"))
+        rows.append(("load mmap=True + touch", n_bytes / T(load(True, True)), "GB/s"))
+        return rows
+    finally:
+        d = os.path.dirname(path)
+        for f in os.listdir(d):
+            os.remove(os.path.join(d, f))
+        os.rmdir(d)
+
+
 CASE_FUNCS = {k: globals()["case_" + k] for k in ALL_CASES}

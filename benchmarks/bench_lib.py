@@ -17,7 +17,7 @@ import traceback
 perf_ns = time.perf_counter_ns
 
 # The one list of cases (bench.py and bench_cases.py take it from here).
-ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S6", "S7", "S9", "S10", "S10f", "S11", "S12", "S13", "S14", "S16"]
+ALL_CASES = ["S1", "S1k", "S2", "S2b", "S3", "S4", "S4d", "S4m", "S4a", "S5", "S6", "S7", "S9", "S10", "S10f", "S11", "S12", "S13", "S14", "S15", "S16"]
 ALL_LIBS = ["ember", "numpy", "torch"]
 # unit -> True when higher is better
 UNITS = {"ns/op": False, "us": False, "ms": False, "x": False,

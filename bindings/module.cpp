@@ -20,6 +20,7 @@ void init_dispatch(pybind11::module_& m);
 void init_library(pybind11::module_& m);
 void init_ivalue(pybind11::module_& m);
 void init_jit(pybind11::module_& m);
+void init_serialize(pybind11::module_& m);
 }  // namespace ember::py
 
 namespace pyb = pybind11;
@@ -80,6 +81,7 @@ PYBIND11_MODULE(_C, m) {
   py::init_library(m);
   py::init_ivalue(m);
   py::init_jit(m);
+  py::init_serialize(m);
   m.def("_get_default_dtype", [] { return pyb::handle(py::dtype_object(get_default_dtype())).inc_ref(); });
   m.def("_set_default_dtype", [](pyb::handle d) {
     if (Py_TYPE(d.ptr()) != &py::g_dtype_type) throw pyb::type_error("set_default_dtype(): expected an ember.dtype");

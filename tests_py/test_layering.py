@@ -9,12 +9,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Bottom to top. A folder not listed belongs to libember at the `frontend` rank (nn, optim, data, io
 # and any new folder), so a new layer above autograd needs no edit here.
-# jit (the IR, passes, interpreter, tracer on the op observer and the script Module) is the runtime's top
-# layer: deployment runs saved programs without autograd. What of the JIT needs nn or autograd (tracing an
-# nn::Module) lives in src/jit_nn/, a libember folder at the frontend rank.
-LAYERS = ["util", "core", "dispatch", "kernels", "ops", "jit", "autograd", "frontend", "distributed", "python"]
+# serialize (the safetensors reader/writer and the IValue tree codec) is in the runtime so that a deployment
+# without libember reads saved weights and programs. jit (the IR, passes, interpreter, tracer on the op
+# observer and the script Module) is the runtime's top layer: deployment runs saved programs without
+# autograd. What of the JIT needs nn or autograd (tracing an nn::Module) lives in src/jit_nn/, a libember
+# folder at the frontend rank.
+LAYERS = ["util", "core", "dispatch", "kernels", "ops", "serialize", "jit", "autograd", "frontend", "distributed", "python"]
 RUNTIME = LAYERS[: LAYERS.index("jit") + 1]
-FOLDER_LAYER = {"util": "util", "core": "core", "dispatch": "dispatch", "kernels": "kernels", "ops": "ops",
+FOLDER_LAYER = {"util": "util", "core": "core", "dispatch": "dispatch", "kernels": "kernels", "ops": "ops", "serialize": "serialize",
                 "autograd": "autograd", "jit": "jit", "distributed": "distributed"}
 # Headers outside a layer folder (include/ember/*.h and the generated include/ember/gen/*.h).
 HEADER_LAYER = {

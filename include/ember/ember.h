@@ -8,6 +8,7 @@
 #include "ember/dispatch/registry.h"
 #include "ember/gen/functions.h"
 #include "ember/jit.h"
+#include "ember/io/serialize.h"
 #include "ember/nn.h"
 #include "ember/ops/indexing.h"
 #include "ember/optim/adagrad.h"

@@ -155,4 +155,5 @@ def is_tensor(obj):
 
 from ember import nn  # noqa: E402,F401  (after the ops: nn's modules call them)
 from ember import optim  # noqa: E402,F401  (after the core: the optimizers call its ops)
+from ember.serialization import load, save  # noqa: E402,F401  (after nn and optim: save names them)
 from ember import jit  # noqa: E402,F401  (after nn: tracing wraps modules)

@@ -17,12 +17,17 @@ struct EMBER_API AdagradOptions : public OptimizerCloneableOptions<AdagradOption
  public:
   double get_lr() const override { return lr(); }
   void set_lr(double lr) override { this->lr(lr); }
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// Adagrad's per-param state (made at construction, as libtorch's): the sum of squared gradients and step.
 struct EMBER_API AdagradParamState : public OptimizerCloneableParamState<AdagradParamState> {
   EMBER_ARG(Tensor, sum);
   EMBER_ARG(Tensor, step);
+ public:
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// Adagrad; one fused op call (ember::_fused_adagrad_) per param group and step.
@@ -32,6 +37,9 @@ class EMBER_API Adagrad : public Optimizer {
   explicit Adagrad(std::vector<Tensor> params, AdagradOptions defaults = {})
       : Adagrad(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
   Tensor step(LossClosure closure = nullptr) override;
+
+ protected:
+  std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 
 }  // namespace ember::optim

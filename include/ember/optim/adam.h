@@ -20,6 +20,8 @@ struct EMBER_API AdamOptions : public OptimizerCloneableOptions<AdamOptions> {
  public:
   double get_lr() const override { return lr(); }
   void set_lr(double lr) override { this->lr(lr); }
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// Adam's per-param state. step is a 0-d float32 tensor (libtorch keeps an int64_t): the fused op reads it.
@@ -28,6 +30,9 @@ struct EMBER_API AdamParamState : public OptimizerCloneableParamState<AdamParamS
   EMBER_ARG(Tensor, exp_avg);
   EMBER_ARG(Tensor, exp_avg_sq);
   EMBER_ARG(Tensor, max_exp_avg_sq);
+ public:
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// Adam; one fused op call (ember::_fused_adam_) per param group and step.
@@ -37,6 +42,9 @@ class EMBER_API Adam : public Optimizer {
   explicit Adam(std::vector<Tensor> params, AdamOptions defaults = {})
       : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
   Tensor step(LossClosure closure = nullptr) override;
+
+ protected:
+  std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 
 }  // namespace ember::optim

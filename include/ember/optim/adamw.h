@@ -20,6 +20,8 @@ struct EMBER_API AdamWOptions : public OptimizerCloneableOptions<AdamWOptions> {
  public:
   double get_lr() const override { return lr(); }
   void set_lr(double lr) override { this->lr(lr); }
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// AdamW's per-param state (the same fields as Adam's).
@@ -28,6 +30,9 @@ struct EMBER_API AdamWParamState : public OptimizerCloneableParamState<AdamWPara
   EMBER_ARG(Tensor, exp_avg);
   EMBER_ARG(Tensor, exp_avg_sq);
   EMBER_ARG(Tensor, max_exp_avg_sq);
+ public:
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// AdamW; one fused op call (ember::_fused_adamw_) per param group and step.
@@ -37,6 +42,9 @@ class EMBER_API AdamW : public Optimizer {
   explicit AdamW(std::vector<Tensor> params, AdamWOptions defaults = {})
       : AdamW(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
   Tensor step(LossClosure closure = nullptr) override;
+
+ protected:
+  std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 
 }  // namespace ember::optim

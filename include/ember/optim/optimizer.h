@@ -13,6 +13,10 @@
 #include "ember/util/export.h"
 
 
+namespace ember {
+class GenericDict;
+}
+
 namespace ember::optim {
 
 /// Per-param state of an optimizer (momentum buffers, moments, step counters).
@@ -24,6 +28,11 @@ class EMBER_API OptimizerParamState {
   virtual ~OptimizerParamState() = default;
   /// A copy of the state object (its tensors are shared, not copied).
   virtual std::unique_ptr<OptimizerParamState> clone() const;
+  /// Writes the state into d under its Python names ("step", "exp_avg"; undefined tensors left out),
+  /// for Optimizer::state_dict() and ember::save(optimizer). The base throws NotImplementedError.
+  virtual void serialize(GenericDict& d) const;
+  /// Reads what serialize() writes; names absent from d leave their fields as they are.
+  virtual void deserialize(const GenericDict& d);
 };
 
 /// CRTP helper implementing clone() for a state type.
@@ -51,6 +60,11 @@ class EMBER_API OptimizerOptions {
   /// The lr when the first lr scheduler was attached (PyTorch's group['initial_lr']); unset before.
   std::optional<double>& initial_lr() noexcept { return initial_lr_; }
   const std::optional<double>& initial_lr() const noexcept { return initial_lr_; }
+  /// Writes the options into d under Python's param_group keys ("lr", "betas", ...). The base writes
+  /// initial_lr when set; a subclass without serialize() throws NotImplementedError.
+  virtual void serialize(GenericDict& d) const;
+  /// Reads what serialize() writes (keys absent from d keep their values; unknown keys are ignored).
+  virtual void deserialize(const GenericDict& d);
 
  private:
   std::optional<double> initial_lr_;
@@ -125,8 +139,16 @@ class EMBER_API Optimizer {
   /// Per-param state, keyed by the param's TensorImpl (as libtorch's).
   std::unordered_map<void*, std::unique_ptr<OptimizerParamState>>& state() noexcept { return state_; }
   const std::unordered_map<void*, std::unique_ptr<OptimizerParamState>>& state() const noexcept { return state_; }
+  /// Python's layout: {"state": {index: {name: tensor}}, "param_groups": [{key: option, ..., "params":
+  /// [index, ...]}]}, params numbered in order over the groups; tensors are references, not copies.
+  GenericDict state_dict() const;
+  /// Loads a state_dict() (from C++ or Python) of an optimizer of the same type over as many groups of
+  /// as many params; ValueError when the groups differ, as PyTorch.
+  void load_state_dict(const GenericDict& state_dict);
 
  protected:
+  /// A fresh per-param state of this optimizer's type (load_state_dict); the base throws.
+  virtual std::unique_ptr<OptimizerParamState> make_param_state() const;
   /// closure() under grad mode, or an undefined tensor.
   static Tensor closure_loss(const LossClosure& closure);
   /// The params of group that have a gradient.

@@ -18,6 +18,8 @@ struct EMBER_API RMSpropOptions : public OptimizerCloneableOptions<RMSpropOption
  public:
   double get_lr() const override { return lr(); }
   void set_lr(double lr) override { this->lr(lr); }
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// RMSprop's per-param state (step: a 0-d float32 tensor; momentum_buffer / grad_avg when used).
@@ -26,6 +28,9 @@ struct EMBER_API RMSpropParamState : public OptimizerCloneableParamState<RMSprop
   EMBER_ARG(Tensor, square_avg);
   EMBER_ARG(Tensor, momentum_buffer);
   EMBER_ARG(Tensor, grad_avg);
+ public:
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// RMSprop; one fused op call (ember::_fused_rmsprop_) per param group and step.
@@ -35,6 +40,9 @@ class EMBER_API RMSprop : public Optimizer {
   explicit RMSprop(std::vector<Tensor> params, RMSpropOptions defaults = {})
       : RMSprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
   Tensor step(LossClosure closure = nullptr) override;
+
+ protected:
+  std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 
 }  // namespace ember::optim

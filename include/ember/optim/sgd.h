@@ -17,11 +17,16 @@ struct EMBER_API SGDOptions : public OptimizerCloneableOptions<SGDOptions> {
  public:
   double get_lr() const override { return lr(); }
   void set_lr(double lr) override { this->lr(lr); }
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// SGD's per-param state: the momentum buffer (undefined until the first step with momentum).
 struct EMBER_API SGDParamState : public OptimizerCloneableParamState<SGDParamState> {
   EMBER_ARG(Tensor, momentum_buffer);
+ public:
+  void serialize(GenericDict& d) const override;
+  void deserialize(const GenericDict& d) override;
 };
 
 /// Stochastic gradient descent; one fused op call (ember::_fused_sgd_) per param group and step.
@@ -31,6 +36,9 @@ class EMBER_API SGD : public Optimizer {
   explicit SGD(std::vector<Tensor> params, SGDOptions defaults)
       : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
   Tensor step(LossClosure closure = nullptr) override;
+
+ protected:
+  std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 
 }  // namespace ember::optim
