@@ -144,3 +144,30 @@ def test_nn_cnn_parity_python_cpp(examples, tmp_path):
     np.testing.assert_allclose(load("grad_x", x), x.grad.numpy(), rtol=0, atol=1e-10)
     for name, p in net.named_parameters():
         np.testing.assert_allclose(load("grad_" + name, p), p.grad.numpy(), rtol=0, atol=1e-10, err_msg=name)
+
+
+def test_digits_demo_python_then_cpp(examples, tmp_path):
+    """The README's main job (tools/run.sh demo) with an accuracy floor: the CNN trained in Python reaches
+    97% on the held-out digits, its saved weights give the same accuracy when the C++ program runs them,
+    and the same network trained by the C++ frontend reaches 97% too."""
+    import sys
+    root = os.path.dirname(HERE)
+    py = subprocess.run([sys.executable, os.path.join(root, "examples_py", "digits.py"), "--out", str(tmp_path)],
+                        capture_output=True, text=True, timeout=600)
+    assert py.returncode == 0, py.stdout + py.stderr
+    last = py.stdout.strip().splitlines()[-1]
+    m = re.fullmatch(r"final test accuracy: (\d+\.\d)%", last)
+    assert m, py.stdout
+    py_acc = float(m.group(1))
+    assert py_acc >= 97.0
+    weights = tmp_path / "digits_cnn.safetensors"
+    assert weights.is_file()
+    cpp = subprocess.run([os.path.join(examples, "digits"), os.path.join(root, "data", "digits.safetensors"),
+                          str(weights)], capture_output=True, text=True, timeout=600)
+    assert cpp.returncode == 0, cpp.stdout + cpp.stderr
+    lines = cpp.stdout.strip().splitlines()
+    m = re.fullmatch(r"final test accuracy: (\d+\.\d)%", lines[-1])
+    assert m, cpp.stdout
+    assert float(m.group(1)) == py_acc  # the Python-trained weights, run by C++
+    trained = [line for line in lines if line.startswith("C++ training:")]
+    assert trained and float(re.search(r"test accuracy (\d+\.\d)%", trained[0]).group(1)) >= 97.0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: bash tools/run.sh demo|test|sanitize|sanitize-build
-#   demo: python tour (examples_py/tour.py), then the C++ tour binary from build/
+#   demo: the digits CNN trained in Python (examples_py/digits.py), then in C++ (examples_cpp/digits),
+#         which also runs the Python-trained weights; its last line is `final test accuracy: NN.N%`
 #   test: ctest on build/, then pytest on tests_py/ (no tests collected counts as failure)
 #   sanitize: the Catch2 and Python tests against libember and ember._C built with AddressSanitizer +
 #             UndefinedBehaviorSanitizer in their own tree build-asan/ (Debug, -O1; CI runs it after `test`)
@@ -24,16 +25,19 @@ case "$cmd" in demo|test|sanitize|sanitize-build) ;; *) usage ;; esac
 
 case "$cmd" in
 demo)
-    echo "== python: examples_py/tour.py"
-    "$PY" examples_py/tour.py
-    tour="$ROOT/build/examples_cpp/tour"
-    if [[ ! -x "$tour" ]]; then
+    # The main job (README): a CNN on the 8x8 digits trained in Python (progress bar, plot, weights in
+    # build/demo/), then the same network trained in C++ by examples_cpp/digits, which also runs the
+    # weights Python trained. Extra arguments go to both (e.g. --epochs 3).
+    echo "== python: examples_py/digits.py"
+    "$PY" examples_py/digits.py --out "$ROOT/build/demo" "$@"
+    digits="$ROOT/build/examples_cpp/digits"
+    if [[ ! -x "$digits" ]]; then
         # Fall back to wherever the CMake project put it inside the one build tree.
-        tour="$(find "$ROOT/build" -path "$ROOT/build/conan" -prune -o -type f -name tour -perm -u+x -print | head -n1)"
+        digits="$(find "$ROOT/build" -path "$ROOT/build/conan" -prune -o -type f -name digits -perm -u+x -print | head -n1)"
     fi
-    [[ -n "$tour" && -x "$tour" ]] || { echo "C++ tour binary not found under build/" >&2; exit 1; }
-    echo "== C++: ${tour#"$ROOT"/}"
-    "$tour"
+    [[ -n "$digits" && -x "$digits" ]] || { echo "C++ demo binary (digits) not found under build/" >&2; exit 1; }
+    echo "== C++: ${digits#"$ROOT"/}"
+    "$digits" "$ROOT/data/digits.safetensors" "$ROOT/build/demo/digits_cnn.safetensors" "$@"
     ;;
 sanitize|sanitize-build)
     # Note [sanitizer run]: the C++ tests and the Python tests against a second build of libember and
