@@ -41,7 +41,7 @@ EMBER_MODULE(DigitsCNN);
 struct DigitsDataset : ember::data::datasets::Dataset<DigitsDataset> {
   DigitsDataset(ember::Tensor images, ember::Tensor labels) : images(std::move(images)), labels(std::move(labels)) {}
   ember::data::Example<> get(size_t i) override {
-    return {images.select(0, static_cast<int64_t>(i)), labels.select(0, static_cast<int64_t>(i))};
+    return {images[static_cast<int64_t>(i)], labels[static_cast<int64_t>(i)]};
   }
   std::optional<size_t> size() const override { return static_cast<size_t>(images.size(0)); }
   ember::Tensor images, labels;

@@ -92,3 +92,13 @@ TEST_CASE("an empty slice keeps PyTorch's storage offset") {
   Tensor m = arange(12.0).reshape({3, 4});
   CHECK(m.index({Slice(), Slice(2, 2)}).storage_offset() == 2);
 }
+
+TEST_CASE("t[i] is select(0, i), as libtorch's Tensor::operator[]") {
+  auto t = arange(12, kInt64).view({3, 4});
+  size_t row = 2;  // datasets index with size_t
+  auto r = t[static_cast<int64_t>(row)];
+  CHECK(r.sizes() == std::vector<int64_t>{4});
+  CHECK(r.data_ptr() == t.select(0, 2).data_ptr());  // a view, no copy
+  CHECK(t[-1][3].item<int64_t>() == 11);
+  CHECK_THROWS_AS(t[3], ember::IndexError);
+}

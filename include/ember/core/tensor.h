@@ -134,6 +134,8 @@ class EMBER_API Tensor {
   const Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& value) const;
   const Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value) const;
   const Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& value) const;
+  /// `t[i]`: the view select(0, i), as libtorch's Tensor::operator[] (datasets index rows this way).
+  Tensor operator[](int64_t index) const { return select(0, index); }
 
 #include "ember/gen/tensor_methods.h"
 
