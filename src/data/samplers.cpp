@@ -70,12 +70,12 @@ void check_replicas(const char* who, size_t num_replicas, size_t rank) {
 }  // namespace
 
 DistributedRandomSampler::DistributedRandomSampler(size_t size, size_t num_replicas, size_t rank, bool allow_duplicates)
-    : DistributedSampler(size, num_replicas, rank, allow_duplicates) {
+    : DistributedShareSampler(size, num_replicas, rank, allow_duplicates) {
   check_replicas("DistributedRandomSampler", num_replicas, rank);
   populate_indices();
 }
 
-void DistributedRandomSampler::populate_indices() {
+std::vector<size_t> DistributedRandomSampler::all_indices() {
   const size_t local = local_sample_count();
   // Note: the permutation comes from ember::randperm seeded with the epoch (libtorch uses
   // std::minstd_rand), identical on every replica; padding repeats the shuffled first indices.
@@ -83,48 +83,36 @@ void DistributedRandomSampler::populate_indices() {
   Tensor perm = ember::randperm(static_cast<int64_t>(size_), g, TensorOptions(kInt64));
   const int64_t* p = perm.data_ptr<int64_t>();
   std::vector<size_t> shuffled(p, p + size_);
-  all_indices_ = padded_iota(size_, local * num_replicas_);
-  for (size_t i = 0; i < all_indices_.size(); ++i) all_indices_[i] = size_ == 0 ? 0 : shuffled[all_indices_[i]];
-  begin_index_ = rank_ * local;
-  end_index_ = begin_index_ + local;
-  sample_index_ = begin_index_;
-}
-
-void DistributedRandomSampler::reset(std::optional<size_t> new_size) {
-  if (new_size) size_ = *new_size;
-  populate_indices();
-}
-
-std::optional<std::vector<size_t>> DistributedRandomSampler::next(size_t batch_size) {
-  if (sample_index_ >= end_index_) return std::nullopt;
-  const size_t end = std::min(end_index_, sample_index_ + batch_size);
-  std::vector<size_t> batch(all_indices_.begin() + static_cast<std::ptrdiff_t>(sample_index_),
-                            all_indices_.begin() + static_cast<std::ptrdiff_t>(end));
-  sample_index_ = end;
-  return batch;
+  std::vector<size_t> all = padded_iota(size_, local * num_replicas_);
+  for (size_t& i : all) i = size_ == 0 ? 0 : shuffled[i];
+  return all;
 }
 
 DistributedSequentialSampler::DistributedSequentialSampler(size_t size, size_t num_replicas, size_t rank,
                                                            bool allow_duplicates)
-    : DistributedSampler(size, num_replicas, rank, allow_duplicates) {
+    : DistributedShareSampler(size, num_replicas, rank, allow_duplicates) {
   check_replicas("DistributedSequentialSampler", num_replicas, rank);
   populate_indices();
 }
 
-void DistributedSequentialSampler::populate_indices() {
+std::vector<size_t> DistributedSequentialSampler::all_indices() {
+  return padded_iota(size_, local_sample_count() * num_replicas_);
+}
+
+void DistributedShareSampler::populate_indices() {
   const size_t local = local_sample_count();
-  all_indices_ = padded_iota(size_, local * num_replicas_);
+  all_indices_ = all_indices();
   begin_index_ = rank_ * local;
   end_index_ = begin_index_ + local;
   sample_index_ = begin_index_;
 }
 
-void DistributedSequentialSampler::reset(std::optional<size_t> new_size) {
+void DistributedShareSampler::reset(std::optional<size_t> new_size) {
   if (new_size) size_ = *new_size;
   populate_indices();
 }
 
-std::optional<std::vector<size_t>> DistributedSequentialSampler::next(size_t batch_size) {
+std::optional<std::vector<size_t>> DistributedShareSampler::next(size_t batch_size) {
   if (sample_index_ >= end_index_) return std::nullopt;
   const size_t end = std::min(end_index_, sample_index_ + batch_size);
   std::vector<size_t> batch(all_indices_.begin() + static_cast<std::ptrdiff_t>(sample_index_),

@@ -34,38 +34,45 @@ class DistributedSampler : public Sampler<BatchRequest> {
   bool allow_duplicates_;
 };
 
-/// This replica's share of a permutation seeded by the epoch (identical on every replica).
-class EMBER_API DistributedRandomSampler : public DistributedSampler<> {
+/// What both distributed samplers share: this replica's slice of the padded index list of every
+/// replica, handed out in batches. A subclass says how that list is made (all_indices()).
+class EMBER_API DistributedShareSampler : public DistributedSampler<> {
  public:
-  DistributedRandomSampler(size_t size, size_t num_replicas = 1, size_t rank = 0, bool allow_duplicates = true);
-  /// Reshuffles with the current epoch (over new_size indices if given).
+  using DistributedSampler<>::DistributedSampler;
+  /// Rebuilds the share with the current epoch (over new_size indices if given).
   void reset(std::optional<size_t> new_size = std::nullopt) override;
   /// The next up to batch_size indices of this replica's share.
   std::optional<std::vector<size_t>> next(size_t batch_size) override;
   /// Position in this replica's share.
   size_t index() const noexcept { return sample_index_ - begin_index_; }
 
- private:
+ protected:
+  /// The index list of every replica, local_sample_count() * num_replicas entries.
+  virtual std::vector<size_t> all_indices() = 0;
+  /// Fills the share from all_indices() (each subclass's constructor calls it).
   void populate_indices();
+
+ private:
   size_t begin_index_ = 0, end_index_ = 0, sample_index_ = 0;
   std::vector<size_t> all_indices_;
 };
 
+/// This replica's share of a permutation seeded by the epoch (identical on every replica).
+class EMBER_API DistributedRandomSampler : public DistributedShareSampler {
+ public:
+  DistributedRandomSampler(size_t size, size_t num_replicas = 1, size_t rank = 0, bool allow_duplicates = true);
+
+ protected:
+  std::vector<size_t> all_indices() override;
+};
+
 /// This replica's contiguous share of 0 .. size-1, in order.
-class EMBER_API DistributedSequentialSampler : public DistributedSampler<> {
+class EMBER_API DistributedSequentialSampler : public DistributedShareSampler {
  public:
   DistributedSequentialSampler(size_t size, size_t num_replicas = 1, size_t rank = 0, bool allow_duplicates = true);
-  /// Back to the start of this replica's share (over new_size indices if given).
-  void reset(std::optional<size_t> new_size = std::nullopt) override;
-  /// The next up to batch_size indices of this replica's share.
-  std::optional<std::vector<size_t>> next(size_t batch_size) override;
-  /// Position in this replica's share.
-  size_t index() const noexcept { return sample_index_ - begin_index_; }
 
- private:
-  void populate_indices();
-  size_t begin_index_ = 0, end_index_ = 0, sample_index_ = 0;
-  std::vector<size_t> all_indices_;
+ protected:
+  std::vector<size_t> all_indices() override;
 };
 
 }  // namespace ember::data::samplers
